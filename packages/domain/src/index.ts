@@ -1,0 +1,4 @@
+export * from './dates.ts';
+export * from './calendar.ts';
+export * from './money.ts';
+export * from './identifiers.ts';
