@@ -1,0 +1,107 @@
+import type { KnownEnvelope } from '@wagewatch/contracts';
+import { parseEnvelope, UnprocessableEventError } from '@wagewatch/contracts';
+import type { Database, Sql } from '@wagewatch/db';
+
+/**
+ * A service's consumer of events, independent of the transport. `apply` runs inside the
+ * transaction that also records the event id (inbox), so applying is exactly-once in effect:
+ * a redelivered event id is skipped. `afterBatch` runs in the same transaction once per batch
+ * (a service re-evaluates what the batch touched there).
+ */
+export interface Consumer {
+  /** The consumer group; also the schema that holds its inbox, cursors and dead letters. */
+  readonly group: string;
+  readonly topics: readonly string[];
+  apply(tx: Sql, event: KnownEnvelope): Promise<void>;
+  afterBatch?(tx: Sql, events: readonly KnownEnvelope[]): Promise<void>;
+}
+
+export type BatchOutcome = { applied: number; skipped: number; deadLettered: number };
+
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof UnprocessableEventError) return false;
+  if (err && typeof err === 'object' && 'retryable' in err) return Boolean((err as { retryable: unknown }).retryable);
+  return true;
+}
+
+/**
+ * Applies a batch of raw messages in one transaction. A message that cannot be parsed or
+ * applied for a non-retryable reason is dead-lettered (in a transaction of its own, after the
+ * batch is retried message by message), so one bad message never blocks the rest.
+ */
+export async function applyBatch(
+  db: Database,
+  consumer: Consumer,
+  source: string,
+  messages: readonly { raw: unknown; rawText: string }[],
+  commitPosition: (tx: Sql) => Promise<void>,
+): Promise<BatchOutcome> {
+  try {
+    return await db.transaction(async (tx) => {
+      const outcome = await applyAll(tx, consumer, messages);
+      await commitPosition(tx);
+      return outcome;
+    });
+  } catch (err) {
+    if (messages.length > 1 || isRetryable(err)) {
+      if (messages.length === 1) throw err;
+      // Find the culprit: one transaction per message, dead-lettering the non-retryable.
+      const total: BatchOutcome = { applied: 0, skipped: 0, deadLettered: 0 };
+      for (const [i, m] of messages.entries()) {
+        const isLast = i === messages.length - 1;
+        const o = await applyBatch(db, consumer, source, [m], isLast ? commitPosition : async () => {});
+        total.applied += o.applied;
+        total.skipped += o.skipped;
+        total.deadLettered += o.deadLettered;
+      }
+      return total;
+    }
+    const [m] = messages;
+    if (!m) throw err;
+    await db.transaction(async (tx) => {
+      await deadLetter(tx, consumer.group, source, m, err);
+      await commitPosition(tx);
+    });
+    return { applied: 0, skipped: 0, deadLettered: 1 };
+  }
+}
+
+async function applyAll(
+  tx: Sql,
+  consumer: Consumer,
+  messages: readonly { raw: unknown; rawText: string }[],
+): Promise<BatchOutcome> {
+  const applied: KnownEnvelope[] = [];
+  let skipped = 0;
+  for (const m of messages) {
+    const event = parseEnvelope(m.raw);
+    const inserted = await tx.query(
+      `INSERT INTO "${consumer.group}".inbox (event_id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
+      [event.id, event.type],
+    );
+    if (inserted.length === 0) {
+      skipped++;
+      continue;
+    }
+    await consumer.apply(tx, event);
+    applied.push(event);
+  }
+  if (applied.length > 0) await consumer.afterBatch?.(tx, applied);
+  return { applied: applied.length, skipped, deadLettered: 0 };
+}
+
+async function deadLetter(
+  tx: Sql,
+  group: string,
+  source: string,
+  m: { raw: unknown; rawText: string },
+  err: unknown,
+): Promise<void> {
+  const id = m.raw && typeof m.raw === 'object' && 'id' in m.raw ? String((m.raw as { id: unknown }).id) : null;
+  await tx.query(`INSERT INTO "${group}".dead_letters (source, event_id, reason, payload) VALUES ($1, $2, $3, $4)`, [
+    source,
+    id,
+    err instanceof Error ? err.message : String(err),
+    m.rawText,
+  ]);
+}

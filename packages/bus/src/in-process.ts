@@ -1,0 +1,127 @@
+import type { Database, Sql } from '@wagewatch/db';
+import type { Logger } from 'pino';
+import { applyBatch, type Consumer } from './consumer.ts';
+import type { Outbox } from './outbox.ts';
+
+/**
+ * Embedded transport: each consumer reads the producers' outbox tables in sequence order,
+ * like a Kafka consumer group reads a partition, and keeps its position (cursor) in its own
+ * schema in the same transaction as the effects. Durable across restarts; nothing doubled.
+ */
+export class InProcessBus {
+  private running = false;
+  private wake: (() => void) | undefined;
+  private pumping: Promise<void> | undefined;
+  private dirty = true;
+  private readonly unsubscribe: (() => void)[] = [];
+  private idleWaiters: (() => void)[] = [];
+  readonly stats = { applied: 0, skipped: 0, deadLettered: 0 };
+
+  constructor(
+    private readonly db: Database,
+    private readonly sources: readonly Outbox[],
+    private readonly consumers: readonly Consumer[],
+    private readonly logger: Logger,
+    private readonly options: { batchSize?: number; pollMs?: number } = {},
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (const s of this.sources) this.unsubscribe.push(s.onCommitted(() => this.notify()));
+    this.pumping = this.loop();
+  }
+
+  notify(): void {
+    this.dirty = true;
+    this.wake?.();
+  }
+
+  /** Resolves once every consumer has caught up with every outbox (tests, demo loading). */
+  async drain(): Promise<void> {
+    if (!this.running) {
+      while (await this.pumpOnce()) {}
+      return;
+    }
+    this.notify();
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const u of this.unsubscribe.splice(0)) u();
+    this.wake?.();
+    await this.pumping;
+  }
+
+  private async loop(): Promise<void> {
+    const pollMs = this.options.pollMs ?? 1000;
+    while (this.running) {
+      let progressed = false;
+      try {
+        this.dirty = false;
+        progressed = await this.pumpOnce();
+      } catch (err) {
+        this.logger.error({ err }, 'in-process delivery failed; retrying');
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      if (progressed || this.dirty) continue;
+      for (const w of this.idleWaiters.splice(0)) w();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** One pass over every (consumer, source); true when anything was read. */
+  async pumpOnce(): Promise<boolean> {
+    let progressed = false;
+    for (const consumer of this.consumers) {
+      for (const source of this.sources) {
+        if (await this.pumpOne(consumer, source)) progressed = true;
+      }
+    }
+    return progressed;
+  }
+
+  private async pumpOne(consumer: Consumer, source: Outbox): Promise<boolean> {
+    const cursorKey = `outbox:${source.schema}`;
+    const [cursor] = await this.db.query<{ position: bigint }>(
+      `SELECT position FROM "${consumer.group}".cursors WHERE source = $1`,
+      [cursorKey],
+    );
+    const from = cursor?.position ?? 0n;
+    const rows = await this.db.query<{ seq: bigint; envelope: unknown; topic: string }>(
+      `SELECT seq, envelope, topic FROM "${source.schema}".outbox WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [from.toString(), this.options.batchSize ?? 500],
+    );
+    if (rows.length === 0) return false;
+    const last = rows[rows.length - 1]!.seq;
+    const mine = rows.filter((r) => consumer.topics.includes(r.topic));
+    const commit = async (tx: Sql) => {
+      await tx.query(
+        `INSERT INTO "${consumer.group}".cursors (source, position) VALUES ($1, $2)
+         ON CONFLICT (source) DO UPDATE SET position = EXCLUDED.position`,
+        [cursorKey, last.toString()],
+      );
+    };
+    const outcome = await applyBatch(
+      this.db,
+      consumer,
+      cursorKey,
+      mine.map((r) => ({ raw: r.envelope, rawText: JSON.stringify(r.envelope) })),
+      commit,
+    );
+    this.stats.applied += outcome.applied;
+    this.stats.skipped += outcome.skipped;
+    this.stats.deadLettered += outcome.deadLettered;
+    return true;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './consumer.ts';
+export * from './in-process.ts';
+export * from './outbox.ts';

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { localDateString, periodString, yuanString } from './money.ts';
+
+export const SECTORS = ['housing', 'transport', 'water', 'other'] as const;
+export const sectorSchema = z.enum(SECTORS);
+export type Sector = z.infer<typeof sectorSchema>;
+
+export const partySchema = z.object({ name: z.string().min(1), creditCode: z.string().length(18) });
+
+export const projectRegisteredData = z.object({
+  projectId: z.string(),
+  name: z.string(),
+  district: z.string(),
+  sector: sectorSchema,
+  owner: partySchema,
+  contractor: partySchema,
+  contractValue: yuanString,
+  permitDate: localDateString,
+  startDate: localDateString,
+  plannedEndDate: localDateString,
+  wageAccount: z.object({ bankCode: z.string(), accountNo: z.string() }),
+  payDay: z.number().int().min(1).max(31),
+  payMonthOffset: z.number().int().min(0).max(2),
+  registeredAt: z.iso.datetime({ offset: true }),
+});
+export type ProjectRegistered = z.infer<typeof projectRegisteredData>;
+
+export const workerRecord = z.object({
+  idNumber: z.string(),
+  name: z.string(),
+  accountNo: z.string(),
+  bankCode: z.string().optional(),
+  subcontractor: partySchema.optional(),
+  team: z.string().optional(),
+  enrolledOn: localDateString,
+  leftOn: localDateString.optional(),
+});
+export type WorkerRecord = z.infer<typeof workerRecord>;
+export const workersRegisteredData = z.object({ projectId: z.string(), workers: z.array(workerRecord) });
+export type WorkersRegistered = z.infer<typeof workersRegisteredData>;
+
+export const payrollLineRecord = z.object({
+  idNumber: z.string(),
+  name: z.string(),
+  daysWorked: z.number().nullable(),
+  amountDue: yuanString,
+  grossAmount: yuanString.optional(),
+  signed: z.boolean(),
+  sourceRow: z.number().int(),
+});
+export type PayrollLineRecord = z.infer<typeof payrollLineRecord>;
+/** One sheet may travel in several parts (at most PAYROLL_PART_SIZE lines each). */
+export const payrollSubmittedData = z.object({
+  projectId: z.string(),
+  period: periodString,
+  sheetId: z.string(),
+  version: z.number().int().positive(),
+  part: z.number().int().positive(),
+  parts: z.number().int().positive(),
+  submittedAt: z.iso.datetime({ offset: true }),
+  lines: z.array(payrollLineRecord),
+});
+export type PayrollSubmitted = z.infer<typeof payrollSubmittedData>;
+export const PAYROLL_PART_SIZE = 500;
+
+export const TRANSFER_DIRECTIONS = ['debit', 'credit'] as const;
+export const TRANSFER_STATUSES = ['booked', 'failed', 'returned'] as const;
+export const transferRecord = z.object({
+  bankRef: z.string(),
+  accountNo: z.string(),
+  direction: z.enum(TRANSFER_DIRECTIONS),
+  amount: yuanString,
+  counterpartyAccountNo: z.string(),
+  counterpartyName: z.string(),
+  counterpartyIdNumber: z.string().optional(),
+  bookedAt: z.iso.datetime({ offset: true }),
+  status: z.enum(TRANSFER_STATUSES),
+  originalBankRef: z.string().optional(),
+  purpose: z.string().optional(),
+});
+export type TransferRecord = z.infer<typeof transferRecord>;
+export const transfersReportedData = z.object({
+  projectId: z.string(),
+  bankCode: z.string(),
+  transfers: z.array(transferRecord),
+});
+export type TransfersReported = z.infer<typeof transfersReportedData>;
+
+export const statementReportedData = z.object({
+  projectId: z.string(),
+  bankCode: z.string(),
+  accountNo: z.string(),
+  date: localDateString,
+  openingBalance: yuanString,
+  closingBalance: yuanString,
+  debitCount: z.number().int().min(0),
+  debitTotal: yuanString,
+  creditCount: z.number().int().min(0),
+  creditTotal: yuanString,
+  receivedAt: z.iso.datetime({ offset: true }),
+});
+export type StatementReported = z.infer<typeof statementReportedData>;
+
+export const RULES = [
+  'wages-missed',
+  'wages-late',
+  'wages-short',
+  'wrong-payee',
+  'paid-outside-account',
+  'payroll-missing',
+  'payroll-unsigned',
+  'feed-incomplete',
+] as const;
+export const ruleSchema = z.enum(RULES);
+export type RuleCode = z.infer<typeof ruleSchema>;
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+export const findingSnapshot = z.object({
+  findingId: z.string(),
+  rule: ruleSchema,
+  severity: z.enum(SEVERITIES),
+  status: z.enum(['open', 'resolved']),
+  projectId: z.string(),
+  worker: z.object({ idNumberMasked: z.string(), name: z.string() }).optional(),
+  period: periodString.optional(),
+  dueDate: localDateString.optional(),
+  amountOwed: yuanString.optional(),
+  amountPaid: yuanString.optional(),
+  raisedAt: z.iso.datetime({ offset: true }),
+  resolvedAt: z.iso.datetime({ offset: true }).optional(),
+  responsible: z.object({ kind: z.enum(['contractor', 'bank', 'owner']), name: z.string(), code: z.string() }),
+  evidence: z.array(z.string()),
+  legalBasis: z.string(),
+  detail: z.string(),
+  warnings: z.array(z.string()).optional(),
+});
+export type FindingSnapshot = z.infer<typeof findingSnapshot>;
+
+/** Every event type with its current version and data schema. */
+export const EVENT_SCHEMAS = {
+  'project.registered': { version: 1, data: projectRegisteredData },
+  'workers.registered': { version: 1, data: workersRegisteredData },
+  'payroll.submitted': { version: 1, data: payrollSubmittedData },
+  'bank.transfers-reported': { version: 1, data: transfersReportedData },
+  'bank.statement-reported': { version: 1, data: statementReportedData },
+  'finding.raised': { version: 1, data: findingSnapshot },
+  'finding.updated': { version: 1, data: findingSnapshot },
+  'finding.resolved': { version: 1, data: findingSnapshot },
+} as const;
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]['data']>;

@@ -1,0 +1,5 @@
+export * from './envelope.ts';
+export * from './events.ts';
+export * from './money.ts';
+export * from './parse.ts';
+export * from './topics.ts';

@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, index, integer, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { PgSchema } from 'drizzle-orm/pg-core';
+
+const sqlUnpublished = sql`published_at IS NULL`;
+
+/**
+ * The delivery tables every service has in its own schema. A service writes its state and its
+ * outgoing events in one transaction (outbox); a consumer records each applied event id
+ * (inbox) and its read position per source (cursors) in the transaction that applies it.
+ */
+export function deliveryTables(schema: PgSchema) {
+  const outbox = schema.table(
+    'outbox',
+    {
+      seq: bigserial('seq', { mode: 'bigint' }).primaryKey(),
+      eventId: uuid('event_id').notNull().unique(),
+      topic: text('topic').notNull(),
+      key: text('key').notNull(),
+      type: text('type').notNull(),
+      version: integer('version').notNull(),
+      occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+      envelope: jsonb('envelope').notNull(),
+      publishedAt: timestamp('published_at', { withTimezone: true }),
+    },
+    (t) => [index('outbox_unpublished_idx').on(t.seq).where(sqlUnpublished)],
+  );
+  const inbox = schema.table('inbox', {
+    eventId: uuid('event_id').primaryKey(),
+    type: text('type').notNull(),
+    appliedAt: timestamp('applied_at', { withTimezone: true }).notNull().defaultNow(),
+  });
+  const cursors = schema.table('cursors', {
+    source: text('source').primaryKey(),
+    position: bigint('position', { mode: 'bigint' }).notNull(),
+  });
+  const deadLetters = schema.table('dead_letters', {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    source: text('source').notNull(),
+    eventId: text('event_id'),
+    reason: text('reason').notNull(),
+    payload: text('payload').notNull(),
+    failedAt: timestamp('failed_at', { withTimezone: true }).notNull().defaultNow(),
+  });
+  return { outbox, inbox, cursors, deadLetters };
+}

@@ -1,0 +1,171 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { ApiKeys, Principal } from './auth.ts';
+import { AppError, type FieldIssue } from './errors.ts';
+import type { Metrics } from './metrics.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export type HttpApp = FastifyInstance;
+export type ReadinessCheck = { name: string; check: () => Promise<void> };
+
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw new Error('route is not under /v1: no principal');
+  return req.principal;
+}
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ row: z.number().optional(), field: z.string(), message: z.string() })).optional(),
+  })
+  .describe('RFC 7807 problem details');
+
+/**
+ * The HTTP shell every service shares: zod schemas for validation and serialisation, the
+ * OpenAPI document generated from them (/docs), RFC 7807 errors mapped in one place,
+ * authentication of every /v1 route, /health, /ready and /metrics.
+ */
+export async function buildHttpApp(options: {
+  logger: Logger;
+  apiKeys: ApiKeys;
+  metrics: Metrics;
+  readiness?: ReadinessCheck[];
+  plugins: FastifyPluginAsync[];
+  bodyLimit?: number;
+}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit ?? 50 * 1024 * 1024,
+    disableRequestLogging: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Wagewatch API',
+        description:
+          'Wage-payment monitoring for construction projects. Amounts are decimal yuan strings; dates YYYY-MM-DD; errors RFC 7807.',
+        version: '1.0.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (req) => {
+    if (req.url.startsWith('/v1/')) req.principal = options.apiKeys.verify(req.headers.authorization);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    options.metrics.httpDuration
+      .labels(req.method, req.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply
+      .code(404)
+      .type('application/problem+json')
+      .send({ type: 'urn:wagewatch:problem:not-found', title: 'Not found', status: 404, detail: `no route ${req.method} ${req.url}` });
+  });
+  app.setErrorHandler((err, req, reply) => {
+    const instance = req.url.split('?')[0];
+    if (err instanceof AppError) {
+      if (err.status >= 500) req.log.error({ err }, 'request failed');
+      return reply
+        .code(err.status)
+        .type('application/problem+json')
+        .send({
+          type: `urn:wagewatch:problem:${err.code}`,
+          title: err.title,
+          status: err.status,
+          detail: err.message,
+          instance,
+          ...(err.errors.length ? { errors: err.errors } : {}),
+        });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const errors = err.validation.map(toFieldIssue);
+      return reply
+        .code(400)
+        .type('application/problem+json')
+        .send({
+          type: 'urn:wagewatch:problem:validation-failed',
+          title: 'The request is not valid',
+          status: 400,
+          detail: errors.map((e) => `${e.row !== undefined ? `row ${e.row}: ` : ''}${e.field}: ${e.message}`).join('; '),
+          instance,
+          errors,
+        });
+    }
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status < 500) {
+      return reply
+        .code(status)
+        .type('application/problem+json')
+        .send({ type: 'urn:wagewatch:problem:bad-request', title: 'Bad request', status, detail: (err as Error).message, instance });
+    }
+    req.log.error({ err }, 'unexpected error');
+    return reply
+      .code(500)
+      .type('application/problem+json')
+      .send({ type: 'urn:wagewatch:problem:internal', title: 'Internal error', status: 500, detail: 'an internal error occurred', instance });
+  });
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { schema: { hide: true } }, async (_req, reply) => {
+    const results = await Promise.all(
+      (options.readiness ?? []).map(async (r) => {
+        try {
+          await r.check();
+          return { name: r.name, ok: true };
+        } catch (err) {
+          return { name: r.name, ok: false, error: (err as Error).message };
+        }
+      }),
+    );
+    const ok = results.every((r) => r.ok);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not-ready', checks: results });
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.type(options.metrics.registry.contentType);
+    return options.metrics.registry.metrics();
+  });
+
+  for (const plugin of options.plugins) await app.register(plugin);
+  return app;
+}
+
+/** `/records/3/amount` → row 4 (1-based), field `amount`. */
+function toFieldIssue(v: { instancePath: string; message?: string; params?: unknown }): FieldIssue {
+  const parts = v.instancePath.split('/').filter(Boolean);
+  const idx = parts.findIndex((p) => /^\d+$/.test(p));
+  if (idx >= 0) {
+    const field = parts.slice(idx + 1).join('.') || parts.slice(0, idx).join('.');
+    return { row: Number(parts[idx]) + 1, field, message: v.message ?? 'invalid' };
+  }
+  return { field: parts.join('.') || 'body', message: v.message ?? 'invalid' };
+}
