@@ -4,6 +4,7 @@ import { ApiKey } from '../src/protocol/api-keys.ts';
 import { ErrorCode } from '../src/protocol/error-codes.ts';
 import type { Reader } from '../src/protocol/reader.ts';
 import type { Writer } from '../src/protocol/writer.ts';
+import { crc32c } from '../src/records/crc32c.ts';
 import { encodeBatch, RawClient } from './helpers/raw-client.ts';
 
 /** What ApiVersions must advertise: exactly the versions the handlers decode and encode. */
@@ -362,7 +363,7 @@ describe('protocol edge cases over a raw socket', () => {
     const c = await fresh();
     expect((await createTopic(c, 'validation', 1)).errorCode).toBe(ErrorCode.NONE);
     const bad = encodeBatch([{ key: 'a', value: 'hello' }]);
-    bad[bad.length - 1] ^= 0xff;
+    bad.writeUInt8(bad.readUInt8(bad.length - 1) ^ 0xff, bad.length - 1);
     const corrupt = await c.request(ApiKey.Produce, 7, produceBody('validation', 0, bad));
     expect(readProduce(corrupt.body).errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
 
@@ -384,7 +385,6 @@ describe('protocol edge cases over a raw socket', () => {
 
     const snappy = encodeBatch([{ key: 'a', value: 'x' }]);
     snappy.writeInt16BE(2, 21);
-    const { crc32c } = await import('../src/records/crc32c.ts');
     snappy.writeUInt32BE(crc32c(snappy, 21), 17);
     const refused = await c.request(ApiKey.Produce, 7, produceBody('validation', 0, snappy));
     expect(readProduce(refused.body).errorCode).toBe(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
