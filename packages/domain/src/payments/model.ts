@@ -1,0 +1,115 @@
+import type { LocalDate, Period } from '../dates.ts';
+
+export type Party = { name: string; creditCode: string };
+
+export type ProjectTerms = {
+  projectId: string;
+  contractor: Party;
+  bankCode: string;
+  accountNo: string;
+  payDay: number;
+  payMonthOffset: number;
+  startDate: LocalDate;
+};
+
+export type RegisteredWorker = {
+  idNumber: string;
+  name: string;
+  accountNo: string;
+  enrolledOn: LocalDate;
+  leftOn?: LocalDate;
+};
+
+export type PayrollLine = { idNumber: string; name: string; amountDue: bigint; signed: boolean };
+
+/** The current (complete, latest) version of a month's payroll sheet. */
+export type PayrollSheet = {
+  period: Period;
+  sheetId: string;
+  version: number;
+  submittedAt: Date;
+  evidence: string[];
+  lines: PayrollLine[];
+};
+
+export type Transfer = {
+  bankRef: string;
+  accountNo: string;
+  direction: 'debit' | 'credit';
+  amount: bigint;
+  counterpartyAccountNo: string;
+  counterpartyName: string;
+  counterpartyIdNumber?: string;
+  bookedAt: Date;
+  status: 'booked' | 'failed' | 'returned';
+  originalBankRef?: string;
+  purpose?: string;
+  evidence: string;
+};
+
+export type Statement = {
+  date: LocalDate;
+  openingBalance: bigint;
+  closingBalance: bigint;
+  debitCount: number;
+  debitTotal: bigint;
+  creditCount: number;
+  creditTotal: bigint;
+  receivedAt: Date;
+  evidence: string;
+};
+
+/** A debit from another project's wage account to a card registered to one of this project's workers. */
+export type OutsidePayment = {
+  payingProjectId: string;
+  worker: RegisteredWorker;
+  transfer: Transfer;
+  returned: boolean;
+};
+
+export type ProjectState = {
+  project: ProjectTerms;
+  workers: RegisteredWorker[];
+  sheets: PayrollSheet[];
+  /** Every movement reported on the project's own wage account. */
+  transfers: Transfer[];
+  statements: Statement[];
+  outsidePayments: OutsidePayment[];
+};
+
+export type PaymentRule =
+  | 'wages-missed'
+  | 'wages-late'
+  | 'wages-short'
+  | 'wrong-payee'
+  | 'paid-outside-account'
+  | 'payroll-missing'
+  | 'payroll-unsigned'
+  | 'feed-incomplete';
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+/**
+ * What the rules say should be on record. `status: 'resolved'` means: if such a finding is
+ * open, it is cured at `resolvedAt`; it is created only when `record` is set (a late payment
+ * stays on record although nothing is left to cure).
+ */
+export type DesiredFinding = {
+  key: string;
+  rule: PaymentRule;
+  severity: Severity;
+  status: 'open' | 'resolved';
+  record?: boolean;
+  worker?: { idNumber: string; name: string };
+  period?: Period;
+  dueDate?: LocalDate;
+  amountOwed?: bigint;
+  amountPaid?: bigint;
+  raisedAt: Date;
+  resolvedAt?: Date;
+  responsible: { kind: 'contractor' | 'bank' | 'owner'; name: string; code: string };
+  evidence: string[];
+  legalBasis: string;
+  detail: string;
+  warnings?: string[];
+};

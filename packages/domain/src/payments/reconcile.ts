@@ -1,0 +1,58 @@
+import type { DesiredFinding } from './model.ts';
+
+export type RecordedFinding = DesiredFinding & { status: 'open' | 'resolved' };
+export type Transition = { kind: 'raised' | 'updated' | 'resolved'; finding: RecordedFinding };
+
+const material = (f: DesiredFinding) =>
+  JSON.stringify([
+    f.severity,
+    f.amountOwed?.toString(),
+    f.amountPaid?.toString(),
+    f.evidence,
+    f.detail,
+    f.worker,
+    f.warnings,
+  ]);
+
+/**
+ * Compares what is on record for a project with what the rules now say, and returns the
+ * transitions: raised (new or reopened), updated (amounts or evidence changed while open),
+ * resolved (cured). `at` is the resolution time when the rules do not name one.
+ */
+export function reconcile(
+  recorded: ReadonlyMap<string, RecordedFinding>,
+  desired: readonly DesiredFinding[],
+  at: Date,
+): Transition[] {
+  const out: Transition[] = [];
+  const seen = new Set<string>();
+  for (const d of desired) {
+    seen.add(d.key);
+    const r = recorded.get(d.key);
+    if (d.status === 'open') {
+      const { resolvedAt: _r, record: _rec, ...open } = d;
+      if (!r || r.status === 'resolved') out.push({ kind: 'raised', finding: { ...open, status: 'open' } });
+      else if (material(r) !== material(d))
+        out.push({ kind: 'updated', finding: { ...open, status: 'open', raisedAt: r.raisedAt } });
+      continue;
+    }
+    if (!r) {
+      if (d.record) out.push({ kind: 'raised', finding: { ...d, resolvedAt: d.resolvedAt ?? at } });
+      continue;
+    }
+    if (r.status === 'open') {
+      out.push({
+        kind: 'resolved',
+        finding: { ...r, status: 'resolved', resolvedAt: d.resolvedAt ?? at, evidence: d.evidence },
+      });
+    } else if (d.record && material(r) !== material(d)) {
+      out.push({ kind: 'updated', finding: { ...d, resolvedAt: d.resolvedAt ?? at } });
+    }
+  }
+  for (const [key, r] of recorded) {
+    if (!seen.has(key) && r.status === 'open') {
+      out.push({ kind: 'resolved', finding: { ...r, status: 'resolved', resolvedAt: at } });
+    }
+  }
+  return out;
+}

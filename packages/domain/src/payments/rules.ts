@@ -1,0 +1,418 @@
+import type { WorkingDayCalendar } from '../calendar.ts';
+import { dueDateFor } from '../calendar.ts';
+import {
+  addDays,
+  addMonths,
+  endOfShanghaiDay,
+  firstDayOf,
+  isWeekend,
+  type LocalDate,
+  lastDayOf,
+  type Period,
+  periodOf,
+  shanghaiDate,
+  yearOf,
+} from '../dates.ts';
+import { maskIdNumber } from '../identifiers.ts';
+import { formatFen, minFen } from '../money.ts';
+import type {
+  DesiredFinding,
+  PaymentRule,
+  PayrollLine,
+  PayrollSheet,
+  ProjectState,
+  RegisteredWorker,
+  Severity,
+  Statement,
+  Transfer,
+} from './model.ts';
+
+export const LEGAL_BASIS: Record<PaymentRule, string> = {
+  'wages-missed': '保障农民工工资支付条例 (Decree 724) Art 12-14; 工资支付暂行规定 Art 7',
+  'wages-late': '保障农民工工资支付条例 (Decree 724) Art 12-14; 劳部发〔1995〕226号 (无故拖欠)',
+  'wages-short': '保障农民工工资支付条例 (Decree 724) Art 12; 克扣 (劳部发〔1995〕226号)',
+  'wrong-payee': '保障农民工工资支付条例 (Decree 724) Art 11, 26, 31',
+  'paid-outside-account': '保障农民工工资支付条例 (Decree 724) Art 26, 31',
+  'payroll-missing': '保障农民工工资支付条例 (Decree 724) Art 31',
+  'payroll-unsigned': '保障农民工工资支付条例 (Decree 724) Art 31',
+  'feed-incomplete': 'Data quality: the bank reports the dedicated account (Decree 724 Art 27, 38)',
+};
+
+export const SEVERITY: Record<PaymentRule, Severity> = {
+  'wages-missed': 'high',
+  'wages-late': 'medium',
+  'wages-short': 'high',
+  'wrong-payee': 'high',
+  'paid-outside-account': 'medium',
+  'payroll-missing': 'medium',
+  'payroll-unsigned': 'low',
+  'feed-incomplete': 'medium',
+};
+
+/** Debits that are not payments to people: the account is for wages only, bank fees aside. */
+const NON_WAGE_DEBIT_PURPOSES = new Set(['bank-fee']);
+
+type Allocation = { transfer: Transfer; amount: bigint };
+type Obligation = {
+  period: Period;
+  sheet: PayrollSheet;
+  line: PayrollLine;
+  remaining: bigint;
+  allocations: Allocation[];
+};
+
+const max = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
+
+/**
+ * DOMAIN.md rules 1-6 and 14 for one project, as of an instant: the findings that should be
+ * on record. Pure: the same state and instant always give the same findings, so replaying a
+ * year of feeds with sweeps gives what live operation gave.
+ *
+ * Payments: a booked debit from the project's wage account to the worker's registered card (or
+ * naming the worker's ID), not failed and not returned, counts for the worker and is
+ * allocated to the worker's oldest unpaid month first (never to a month that had not begun).
+ * A finding that depends on a payment's absence (missed, short, sheet missing or unsigned)
+ * waits until the bank's end-of-day statement covers the due date; until then, and once the
+ * statement is a working day overdue, `feed-incomplete` is raised against the bank instead.
+ */
+export function evaluateProject(
+  state: ProjectState,
+  asOf: Date,
+  calendar: WorkingDayCalendar,
+): DesiredFinding[] {
+  const { project } = state;
+  const out: DesiredFinding[] = [];
+  const contractor = {
+    kind: 'contractor' as const,
+    name: project.contractor.name,
+    code: project.contractor.creditCode,
+  };
+  const bank = { kind: 'bank' as const, name: project.bankCode, code: project.bankCode };
+  const today = shanghaiDate(asOf);
+
+  const returnedRefs = new Map<string, Transfer>();
+  for (const t of state.transfers)
+    if (t.status === 'returned' && t.originalBankRef) returnedRefs.set(t.originalBankRef, t);
+  const effective = (t: Transfer) => t.status === 'booked' && !returnedRefs.has(t.bankRef);
+  const workerByAccount = new Map(state.workers.map((w) => [w.accountNo, w]));
+  const workerById = new Map(state.workers.map((w) => [w.idNumber, w]));
+
+  // Rule 4: every debit to people goes to a registered worker's own card.
+  for (const t of state.transfers) {
+    if (t.direction !== 'debit' || t.status !== 'booked' || NON_WAGE_DEBIT_PURPOSES.has(t.purpose ?? ''))
+      continue;
+    const holder = workerByAccount.get(t.counterpartyAccountNo);
+    const named = t.counterpartyIdNumber ? workerById.get(t.counterpartyIdNumber) : undefined;
+    const ok =
+      holder !== undefined && (!t.counterpartyIdNumber || t.counterpartyIdNumber === holder.idNumber);
+    if (ok) continue;
+    const returned = returnedRefs.get(t.bankRef);
+    const why = holder
+      ? `the card belongs to ${maskIdNumber(holder.idNumber)}, not to the ID named in the transfer`
+      : named
+        ? 'the card is not the one registered for the worker named'
+        : 'the payee is not a registered worker of this project';
+    out.push({
+      key: `wrong-payee:${t.bankRef}`,
+      rule: 'wrong-payee',
+      severity: SEVERITY['wrong-payee'],
+      status: returned ? 'resolved' : 'open',
+      ...(returned ? { resolvedAt: returned.bookedAt } : {}),
+      ...(named ? { worker: { idNumber: named.idNumber, name: named.name } } : {}),
+      amountPaid: t.amount,
+      raisedAt: t.bookedAt,
+      responsible: contractor,
+      evidence: [t.evidence, ...(returned ? [returned.evidence] : [])],
+      legalBasis: LEGAL_BASIS['wrong-payee'],
+      detail: `debit ${t.bankRef} of ${formatFen(t.amount)} to ${t.counterpartyName}: ${why}`,
+    });
+  }
+
+  // Rule 5: this project's workers paid from another project's wage account.
+  for (const p of state.outsidePayments) {
+    if (p.transfer.status !== 'booked') continue;
+    out.push({
+      key: `paid-outside-account:${p.transfer.accountNo}:${p.transfer.bankRef}`,
+      rule: 'paid-outside-account',
+      severity: SEVERITY['paid-outside-account'],
+      status: p.returned ? 'resolved' : 'open',
+      ...(p.returned ? { resolvedAt: p.transfer.bookedAt } : {}),
+      worker: { idNumber: p.worker.idNumber, name: p.worker.name },
+      amountPaid: p.transfer.amount,
+      raisedAt: p.transfer.bookedAt,
+      responsible: contractor,
+      evidence: [p.transfer.evidence],
+      legalBasis: LEGAL_BASIS['paid-outside-account'],
+      detail: `wages of ${formatFen(p.transfer.amount)} paid from the wage account of project ${p.payingProjectId}, not from this project's dedicated account`,
+    });
+  }
+
+  // Obligations from every current sheet, allocated oldest first.
+  const sheets = new Map(state.sheets.map((s) => [s.period, s]));
+  const obligations = new Map<string, Obligation[]>();
+  for (const sheet of [...state.sheets].sort((a, b) => a.period.localeCompare(b.period))) {
+    for (const line of sheet.lines) {
+      const list = obligations.get(line.idNumber) ?? [];
+      list.push({ period: sheet.period, sheet, line, remaining: line.amountDue, allocations: [] });
+      obligations.set(line.idNumber, list);
+    }
+  }
+  const payments = state.transfers
+    .filter((t) => t.direction === 'debit' && effective(t))
+    .sort((a, b) => a.bookedAt.getTime() - b.bookedAt.getTime());
+  for (const t of payments) {
+    const holder = workerByAccount.get(t.counterpartyAccountNo);
+    const idNumber =
+      holder && (!t.counterpartyIdNumber || t.counterpartyIdNumber === holder.idNumber)
+        ? holder.idNumber
+        : t.counterpartyIdNumber;
+    if (!idNumber) continue;
+    let left = t.amount;
+    const day = shanghaiDate(t.bookedAt);
+    for (const ob of obligations.get(idNumber) ?? []) {
+      if (left === 0n) break;
+      if (ob.remaining === 0n || firstDayOf(ob.period) > day) continue;
+      const take = minFen(left, ob.remaining);
+      ob.allocations.push({ transfer: t, amount: take });
+      ob.remaining -= take;
+      left -= take;
+    }
+  }
+
+  // Statements: coverage of each due date, and the daily feed itself (rule 14).
+  const statementsByDate = new Map(state.statements.map((s) => [s.date, s]));
+  const sortedStatements = [...state.statements].sort((a, b) => a.date.localeCompare(b.date));
+  const coverageOf = (d: LocalDate): Statement | undefined => sortedStatements.find((s) => s.date >= d);
+  /**
+   * The end of the working day after d: when its statement is overdue. In a year the calendar
+   * does not cover, the day is assumed from weekends only, and the warning says so.
+   */
+  const nextWorkingDayEnd = (d: LocalDate): { end: Date; warnings?: string[] } => {
+    const uncovered = new Set<number>();
+    let next = addDays(d, 1);
+    for (;;) {
+      if (calendar.covers(next)) {
+        if (calendar.isWorkingDay(next)) break;
+      } else {
+        uncovered.add(yearOf(next));
+        if (!isWeekend(next)) break;
+      }
+      next = addDays(next, 1);
+    }
+    const warnings = [...uncovered].map(
+      (year) =>
+        `holiday calendar does not cover ${year}: the statement for ${d} is taken as overdue after ${next}, ` +
+        `assumed the next working day from weekends only; add the State Council notice for ${year} to the calendar overrides`,
+    );
+    return { end: endOfShanghaiDay(next), ...(warnings.length ? { warnings } : {}) };
+  };
+  const missingStatement = new Map<LocalDate, string>();
+
+  const periods = new Set<Period>(state.sheets.map((s) => s.period));
+  for (let p = periodOf(project.startDate); firstDayOf(p) <= today; p = addMonths(p, 1)) periods.add(p);
+  for (const period of [...periods].sort()) {
+    const { due, warnings } = dueDateFor(
+      { period, payDay: project.payDay, payMonthOffset: project.payMonthOffset },
+      calendar,
+    );
+    const dueEnd = endOfShanghaiDay(due);
+    if (asOf < dueEnd) continue;
+    const coverage = coverageOf(due);
+    if (!coverage) {
+      missingStatement.set(due, `the wage findings for ${period} (due ${due}) wait for it`);
+      continue;
+    }
+    const gateTime = max(dueEnd, coverage.receivedAt);
+    const base = { period, dueDate: due, responsible: contractor, ...(warnings.length ? { warnings } : {}) };
+    const sheet = sheets.get(period);
+    if (!sheet) {
+      const active = state.workers.filter((w) => isActiveIn(w, period));
+      if (active.length === 0) continue;
+      out.push({
+        ...base,
+        key: `payroll-missing:${period}`,
+        rule: 'payroll-missing',
+        severity: SEVERITY['payroll-missing'],
+        status: 'open',
+        raisedAt: gateTime,
+        evidence: [coverage.evidence],
+        legalBasis: LEGAL_BASIS['payroll-missing'],
+        detail: `no payroll sheet for ${period} although ${active.length} registered worker(s) were active; wages were due ${due}`,
+      });
+      continue;
+    }
+    for (const line of sheet.lines) {
+      const worker = { idNumber: line.idNumber, name: line.name };
+      if (!line.signed) {
+        out.push({
+          ...base,
+          key: `payroll-unsigned:${period}:${line.idNumber}`,
+          rule: 'payroll-unsigned',
+          severity: SEVERITY['payroll-unsigned'],
+          status: 'open',
+          worker,
+          raisedAt: gateTime,
+          evidence: sheet.evidence,
+          legalBasis: LEGAL_BASIS['payroll-unsigned'],
+          detail: `the worker has not confirmed the ${period} payroll line (${formatFen(line.amountDue)})`,
+        });
+      }
+    }
+    for (const ob of obligations.values()) {
+      for (const o of ob) {
+        if (o.period !== period || o.line.amountDue === 0n) continue;
+        out.push(
+          ...judgeObligation(
+            o,
+            { ...base, worker: { idNumber: o.line.idNumber, name: o.line.name } },
+            dueEnd,
+            gateTime,
+          ),
+        );
+      }
+    }
+  }
+
+  // Rule 14: statements missing (for due dates and for days with movements) or disagreeing.
+  const movementDays = new Map<LocalDate, Transfer[]>();
+  for (const t of state.transfers) {
+    if (t.status === 'failed') continue;
+    const d = shanghaiDate(t.bookedAt);
+    const list = movementDays.get(d) ?? [];
+    list.push(t);
+    movementDays.set(d, list);
+  }
+  for (const d of movementDays.keys()) {
+    if (!statementsByDate.has(d) && !missingStatement.has(d))
+      missingStatement.set(d, 'movements were reported for that day');
+  }
+  for (const [d, why] of missingStatement) {
+    const { end: deadline, warnings } = nextWorkingDayEnd(d);
+    if (asOf < deadline) continue;
+    out.push({
+      key: `feed-incomplete:missing:${d}`,
+      rule: 'feed-incomplete',
+      severity: SEVERITY['feed-incomplete'],
+      status: 'open',
+      dueDate: d,
+      raisedAt: deadline,
+      responsible: bank,
+      evidence: (movementDays.get(d) ?? []).map((t) => t.evidence),
+      legalBasis: LEGAL_BASIS['feed-incomplete'],
+      detail: `no end-of-day statement of the wage account for ${d}: ${why}`,
+      ...(warnings ? { warnings } : {}),
+    });
+  }
+  for (const s of state.statements) {
+    const { end: deadline, warnings } = nextWorkingDayEnd(s.date);
+    if (asOf < deadline) continue;
+    const moves = movementDays.get(s.date) ?? [];
+    const sum = (dir: 'debit' | 'credit') =>
+      moves.filter((t) => t.direction === dir).reduce((a, t) => a + t.amount, 0n);
+    const count = (dir: 'debit' | 'credit') => moves.filter((t) => t.direction === dir).length;
+    const agree =
+      count('debit') === s.debitCount &&
+      sum('debit') === s.debitTotal &&
+      count('credit') === s.creditCount &&
+      sum('credit') === s.creditTotal;
+    if (agree) continue;
+    out.push({
+      key: `feed-incomplete:mismatch:${s.date}`,
+      rule: 'feed-incomplete',
+      severity: SEVERITY['feed-incomplete'],
+      status: 'open',
+      dueDate: s.date,
+      raisedAt: max(deadline, s.receivedAt),
+      responsible: bank,
+      evidence: [s.evidence, ...moves.map((t) => t.evidence)],
+      legalBasis: LEGAL_BASIS['feed-incomplete'],
+      detail:
+        `statement for ${s.date} disagrees with the transfers received: statement debits ${s.debitCount} / ${formatFen(s.debitTotal)}, ` +
+        `credits ${s.creditCount} / ${formatFen(s.creditTotal)}; received debits ${count('debit')} / ${formatFen(sum('debit'))}, ` +
+        `credits ${count('credit')} / ${formatFen(sum('credit'))}`,
+      ...(warnings ? { warnings } : {}),
+    });
+  }
+  return out;
+}
+
+function isActiveIn(w: RegisteredWorker, period: Period): boolean {
+  return w.enrolledOn <= lastDayOf(period) && (!w.leftOn || w.leftOn >= firstDayOf(period));
+}
+
+type Base = Pick<DesiredFinding, 'period' | 'dueDate' | 'responsible' | 'warnings' | 'worker'>;
+
+/** Rules 1-3 for one payroll line whose due date has passed and whose feed covers it. */
+function judgeObligation(o: Obligation, base: Base, dueEnd: Date, gateTime: Date): DesiredFinding[] {
+  const amount = o.line.amountDue;
+  const paid = amount - o.remaining;
+  const paidByDue = o.allocations
+    .filter((a) => a.transfer.bookedAt < dueEnd)
+    .reduce((s, a) => s + a.amount, 0n);
+  const evidence = [...o.sheet.evidence, ...o.allocations.map((a) => a.transfer.evidence)];
+  const key = (rule: PaymentRule) => `${rule}:${o.period}:${o.line.idNumber}`;
+  const common = { ...base, evidence, amountPaid: paid };
+  const finding = (
+    rule: PaymentRule,
+    rest: Partial<DesiredFinding> & Pick<DesiredFinding, 'status' | 'raisedAt' | 'detail'>,
+  ): DesiredFinding => ({
+    ...common,
+    key: key(rule),
+    rule,
+    severity: SEVERITY[rule],
+    legalBasis: LEGAL_BASIS[rule],
+    ...rest,
+  });
+  const firstPaid = o.allocations[0]?.transfer.bookedAt;
+  const completedAt =
+    o.remaining === 0n ? o.allocations[o.allocations.length - 1]?.transfer.bookedAt : undefined;
+  if (paidByDue >= amount) return [];
+  if (completedAt) {
+    return [
+      finding('wages-late', {
+        status: 'resolved',
+        record: true,
+        amountOwed: amount,
+        raisedAt: completedAt,
+        resolvedAt: completedAt,
+        detail: `net pay ${formatFen(amount)} for ${o.period} was due ${base.dueDate} and was paid in full on ${shanghaiDate(completedAt)}`,
+      }),
+      finding('wages-missed', {
+        status: 'resolved',
+        resolvedAt: firstPaid ?? completedAt,
+        raisedAt: gateTime,
+        detail: 'paid',
+      }),
+      finding('wages-short', {
+        status: 'resolved',
+        resolvedAt: completedAt,
+        raisedAt: gateTime,
+        detail: 'paid in full',
+      }),
+    ];
+  }
+  if (paid === 0n) {
+    return [
+      finding('wages-missed', {
+        status: 'open',
+        amountOwed: amount,
+        raisedAt: gateTime,
+        detail: `no payment of the ${o.period} net pay ${formatFen(amount)} reached the worker's card by the due date ${base.dueDate}`,
+      }),
+    ];
+  }
+  return [
+    finding('wages-short', {
+      status: 'open',
+      amountOwed: o.remaining,
+      raisedAt: max(gateTime, firstPaid ?? gateTime),
+      detail: `paid ${formatFen(paid)} of the ${o.period} net pay ${formatFen(amount)}; ${formatFen(o.remaining)} is still owed`,
+    }),
+    finding('wages-missed', {
+      status: 'resolved',
+      resolvedAt: firstPaid ?? gateTime,
+      raisedAt: gateTime,
+      detail: 'partly paid',
+    }),
+  ];
+}
