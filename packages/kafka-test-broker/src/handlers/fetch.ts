@@ -63,7 +63,9 @@ export const fetchHandler: ApiHandler = {
     if (v >= 11) req.string(); // rack_id
 
     let result = collect(core, topics, maxBytes);
-    if (!result.ready(minBytes) && maxWaitMs > 0) {
+    // As Kafka: answer at once when nothing is asked for, or when the client will not wait.
+    const asksForData = topics.some((t) => t.partitions.length > 0);
+    if (asksForData && !result.ready(minBytes) && maxWaitMs > 0) {
       await waitForData(core, topics, maxWaitMs, () => {
         result = collect(core, topics, maxBytes);
         return result.ready(minBytes);
