@@ -2,3 +2,4 @@ export * from './dates.ts';
 export * from './calendar.ts';
 export * from './money.ts';
 export * from './identifiers.ts';
+export * from './payments/index.ts';

@@ -68,8 +68,8 @@ const max = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
  * on record. Pure: the same state and instant always give the same findings, so replaying a
  * year of feeds with sweeps gives what live operation gave.
  *
- * Payments: a booked debit from the project's wage account to the worker's registered card (or
- * naming the worker's ID), not failed and not returned, counts for the worker and is
+ * Payments: a booked debit from the project's wage account to the worker's registered card (and,
+ * if the bank names an ID, naming that worker), not failed and not returned, counts and is
  * allocated to the worker's oldest unpaid month first (never to a month that had not begun).
  * A finding that depends on a payment's absence (missed, short, sheet missing or unsigned)
  * waits until the bank's end-of-day statement covers the due date; until then, and once the
@@ -162,10 +162,10 @@ export function evaluateProject(
     .sort((a, b) => a.bookedAt.getTime() - b.bookedAt.getTime());
   for (const t of payments) {
     const holder = workerByAccount.get(t.counterpartyAccountNo);
+    // Only a card registered to the worker pays the worker (Art 11: wages to the worker personally);
+    // any other payee is a wrong-payee finding and pays nobody's obligation.
     const idNumber =
-      holder && (!t.counterpartyIdNumber || t.counterpartyIdNumber === holder.idNumber)
-        ? holder.idNumber
-        : t.counterpartyIdNumber;
+      holder && (!t.counterpartyIdNumber || t.counterpartyIdNumber === holder.idNumber) ? holder.idNumber : undefined;
     if (!idNumber) continue;
     let left = t.amount;
     const day = shanghaiDate(t.bookedAt);

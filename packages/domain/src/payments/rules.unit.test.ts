@@ -438,6 +438,18 @@ describe('rule 4: wrong payee', () => {
     );
   });
 
+  it("given Li owed March and a payment to Wang's card naming Li's ID, when evaluated after the due date, then Li is still unpaid", () => {
+    const state = liOwedMarch()
+      .workers(WANG)
+      .paid(WANG, NET, at('2026-04-15 10:00'), { naming: LI.idNumber })
+      .statement(DUE)
+      .build();
+
+    const rules = when(state, at('2026-04-20 12:00')).map((f) => `${f.rule}:${f.status}`);
+    // The card is Wang's: the payment reaches no card registered to Li (Art 11), so it pays nothing of Li's.
+    expect(rules.sort()).toEqual(['wages-missed:open', 'wrong-payee:open']);
+  });
+
   it('given a bank fee, when evaluated, then there is no finding', () => {
     const state = base()
       .debit('15.00', at('2026-04-10 10:00'), { toName: 'ICBC fees', purpose: 'bank-fee' })

@@ -1,0 +1,543 @@
+import { randomUUID, createHash } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import {
+  PAYROLL_PART_SIZE,
+  type PayrollLineRecord,
+  TOPICS,
+  type TransferRecord,
+  type WorkerRecord,
+  yuanString,
+  localDateString,
+} from '@wagewatch/contracts';
+import type { Database, Sql } from '@wagewatch/db';
+import type { Outbox } from '@wagewatch/bus';
+import { firstDayOf, formatFen, isLocalDate, isPeriod, parseYuan, periodOf, shanghaiDate } from '@wagewatch/domain';
+import {
+  type ApiKeys,
+  type Clock,
+  ConflictError,
+  type FieldIssue,
+  ForbiddenError,
+  NotFoundError,
+  principalOf,
+  problemSchema,
+  ROLES,
+  requireRole,
+  ValidationError,
+} from '@wagewatch/runtime';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PayrollFileError, parsePayrollFile } from './payroll-file/index.ts';
+import {
+  checkProject,
+  projectInputSchema,
+  validatePayrollLine,
+  validateTransfer,
+  validateWorker,
+} from './validation.ts';
+
+export type IngestDeps = { db: Database; outbox: Outbox; apiKeys: ApiKeys; clock: Clock };
+
+const batchResult = z.object({
+  accepted: z.number(),
+  duplicates: z.number(),
+  rejected: z.array(z.object({ row: z.number().optional(), field: z.string(), message: z.string() })),
+});
+const atomicQuery = z.object({ atomic: z.enum(['true', 'false']).optional() });
+const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
+
+type ProjectRow = { project_id: string; district: string; bank_code: string; account_no: string; start_date: string };
+
+async function findProject(db: Sql, projectId: string): Promise<ProjectRow> {
+  const [p] = await db.query<ProjectRow>(
+    'SELECT project_id, district, bank_code, account_no, start_date FROM ingest.projects WHERE project_id = $1',
+    [projectId],
+  );
+  if (!p) throw new NotFoundError(`project ${projectId} is not registered`);
+  return p;
+}
+
+function ensureProjectScope(principal: ReturnType<typeof principalOf>, projectId: string): void {
+  if (principal.role === 'admin') return;
+  requireRole(principal, 'project-manager');
+  if (principal.role === 'project-manager' && !principal.projectIds.includes(projectId)) {
+    throw new ForbiddenError(`your key does not cover project ${projectId}`);
+  }
+}
+
+/** Rejects the whole request when every row is bad, or when the caller asked for all-or-nothing. */
+function settle(issues: FieldIssue[], good: number, atomic: boolean): void {
+  if (issues.length && (atomic || good === 0)) {
+    const what = atomic ? 'atomic=true: nothing was stored' : 'no row is valid: nothing was stored';
+    throw new ValidationError(`${issues.length} problem(s); ${what}`, issues);
+  }
+}
+
+export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
+  const { db, outbox, apiKeys, clock } = deps;
+  return async (root) => {
+    const app = root.withTypeProvider<ZodTypeProvider>();
+    await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1 } });
+
+    app.post(
+      '/v1/admin/api-keys',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Issue an API key for a role and scope',
+          body: z.object({
+            role: z.enum(ROLES),
+            scope: z
+              .object({
+                bankCode: z.string().optional(),
+                projectIds: z.array(z.string()).optional(),
+                districts: z.union([z.array(z.string()), z.literal('all')]).optional(),
+              })
+              .default({}),
+          }),
+          response: { 201: z.object({ key: z.string(), keyId: z.string(), role: z.string() }), ...problems },
+        },
+      },
+      async (req, reply) => {
+        const principal = principalOf(req);
+        requireRole(principal, 'admin');
+        let issued: ReturnType<ApiKeys['issue']>;
+        try {
+          issued = apiKeys.issue(req.body.role, req.body.scope);
+        } catch (err) {
+          throw new ValidationError((err as Error).message, [{ field: 'scope', message: (err as Error).message }]);
+        }
+        await db.query(
+          'INSERT INTO ingest.api_key_issuance (key_id, role, scope, issued_by, issued_at) VALUES ($1, $2, $3, $4, $5)',
+          [issued.principal.keyId, req.body.role, JSON.stringify(req.body.scope), principal.keyId, clock.now()],
+        );
+        return reply.code(201).send({ key: issued.key, keyId: issued.principal.keyId, role: req.body.role });
+      },
+    );
+
+    app.post(
+      '/v1/projects',
+      {
+        schema: {
+          tags: ['projects'],
+          summary: 'Register a project (admin)',
+          body: projectInputSchema,
+          response: { 201: z.object({ projectId: z.string() }), ...problems },
+        },
+      },
+      async (req, reply) => {
+        requireRole(principalOf(req), 'admin');
+        const p = req.body;
+        const issues = checkProject(p);
+        if (issues.length) throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
+        const now = clock.now();
+        const data = { ...p, contractValue: formatFen(parseYuan(p.contractValue)), registeredAt: now.toISOString() };
+        await outbox.unitOfWork(db, async (tx, emit) => {
+          const clash = await tx.query<{ project_id: string; account_no: string }>(
+            'SELECT project_id, account_no FROM ingest.projects WHERE project_id = $1 OR account_no = $2',
+            [p.projectId, p.wageAccount.accountNo],
+          );
+          if (clash.some((c) => c.project_id === p.projectId)) throw new ConflictError(`project ${p.projectId} is already registered`);
+          if (clash.length) throw new ConflictError(`wage account is already the dedicated account of project ${clash[0]!.project_id}`);
+          await tx.query(
+            `INSERT INTO ingest.projects (project_id, name, district, sector, bank_code, account_no, start_date, registration, registered_at)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+            [p.projectId, p.name, p.district, p.sector, p.wageAccount.bankCode, p.wageAccount.accountNo, p.startDate, JSON.stringify(data), now],
+          );
+          emit({ topic: TOPICS.ingest, type: 'project.registered', key: p.projectId, data, occurredAt: now });
+        });
+        return reply.code(201).send({ projectId: p.projectId });
+      },
+    );
+
+    app.post(
+      '/v1/projects/:projectId/workers',
+      {
+        schema: {
+          tags: ['projects'],
+          summary: 'Register or update workers by real name (project manager)',
+          params: z.object({ projectId: z.string() }),
+          querystring: atomicQuery,
+          body: z.object({ workers: z.array(z.unknown()).min(1).max(20000) }).describe('workers: [{idNumber, name, accountNo, bankCode?, subcontractor?, team?, enrolledOn, leftOn?}]'),
+          response: { 200: batchResult, ...problems },
+        },
+      },
+      async (req) => {
+        const { projectId } = req.params;
+        ensureProjectScope(principalOf(req), projectId);
+        await findProject(db, projectId);
+        const issues: FieldIssue[] = [];
+        const seen = new Set<string>();
+        const good: WorkerRecord[] = [];
+        for (const [i, w] of req.body.workers.entries()) {
+          const r = validateWorker(w, i + 1);
+          if (!r.ok) issues.push(...r.issues);
+          else if (seen.has(r.value.idNumber)) issues.push({ row: i + 1, field: 'idNumber', message: 'appears twice in this request' });
+          else {
+            seen.add(r.value.idNumber);
+            good.push(r.value);
+          }
+        }
+        settle(issues, good.length, req.query.atomic === 'true');
+        const now = clock.now();
+        await outbox.unitOfWork(db, async (tx, emit) => {
+          await tx.query(
+            `INSERT INTO ingest.workers (project_id, id_number, name, account_no, record, updated_at)
+             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]), (SELECT $6::timestamptz)
+             ON CONFLICT (project_id, id_number) DO UPDATE SET name = EXCLUDED.name, account_no = EXCLUDED.account_no,
+               record = EXCLUDED.record, updated_at = EXCLUDED.updated_at`,
+            [projectId, good.map((w) => w.idNumber), good.map((w) => w.name), good.map((w) => w.accountNo), good.map((w) => JSON.stringify(w)), now],
+          );
+          for (let i = 0; i < good.length; i += PAYROLL_PART_SIZE) {
+            emit({
+              topic: TOPICS.ingest,
+              type: 'workers.registered',
+              key: projectId,
+              data: { projectId, workers: good.slice(i, i + PAYROLL_PART_SIZE) },
+              occurredAt: now,
+            });
+          }
+        });
+        return { accepted: good.length, duplicates: 0, rejected: issues };
+      },
+    );
+
+    app.post(
+      '/v1/projects/:projectId/payrolls',
+      {
+        schema: {
+          tags: ['projects'],
+          summary: 'Submit a payroll sheet: JSON, or a CSV (UTF-8/GBK) or XLSX file as multipart field "file"',
+          description:
+            'A resubmitted sheet for the same period replaces the earlier one (history kept). Bad lines are rejected with their row and field; good lines are kept unless atomic=true.',
+          params: z.object({ projectId: z.string() }),
+          querystring: atomicQuery,
+          consumes: ['application/json', 'multipart/form-data'],
+          body: z
+            .object({ period: z.string(), lines: z.array(z.unknown()).max(20000) })
+            .optional()
+            .describe('JSON form: {period: "YYYY-MM", lines: [{idNumber, name, daysWorked, amountDue, signed}]}'),
+          response: {
+            201: batchResult.extend({ sheetId: z.string(), period: z.string(), version: z.number(), totalDue: yuanString }),
+            ...problems,
+          },
+        },
+      },
+      async (req, reply) => {
+        const { projectId } = req.params;
+        const principal = principalOf(req);
+        ensureProjectScope(principal, projectId);
+        const project = await findProject(db, projectId);
+        const atomic = req.query.atomic === 'true';
+        let period: string | undefined;
+        let rawLines: { row: number; input: unknown }[] = [];
+        let source = 'json';
+        let filename: string | undefined;
+        const issues: FieldIssue[] = [];
+        if (req.isMultipart()) {
+          const file = await req.file();
+          if (!file) throw new ValidationError('no file in the multipart body', [{ field: 'file', message: 'is required' }]);
+          const fieldValue = (name: string) => {
+            const f = file.fields[name];
+            const one = Array.isArray(f) ? f[0] : f;
+            return one && 'value' in one ? String(one.value) : undefined;
+          };
+          filename = file.filename;
+          const bytes = await file.toBuffer();
+          let parsed: Awaited<ReturnType<typeof parsePayrollFile>>;
+          try {
+            parsed = await parsePayrollFile({ bytes, filename: file.filename, contentType: file.mimetype });
+          } catch (err) {
+            if (err instanceof PayrollFileError) throw new ValidationError(err.message, [{ field: 'file', message: err.message }]);
+            throw err;
+          }
+          source = parsed.format;
+          const asked = fieldValue('period');
+          if (asked && parsed.period && asked !== parsed.period) {
+            throw new ValidationError(`the form says period ${asked} but the sheet's title says ${parsed.period}`, [
+              { field: 'period', message: `form ${asked} ≠ title ${parsed.period}` },
+            ]);
+          }
+          period = asked ?? parsed.period;
+          issues.push(...parsed.issues);
+          const flagged = new Set(parsed.issues.map((i) => i.row));
+          rawLines = parsed.rows
+            .filter((r) => !flagged.has(r.rowNumber))
+            .map((r) => ({
+              row: r.rowNumber,
+              input: {
+                idNumber: r.idNumber,
+                name: r.name,
+                daysWorked: r.daysWorked,
+                amountDue: r.amountDue,
+                ...(r.grossAmount ? { grossAmount: r.grossAmount } : {}),
+                signed: r.signed,
+              },
+            }));
+        } else {
+          if (!req.body) throw new ValidationError('a JSON body {period, lines} or a multipart file is required');
+          period = req.body.period;
+          rawLines = req.body.lines.map((input, i) => ({ row: i + 1, input }));
+        }
+        if (!period || !isPeriod(period)) {
+          throw new ValidationError(`period "${period ?? ''}" must be a month YYYY-MM`, [{ field: 'period', message: 'must be YYYY-MM' }]);
+        }
+        const today = shanghaiDate(clock.now());
+        if (firstDayOf(period) > today) {
+          throw new ValidationError(`period ${period} has not started yet (today is ${today})`, [{ field: 'period', message: 'is in the future' }]);
+        }
+        if (period < periodOf(project.start_date)) {
+          throw new ValidationError(`period ${period} is before the project started (${project.start_date})`, [
+            { field: 'period', message: 'is before the project start' },
+          ]);
+        }
+        const seen = new Set<string>();
+        const good: PayrollLineRecord[] = [];
+        for (const { row, input } of rawLines) {
+          const r = validatePayrollLine(input, row);
+          if (!r.ok) issues.push(...r.issues);
+          else if (seen.has(r.value.idNumber)) issues.push({ row, field: 'idNumber', message: 'the worker appears twice on this sheet' });
+          else {
+            seen.add(r.value.idNumber);
+            good.push(r.value);
+          }
+        }
+        settle(issues, good.length, atomic);
+        const now = clock.now();
+        const sheetId = randomUUID();
+        const version = await outbox.unitOfWork(db, async (tx, emit) => {
+          await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payroll:${projectId}:${period}`]);
+          const [v] = await tx.query<{ v: number }>(
+            'SELECT coalesce(max(version), 0) + 1 AS v FROM ingest.payroll_sheets WHERE project_id = $1 AND period = $2',
+            [projectId, period],
+          );
+          const version = Number(v?.v ?? 1);
+          await tx.query(
+            `INSERT INTO ingest.payroll_sheets (sheet_id, project_id, period, version, source, filename, line_count, rejected_count, submitted_by, submitted_at)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+            [sheetId, projectId, period, version, source, filename ?? null, good.length, issues.length, principal.keyId, now],
+          );
+          await tx.query(
+            `INSERT INTO ingest.payroll_lines (sheet_id, source_row, id_number, name, days_worked, amount_due_fen, gross_fen, signed)
+             SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], $7::bigint[], $8::boolean[])`,
+            [
+              sheetId,
+              good.map((l) => l.sourceRow),
+              good.map((l) => l.idNumber),
+              good.map((l) => l.name),
+              good.map((l) => l.daysWorked),
+              good.map((l) => parseYuan(l.amountDue).toString()),
+              good.map((l) => (l.grossAmount ? parseYuan(l.grossAmount).toString() : null)),
+              good.map((l) => l.signed),
+            ],
+          );
+          const parts = Math.max(1, Math.ceil(good.length / PAYROLL_PART_SIZE));
+          for (let part = 1; part <= parts; part++) {
+            emit({
+              topic: TOPICS.ingest,
+              type: 'payroll.submitted',
+              key: projectId,
+              data: {
+                projectId,
+                period: period!,
+                sheetId,
+                version,
+                part,
+                parts,
+                submittedAt: now.toISOString(),
+                lines: good.slice((part - 1) * PAYROLL_PART_SIZE, part * PAYROLL_PART_SIZE),
+              },
+              occurredAt: now,
+            });
+          }
+          return version;
+        });
+        const totalDue = good.reduce((s, l) => s + parseYuan(l.amountDue), 0n);
+        return reply.code(201).send({
+          sheetId,
+          period,
+          version,
+          totalDue: formatFen(totalDue),
+          accepted: good.length,
+          duplicates: 0,
+          rejected: issues,
+        });
+      },
+    );
+
+    app.post(
+      '/v1/bank/transfers',
+      {
+        schema: {
+          tags: ['bank'],
+          summary: "Report movements of dedicated wage accounts held at the caller's bank",
+          description: 'bankRef is unique per bank: a record seen before is acknowledged as a duplicate and changes nothing.',
+          querystring: atomicQuery,
+          body: z
+            .object({ records: z.array(z.unknown()).min(1).max(20000) })
+            .describe(
+              'records: [{bankRef, accountNo, direction (debit|credit), amount, counterpartyAccountNo, counterpartyName, counterpartyIdNumber?, bookedAt, status (booked|failed|returned), originalBankRef?, purpose?}]',
+            ),
+          response: { 200: batchResult, ...problems },
+        },
+      },
+      async (req) => {
+        const principal = principalOf(req);
+        requireRole(principal, 'bank');
+        const bankCode = principal.role === 'bank' ? principal.bankCode : '';
+        const issues: FieldIssue[] = [];
+        const valid: { row: number; rec: TransferRecord }[] = [];
+        for (const [i, input] of req.body.records.entries()) {
+          const r = validateTransfer(input, i + 1);
+          if (r.ok) valid.push({ row: i + 1, rec: r.value });
+          else issues.push(...r.issues);
+        }
+        const accounts = await accountsOf(db, [...new Set(valid.map((v) => v.rec.accountNo))]);
+        const foreign = valid.find((v) => accounts.get(v.rec.accountNo) && accounts.get(v.rec.accountNo)!.bank_code !== bankCode);
+        if (foreign) {
+          throw new ForbiddenError(`row ${foreign.row}: account ${maskTail(foreign.rec.accountNo)} is not held at bank ${bankCode}; nothing was stored`);
+        }
+        const good: { row: number; rec: TransferRecord; projectId: string }[] = [];
+        let duplicates = 0;
+        const seenRefs = new Set<string>();
+        for (const v of valid) {
+          const acc = accounts.get(v.rec.accountNo);
+          if (!acc) {
+            issues.push({ row: v.row, field: 'accountNo', message: 'is not the dedicated wage account of any registered project' });
+          } else if (seenRefs.has(v.rec.bankRef)) {
+            duplicates++;
+          } else {
+            seenRefs.add(v.rec.bankRef);
+            good.push({ ...v, projectId: acc.project_id });
+          }
+        }
+        issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+        settle(issues, good.length + duplicates, req.query.atomic === 'true');
+        const now = clock.now();
+        const accepted = await outbox.unitOfWork(db, async (tx, emit) => {
+          const inserted = await tx.query<{ bank_ref: string }>(
+            `INSERT INTO ingest.bank_transfers (bank_code, bank_ref, project_id, account_no, record, received_at)
+             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]), (SELECT $6::timestamptz)
+             ON CONFLICT (bank_code, bank_ref) DO NOTHING RETURNING bank_ref`,
+            [bankCode, good.map((g) => g.rec.bankRef), good.map((g) => g.projectId), good.map((g) => g.rec.accountNo), good.map((g) => JSON.stringify(g.rec)), now],
+          );
+          const fresh = new Set(inserted.map((r) => r.bank_ref));
+          const byProject = new Map<string, TransferRecord[]>();
+          for (const g of good) {
+            if (!fresh.has(g.rec.bankRef)) continue;
+            const list = byProject.get(g.projectId) ?? [];
+            list.push(g.rec);
+            byProject.set(g.projectId, list);
+          }
+          for (const [projectId, list] of byProject) {
+            for (let i = 0; i < list.length; i += PAYROLL_PART_SIZE) {
+              emit({
+                topic: TOPICS.ingest,
+                type: 'bank.transfers-reported',
+                key: projectId,
+                data: { projectId, bankCode, transfers: list.slice(i, i + PAYROLL_PART_SIZE) },
+                occurredAt: now,
+              });
+            }
+          }
+          return fresh.size;
+        });
+        return { accepted, duplicates: duplicates + (good.length - accepted), rejected: issues };
+      },
+    );
+
+    app.post(
+      '/v1/bank/statements',
+      {
+        schema: {
+          tags: ['bank'],
+          summary: 'Report the end-of-day statement of one dedicated wage account',
+          body: z.object({
+            accountNo: z.string().min(1),
+            date: localDateString,
+            openingBalance: z.string(),
+            closingBalance: z.string(),
+            debitCount: z.number().int().min(0),
+            debitTotal: z.string(),
+            creditCount: z.number().int().min(0),
+            creditTotal: z.string(),
+          }),
+          response: { 200: z.object({ status: z.enum(['accepted', 'duplicate', 'replaced']) }), ...problems },
+        },
+      },
+      async (req) => {
+        const principal = principalOf(req);
+        requireRole(principal, 'bank');
+        const bankCode = principal.role === 'bank' ? principal.bankCode : '';
+        const s = req.body;
+        const issues: FieldIssue[] = [];
+        const amounts: Record<string, string> = {};
+        for (const f of ['openingBalance', 'closingBalance', 'debitTotal', 'creditTotal'] as const) {
+          const allowNegative = f === 'openingBalance' || f === 'closingBalance';
+          try {
+            amounts[f] = formatFen(parseYuan(s[f], { allowNegative }));
+          } catch (err) {
+            issues.push({ field: f, message: `"${s[f]}" is not an amount: ${(err as Error).message}` });
+          }
+        }
+        if (!isLocalDate(s.date)) {
+          issues.push({ field: 'date', message: 'is not a date' });
+        }
+        if (s.date > shanghaiDate(clock.now())) issues.push({ field: 'date', message: 'is in the future' });
+        if (issues.length) throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
+        const acc = (await accountsOf(db, [s.accountNo])).get(s.accountNo);
+        if (!acc) throw new NotFoundError('the account is not the dedicated wage account of any registered project');
+        if (acc.bank_code !== bankCode) throw new ForbiddenError(`the account is not held at bank ${bankCode}`);
+        const record = { ...s, ...amounts };
+        const fingerprint = createHash('sha256').update(JSON.stringify(record)).digest('hex');
+        const now = clock.now();
+        return outbox.unitOfWork(db, async (tx, emit) => {
+          const prior = await tx.query<{ fingerprint: string }>(
+            'SELECT fingerprint FROM ingest.bank_statements WHERE account_no = $1 AND statement_date = $2 ORDER BY id DESC LIMIT 1',
+            [s.accountNo, s.date],
+          );
+          if (prior[0]?.fingerprint === fingerprint) return { status: 'duplicate' as const };
+          await tx.query(
+            `INSERT INTO ingest.bank_statements (bank_code, account_no, statement_date, fingerprint, record, received_at) VALUES ($1,$2,$3,$4,$5,$6)`,
+            [bankCode, s.accountNo, s.date, fingerprint, JSON.stringify(record), now],
+          );
+          emit({
+            topic: TOPICS.ingest,
+            type: 'bank.statement-reported',
+            key: acc.project_id,
+            data: {
+              projectId: acc.project_id,
+              bankCode,
+              accountNo: s.accountNo,
+              date: s.date,
+              openingBalance: amounts.openingBalance!,
+              closingBalance: amounts.closingBalance!,
+              debitCount: s.debitCount,
+              debitTotal: amounts.debitTotal!,
+              creditCount: s.creditCount,
+              creditTotal: amounts.creditTotal!,
+              receivedAt: now.toISOString(),
+            },
+            occurredAt: now,
+          });
+          return { status: prior.length ? ('replaced' as const) : ('accepted' as const) };
+        });
+      },
+    );
+  };
+}
+
+async function accountsOf(db: Sql, accountNos: string[]): Promise<Map<string, { project_id: string; bank_code: string }>> {
+  if (accountNos.length === 0) return new Map();
+  const rows = await db.query<{ account_no: string; project_id: string; bank_code: string }>(
+    'SELECT account_no, project_id, bank_code FROM ingest.projects WHERE account_no = ANY($1::text[])',
+    [accountNos],
+  );
+  return new Map(rows.map((r) => [r.account_no, r]));
+}
+
+function maskTail(accountNo: string): string {
+  return `****${accountNo.slice(-4)}`;
+}
+

@@ -1,0 +1,114 @@
+import { deliveryTables } from '@wagewatch/db';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/** The ingest service's own tables: what callers submitted, as accepted. */
+export const ingest = pgSchema('ingest');
+export const { outbox, inbox, cursors, deadLetters } = deliveryTables(ingest);
+
+export const projects = ingest.table('projects', {
+  projectId: text('project_id').primaryKey(),
+  name: text('name').notNull(),
+  district: text('district').notNull(),
+  sector: text('sector').notNull(),
+  bankCode: text('bank_code').notNull(),
+  accountNo: text('account_no').notNull().unique(),
+  startDate: date('start_date').notNull(),
+  registration: jsonb('registration').notNull(),
+  registeredAt: timestamp('registered_at', { withTimezone: true }).notNull(),
+});
+
+export const workers = ingest.table(
+  'workers',
+  {
+    projectId: text('project_id').notNull(),
+    idNumber: text('id_number').notNull(),
+    name: text('name').notNull(),
+    accountNo: text('account_no').notNull(),
+    record: jsonb('record').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.idNumber] })],
+);
+
+export const payrollSheets = ingest.table(
+  'payroll_sheets',
+  {
+    sheetId: uuid('sheet_id').primaryKey(),
+    projectId: text('project_id').notNull(),
+    period: text('period').notNull(),
+    version: integer('version').notNull(),
+    source: text('source').notNull(),
+    filename: text('filename'),
+    lineCount: integer('line_count').notNull(),
+    rejectedCount: integer('rejected_count').notNull(),
+    submittedBy: text('submitted_by').notNull(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [unique('payroll_sheets_version_uq').on(t.projectId, t.period, t.version)],
+);
+
+export const payrollLines = ingest.table(
+  'payroll_lines',
+  {
+    sheetId: uuid('sheet_id').notNull(),
+    sourceRow: integer('source_row').notNull(),
+    idNumber: text('id_number').notNull(),
+    name: text('name').notNull(),
+    daysWorked: numeric('days_worked'),
+    amountDueFen: bigint('amount_due_fen', { mode: 'bigint' }).notNull(),
+    grossFen: bigint('gross_fen', { mode: 'bigint' }),
+    signed: boolean('signed').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sheetId, t.sourceRow] })],
+);
+
+export const bankTransfers = ingest.table(
+  'bank_transfers',
+  {
+    bankCode: text('bank_code').notNull(),
+    bankRef: text('bank_ref').notNull(),
+    projectId: text('project_id').notNull(),
+    accountNo: text('account_no').notNull(),
+    record: jsonb('record').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bankCode, t.bankRef] })],
+);
+
+export const bankStatements = ingest.table(
+  'bank_statements',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    bankCode: text('bank_code').notNull(),
+    accountNo: text('account_no').notNull(),
+    statementDate: date('statement_date').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    record: jsonb('record').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('bank_statements_account_date_idx').on(t.accountNo, t.statementDate)],
+);
+
+export const apiKeyIssuance = ingest.table('api_key_issuance', {
+  keyId: uuid('key_id').primaryKey(),
+  role: text('role').notNull(),
+  scope: jsonb('scope').notNull(),
+  issuedBy: text('issued_by').notNull(),
+  issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+  revoked: boolean('revoked').notNull().default(false),
+});

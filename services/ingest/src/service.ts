@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import { Outbox } from '@wagewatch/bus';
+import { type Database, migrate } from '@wagewatch/db';
+import type { ApiKeys, Clock } from '@wagewatch/runtime';
+import { ingestRoutes } from './routes.ts';
+
+export const INGEST_SCHEMA = 'ingest';
+const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+
+/** The ingest service: authenticated, validated intake; state and events in one transaction. */
+export function createIngest(deps: { db: Database; apiKeys: ApiKeys; clock: Clock }) {
+  const outbox = new Outbox(INGEST_SCHEMA, 'ingest');
+  return {
+    name: 'ingest' as const,
+    outbox,
+    migrate: () => migrate(deps.db, { folder: migrationsFolder, schema: INGEST_SCHEMA }),
+    routes: ingestRoutes({ ...deps, outbox }),
+  };
+}

@@ -1,0 +1,157 @@
+import type { Consumer, NewEvent, Outbox } from '@wagewatch/bus';
+import { type KnownEnvelope, TOPICS } from '@wagewatch/contracts';
+import type { Sql } from '@wagewatch/db';
+import { parseYuan, type WorkingDayCalendar } from '@wagewatch/domain';
+import { evaluateAndRecord } from './findings.ts';
+import { readEvaluationInstant } from './sweep.ts';
+
+/**
+ * The ledger learns projects, workers, payroll sheets and bank movements from ingest's events,
+ * then re-evaluates every project the batch touched, in the same transaction.
+ */
+export function ledgerConsumer(deps: { outbox: Outbox; calendar: WorkingDayCalendar }): Consumer {
+  return {
+    group: 'ledger',
+    topics: [TOPICS.ingest],
+    async apply(tx, event) {
+      await applyEvent(tx, event);
+    },
+    async afterBatch(tx, events) {
+      const touched = new Set(events.map((e) => e.key));
+      const counterparties = events.flatMap((e) =>
+        e.type === 'bank.transfers-reported' ? e.data.transfers.map((t) => t.counterpartyAccountNo) : [],
+      );
+      if (counterparties.length) {
+        const rows = await tx.query<{ project_id: string }>(
+          'SELECT DISTINCT project_id FROM ledger.workers WHERE account_no = ANY($1::text[])',
+          [[...new Set(counterparties)]],
+        );
+        for (const r of rows) touched.add(r.project_id);
+      }
+      const asOf = await readEvaluationInstant(tx);
+      const at = new Date(Math.max(...events.map((e) => Date.parse(e.occurredAt))));
+      const pending: NewEvent[] = [];
+      for (const projectId of [...touched].sort()) {
+        await evaluateAndRecord(tx, projectId, { asOf, at, calendar: deps.calendar, emit: (e) => pending.push(e) });
+      }
+      if (pending.length) {
+        await deps.outbox.append(tx, pending);
+        setImmediate(() => deps.outbox.committed());
+      }
+    },
+  };
+}
+
+async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
+  switch (event.type) {
+    case 'project.registered': {
+      const p = event.data;
+      await tx.query(
+        `INSERT INTO ledger.projects (project_id, district, bank_code, account_no, terms, event_id) VALUES ($1,$2,$3,$4,$5,$6)
+         ON CONFLICT (project_id) DO UPDATE SET district = EXCLUDED.district, terms = EXCLUDED.terms, event_id = EXCLUDED.event_id`,
+        [p.projectId, p.district, p.wageAccount.bankCode, p.wageAccount.accountNo, JSON.stringify(p), event.id],
+      );
+      return;
+    }
+    case 'workers.registered': {
+      const ws = event.data.workers;
+      await tx.query(
+        `INSERT INTO ledger.workers (project_id, id_number, name, account_no, enrolled_on, left_on)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::date[])
+         ON CONFLICT (project_id, id_number) DO UPDATE SET name = EXCLUDED.name, account_no = EXCLUDED.account_no,
+           enrolled_on = EXCLUDED.enrolled_on, left_on = EXCLUDED.left_on`,
+        [
+          event.data.projectId,
+          ws.map((w) => w.idNumber),
+          ws.map((w) => w.name),
+          ws.map((w) => w.accountNo),
+          ws.map((w) => w.enrolledOn),
+          ws.map((w) => w.leftOn ?? null),
+        ],
+      );
+      return;
+    }
+    case 'payroll.submitted': {
+      const s = event.data;
+      await tx.query(
+        `INSERT INTO ledger.payroll_sheets (sheet_id, project_id, period, version, parts, parts_received, submitted_at, event_ids)
+         VALUES ($1,$2,$3,$4,$5,1,$6,ARRAY[$7])
+         ON CONFLICT (sheet_id) DO UPDATE SET parts_received = ledger.payroll_sheets.parts_received + 1,
+           event_ids = ledger.payroll_sheets.event_ids || EXCLUDED.event_ids`,
+        [s.sheetId, s.projectId, s.period, s.version, s.parts, s.submittedAt, event.id],
+      );
+      await tx.query(
+        `INSERT INTO ledger.payroll_lines (sheet_id, id_number, name, amount_due_fen, signed)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::boolean[]) ON CONFLICT DO NOTHING`,
+        [
+          s.sheetId,
+          s.lines.map((l) => l.idNumber),
+          s.lines.map((l) => l.name),
+          s.lines.map((l) => parseYuan(l.amountDue).toString()),
+          s.lines.map((l) => l.signed),
+        ],
+      );
+      return;
+    }
+    case 'bank.transfers-reported': {
+      const ts = event.data.transfers;
+      await tx.query(
+        `INSERT INTO ledger.transfers (bank_code, bank_ref, project_id, account_no, direction, amount_fen, counterparty_account_no,
+           counterparty_name, counterparty_id_number, booked_at, status, original_bank_ref, purpose, event_id)
+         SELECT $1, b, $2, a, d, amt, ca, cn, ci, ba, st, ob, pu, $3
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
+                     $12::text[], $13::text[], $14::text[]) AS x(b, a, d, amt, ca, cn, ci, ba, st, ob, pu)
+         ON CONFLICT (bank_code, bank_ref) DO NOTHING`,
+        [
+          event.data.bankCode,
+          event.data.projectId,
+          event.id,
+          ts.map((t) => t.bankRef),
+          ts.map((t) => t.accountNo),
+          ts.map((t) => t.direction),
+          ts.map((t) => parseYuan(t.amount).toString()),
+          ts.map((t) => t.counterpartyAccountNo),
+          ts.map((t) => t.counterpartyName),
+          ts.map((t) => t.counterpartyIdNumber ?? null),
+          ts.map((t) => t.bookedAt),
+          ts.map((t) => t.status),
+          ts.map((t) => t.originalBankRef ?? null),
+          ts.map((t) => t.purpose ?? null),
+        ],
+      );
+      return;
+    }
+    case 'bank.statement-reported': {
+      const s = event.data;
+      await tx.query(
+        `INSERT INTO ledger.statements (account_no, statement_date, project_id, opening_fen, closing_fen, debit_count, debit_fen,
+           credit_count, credit_fen, received_at, event_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+         ON CONFLICT (account_no, statement_date) DO UPDATE SET opening_fen = EXCLUDED.opening_fen, closing_fen = EXCLUDED.closing_fen,
+           debit_count = EXCLUDED.debit_count, debit_fen = EXCLUDED.debit_fen, credit_count = EXCLUDED.credit_count,
+           credit_fen = EXCLUDED.credit_fen, received_at = EXCLUDED.received_at, event_id = EXCLUDED.event_id`,
+        [
+          s.accountNo,
+          s.date,
+          s.projectId,
+          parseYuan(s.openingBalance, { allowNegative: true }).toString(),
+          parseYuan(s.closingBalance, { allowNegative: true }).toString(),
+          s.debitCount,
+          parseYuan(s.debitTotal).toString(),
+          s.creditCount,
+          parseYuan(s.creditTotal).toString(),
+          s.receivedAt,
+          event.id,
+        ],
+      );
+      return;
+    }
+    case 'finding.raised':
+    case 'finding.updated':
+    case 'finding.resolved':
+      return; // the ledger's own output; not on its input topic
+    default: {
+      const never: never = event;
+      throw new Error(`unhandled event ${(never as KnownEnvelope).type}`);
+    }
+  }
+}

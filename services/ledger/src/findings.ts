@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { type FindingSnapshot, TOPICS } from '@wagewatch/contracts';
+import type { NewEvent } from '@wagewatch/bus';
+import type { Sql } from '@wagewatch/db';
+import {
+  type DesiredFinding,
+  evaluateProject,
+  formatFen,
+  maskIdNumber,
+  type RecordedFinding,
+  reconcile,
+  type Transition,
+  type WorkingDayCalendar,
+} from '@wagewatch/domain';
+import { loadProjectState } from './state.ts';
+
+export const findingIdOf = (projectId: string, key: string) =>
+  `F-${createHash('sha256').update(`${projectId}|${key}`).digest('hex').slice(0, 24)}`;
+
+type Serialized = Omit<RecordedFinding, 'amountOwed' | 'amountPaid' | 'raisedAt' | 'resolvedAt'> & {
+  amountOwed?: string;
+  amountPaid?: string;
+  raisedAt: string;
+  resolvedAt?: string;
+};
+
+function serialize(f: RecordedFinding): Serialized {
+  const { amountOwed, amountPaid, raisedAt, resolvedAt, ...rest } = f;
+  return {
+    ...rest,
+    ...(amountOwed !== undefined ? { amountOwed: amountOwed.toString() } : {}),
+    ...(amountPaid !== undefined ? { amountPaid: amountPaid.toString() } : {}),
+    raisedAt: raisedAt.toISOString(),
+    ...(resolvedAt ? { resolvedAt: resolvedAt.toISOString() } : {}),
+  };
+}
+
+function deserialize(s: Serialized): RecordedFinding {
+  const { amountOwed, amountPaid, raisedAt, resolvedAt, ...rest } = s;
+  return {
+    ...rest,
+    ...(amountOwed !== undefined ? { amountOwed: BigInt(amountOwed) } : {}),
+    ...(amountPaid !== undefined ? { amountPaid: BigInt(amountPaid) } : {}),
+    raisedAt: new Date(raisedAt),
+    ...(resolvedAt ? { resolvedAt: new Date(resolvedAt) } : {}),
+  };
+}
+
+/** The published shape: ID numbers masked, amounts in yuan. */
+export function toSnapshot(projectId: string, f: RecordedFinding | DesiredFinding): FindingSnapshot {
+  return {
+    findingId: findingIdOf(projectId, f.key),
+    rule: f.rule,
+    severity: f.severity,
+    status: f.status,
+    projectId,
+    ...(f.worker ? { worker: { idNumberMasked: maskIdNumber(f.worker.idNumber), name: f.worker.name } } : {}),
+    ...(f.period ? { period: f.period } : {}),
+    ...(f.dueDate ? { dueDate: f.dueDate } : {}),
+    ...(f.amountOwed !== undefined ? { amountOwed: formatFen(f.amountOwed) } : {}),
+    ...(f.amountPaid !== undefined ? { amountPaid: formatFen(f.amountPaid) } : {}),
+    raisedAt: f.raisedAt.toISOString(),
+    ...(f.resolvedAt ? { resolvedAt: f.resolvedAt.toISOString() } : {}),
+    responsible: f.responsible,
+    evidence: f.evidence,
+    legalBasis: f.legalBasis,
+    detail: f.detail,
+    ...(f.warnings?.length ? { warnings: f.warnings } : {}),
+  };
+}
+
+export type EvaluationResult = { projectId: string; transitions: Transition[] };
+
+/**
+ * Re-evaluates one project as of `asOf` and records the difference: findings rows and their
+ * events in the caller's transaction. A per-project advisory lock serialises evaluations of
+ * the same project (a sweep and a consumer batch, or two ledger processes).
+ */
+export async function evaluateAndRecord(
+  tx: Sql,
+  projectId: string,
+  options: { asOf: Date; at: Date; calendar: WorkingDayCalendar; emit: (e: NewEvent) => void },
+): Promise<EvaluationResult> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ledger:evaluate:${projectId}`]);
+  const loaded = await loadProjectState(tx, projectId);
+  if (!loaded) return { projectId, transitions: [] };
+  const desired = evaluateProject(loaded.state, options.asOf, options.calendar);
+  const rows = await tx.query<{ record: Serialized }>('SELECT record FROM ledger.findings WHERE project_id = $1', [projectId]);
+  const recorded = new Map(rows.map((r) => [r.record.key, deserialize(r.record)]));
+  const transitions = reconcile(recorded, desired, options.at);
+  if (transitions.length === 0) return { projectId, transitions };
+  const snapshots = transitions.map((t) => toSnapshot(projectId, t.finding));
+  await tx.query(
+    `INSERT INTO ledger.findings (finding_id, project_id, key, rule, status, snapshot, record, updated_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[]), (SELECT $8::timestamptz)
+     ON CONFLICT (finding_id) DO UPDATE SET status = EXCLUDED.status, snapshot = EXCLUDED.snapshot, record = EXCLUDED.record, updated_at = EXCLUDED.updated_at`,
+    [
+      snapshots.map((s) => s.findingId),
+      transitions.map(() => projectId),
+      transitions.map((t) => t.finding.key),
+      transitions.map((t) => t.finding.rule),
+      transitions.map((t) => t.finding.status),
+      snapshots.map((s) => JSON.stringify(s)),
+      transitions.map((t) => JSON.stringify(serialize(t.finding))),
+      options.at,
+    ],
+  );
+  for (const [i, t] of transitions.entries()) {
+    options.emit({
+      topic: TOPICS.findings,
+      type: t.kind === 'raised' ? 'finding.raised' : t.kind === 'updated' ? 'finding.updated' : 'finding.resolved',
+      key: projectId,
+      data: snapshots[i]!,
+      occurredAt: options.at,
+    });
+  }
+  return { projectId, transitions };
+}

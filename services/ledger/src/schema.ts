@@ -1,0 +1,121 @@
+import { deliveryTables } from '@wagewatch/db';
+import { bigint, boolean, date, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+
+/** The ledger's own tables: obligations, transfers, statements, findings. */
+export const ledger = pgSchema('ledger');
+export const { outbox, inbox, cursors, deadLetters } = deliveryTables(ledger);
+
+export const projects = ledger.table('projects', {
+  projectId: text('project_id').primaryKey(),
+  district: text('district').notNull(),
+  bankCode: text('bank_code').notNull(),
+  accountNo: text('account_no').notNull().unique(),
+  terms: jsonb('terms').notNull(),
+  eventId: uuid('event_id').notNull(),
+});
+
+export const workers = ledger.table(
+  'workers',
+  {
+    projectId: text('project_id').notNull(),
+    idNumber: text('id_number').notNull(),
+    name: text('name').notNull(),
+    accountNo: text('account_no').notNull(),
+    enrolledOn: date('enrolled_on').notNull(),
+    leftOn: date('left_on'),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.idNumber] }), index('ledger_workers_account_idx').on(t.accountNo)],
+);
+
+export const payrollSheets = ledger.table(
+  'payroll_sheets',
+  {
+    sheetId: uuid('sheet_id').primaryKey(),
+    projectId: text('project_id').notNull(),
+    period: text('period').notNull(),
+    version: integer('version').notNull(),
+    parts: integer('parts').notNull(),
+    partsReceived: integer('parts_received').notNull(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    eventIds: text('event_ids').array().notNull(),
+  },
+  (t) => [unique('ledger_sheet_version_uq').on(t.projectId, t.period, t.version)],
+);
+
+export const payrollLines = ledger.table(
+  'payroll_lines',
+  {
+    sheetId: uuid('sheet_id').notNull(),
+    idNumber: text('id_number').notNull(),
+    name: text('name').notNull(),
+    amountDueFen: bigint('amount_due_fen', { mode: 'bigint' }).notNull(),
+    signed: boolean('signed').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sheetId, t.idNumber] })],
+);
+
+export const transfers = ledger.table(
+  'transfers',
+  {
+    bankCode: text('bank_code').notNull(),
+    bankRef: text('bank_ref').notNull(),
+    projectId: text('project_id').notNull(),
+    accountNo: text('account_no').notNull(),
+    direction: text('direction').notNull(),
+    amountFen: bigint('amount_fen', { mode: 'bigint' }).notNull(),
+    counterpartyAccountNo: text('counterparty_account_no').notNull(),
+    counterpartyName: text('counterparty_name').notNull(),
+    counterpartyIdNumber: text('counterparty_id_number'),
+    bookedAt: timestamp('booked_at', { withTimezone: true }).notNull(),
+    status: text('status').notNull(),
+    originalBankRef: text('original_bank_ref'),
+    purpose: text('purpose'),
+    eventId: uuid('event_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.bankCode, t.bankRef] }),
+    index('ledger_transfers_project_idx').on(t.projectId),
+    index('ledger_transfers_counterparty_idx').on(t.counterpartyAccountNo),
+  ],
+);
+
+export const statements = ledger.table(
+  'statements',
+  {
+    accountNo: text('account_no').notNull(),
+    statementDate: date('statement_date').notNull(),
+    projectId: text('project_id').notNull(),
+    openingFen: bigint('opening_fen', { mode: 'bigint' }).notNull(),
+    closingFen: bigint('closing_fen', { mode: 'bigint' }).notNull(),
+    debitCount: integer('debit_count').notNull(),
+    debitFen: bigint('debit_fen', { mode: 'bigint' }).notNull(),
+    creditCount: integer('credit_count').notNull(),
+    creditFen: bigint('credit_fen', { mode: 'bigint' }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    eventId: uuid('event_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountNo, t.statementDate] }), index('ledger_statements_project_idx').on(t.projectId)],
+);
+
+export const findings = ledger.table(
+  'findings',
+  {
+    findingId: text('finding_id').primaryKey(),
+    projectId: text('project_id').notNull(),
+    key: text('key').notNull(),
+    rule: text('rule').notNull(),
+    status: text('status').notNull(),
+    /** The finding as published (personal data masked). */
+    snapshot: jsonb('snapshot').notNull(),
+    /** The finding as the rules see it, to compare with their next verdict. */
+    record: jsonb('record').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [unique('ledger_findings_key_uq').on(t.projectId, t.key), index('ledger_findings_status_idx').on(t.status, t.rule)],
+);
+
+/** The evaluation instant: the latest "as of" a sweep has run at (monotonic). */
+export const evaluationClock = ledger.table('evaluation_clock', {
+  id: integer('id').primaryKey(),
+  asOf: timestamp('as_of', { withTimezone: true }).notNull(),
+});

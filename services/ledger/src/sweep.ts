@@ -1,0 +1,38 @@
+import type { NewEvent, Outbox } from '@wagewatch/bus';
+import type { Database, Sql } from '@wagewatch/db';
+import type { WorkingDayCalendar } from '@wagewatch/domain';
+import { type EvaluationResult, evaluateAndRecord } from './findings.ts';
+
+const EPOCH = new Date(0);
+
+export async function readEvaluationInstant(tx: Sql): Promise<Date> {
+  const [row] = await tx.query<{ as_of: Date }>('SELECT as_of FROM ledger.evaluation_clock WHERE id = 1');
+  return row?.as_of ?? EPOCH;
+}
+
+export type SweepResult = { asOf: Date; projects: number; results: EvaluationResult[] };
+
+/**
+ * Runs every time-based evaluation as of an instant. Time only moves forward: a sweep "as of"
+ * an earlier instant than one already run evaluates at the later one (so a replay of feeds
+ * with increasing sweeps gives the findings live operation gave, and nothing flaps).
+ */
+export async function sweep(deps: { db: Database; outbox: Outbox; calendar: WorkingDayCalendar }, asOf: Date): Promise<SweepResult> {
+  const effective = await deps.db.transaction(async (tx) => {
+    const [row] = await tx.query<{ as_of: Date }>(
+      `INSERT INTO ledger.evaluation_clock (id, as_of) VALUES (1, $1)
+       ON CONFLICT (id) DO UPDATE SET as_of = GREATEST(ledger.evaluation_clock.as_of, EXCLUDED.as_of) RETURNING as_of`,
+      [asOf],
+    );
+    return row!.as_of;
+  });
+  const projects = await deps.db.query<{ project_id: string }>('SELECT project_id FROM ledger.projects ORDER BY project_id');
+  const results: EvaluationResult[] = [];
+  for (const { project_id } of projects) {
+    const result = await deps.outbox.unitOfWork(deps.db, async (tx, emit) =>
+      evaluateAndRecord(tx, project_id, { asOf: effective, at: effective, calendar: deps.calendar, emit: emit as (e: NewEvent) => void }),
+    );
+    if (result.transitions.length) results.push(result);
+  }
+  return { asOf: effective, projects: projects.length, results };
+}

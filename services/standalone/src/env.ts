@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The only place the standalone process reads its environment. */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WAGEWATCH_DATA_DIR: z.string().default(fileURLToPath(new URL('../../../.data/embedded', import.meta.url))),
+  /** Run the embedded system on a PostgreSQL server instead of PGlite (optional). */
+  WAGEWATCH_DATABASE_URL: z.string().optional(),
+  WAGEWATCH_DEMO: z.enum(['0', '1']).default('1'),
+  WAGEWATCH_BOOTSTRAP_ADMIN_KEY: z.string().min(16).optional(),
+  /** Signs API keys; generated and kept in the data folder when not given. */
+  WAGEWATCH_KEY_SECRET: z.string().min(32).optional(),
+  WAGEWATCH_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid environment:\n${lines}`);
+  }
+  return parsed.data;
+}
