@@ -422,6 +422,33 @@ describe('protocol edge cases over a raw socket', () => {
     expect(end.highWatermark).toBe(5);
   });
 
+  it('answers acks=1 and acks=-1 with the offset, refuses other acks values', async () => {
+    const c = await fresh();
+    expect((await createTopic(c, 'acks', 1)).errorCode).toBe(ErrorCode.NONE);
+    const one = await c.request(
+      ApiKey.Produce,
+      5,
+      produceBody('acks', 0, encodeBatch([{ key: 'a', value: '1' }]), 1),
+    );
+    expect(readProduce(one.body)).toMatchObject({
+      errorCode: ErrorCode.NONE,
+      baseOffset: 0,
+      logStartOffset: 0,
+    });
+    const all = await c.request(
+      ApiKey.Produce,
+      5,
+      produceBody('acks', 0, encodeBatch([{ key: 'b', value: '2' }]), -1),
+    );
+    expect(readProduce(all.body)).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 1 });
+    const two = await c.request(
+      ApiKey.Produce,
+      5,
+      produceBody('acks', 0, encodeBatch([{ key: 'c', value: '3' }]), 2),
+    );
+    expect(readProduce(two.body).errorCode).toBe(ErrorCode.INVALID_REQUIRED_ACKS);
+  });
+
   it('sends no response for acks=0 and keeps responses in request order', async () => {
     const c = await fresh();
     expect((await createTopic(c, 'acks-zero', 1)).errorCode).toBe(ErrorCode.NONE);
