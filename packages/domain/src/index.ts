@@ -1,5 +1,5 @@
-export * from './dates.ts';
 export * from './calendar.ts';
-export * from './money.ts';
+export * from './dates.ts';
 export * from './identifiers.ts';
+export * from './money.ts';
 export * from './payments/index.ts';

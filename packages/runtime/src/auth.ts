@@ -34,7 +34,8 @@ export class ApiKeys {
   verify(header: string | undefined): Principal {
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     if (!token) throw new UnauthorizedError();
-    if (this.bootstrapAdminKey && safeEqual(token, this.bootstrapAdminKey)) return { role: 'admin', keyId: 'bootstrap' };
+    if (this.bootstrapAdminKey && safeEqual(token, this.bootstrapAdminKey))
+      return { role: 'admin', keyId: 'bootstrap' };
     const m = /^ww_([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(token);
     if (!m || !safeEqual(m[2]!, this.sign(m[1]!))) throw new UnauthorizedError('the API key is not valid');
     return JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8')) as Principal;
@@ -75,12 +76,17 @@ function toPrincipal(role: Role, scope: KeyScope, keyId: string): Principal {
 
 export function requireRole(principal: Principal, ...roles: Role[]): void {
   if (!roles.includes(principal.role)) {
-    throw new ForbiddenError(`this operation needs the role ${roles.join(' or ')}; your key has ${principal.role}`);
+    throw new ForbiddenError(
+      `this operation needs the role ${roles.join(' or ')}; your key has ${principal.role}`,
+    );
   }
 }
 
 /** What a principal may see of a project, given the project's district. */
-export function canSeeProject(principal: Principal, project: { projectId: string; district: string }): boolean {
+export function canSeeProject(
+  principal: Principal,
+  project: { projectId: string; district: string },
+): boolean {
   switch (principal.role) {
     case 'admin':
       return true;

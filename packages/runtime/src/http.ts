@@ -35,7 +35,9 @@ export const problemSchema = z
     status: z.number(),
     detail: z.string(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ row: z.number().optional(), field: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(z.object({ row: z.number().optional(), field: z.string(), message: z.string() }))
+      .optional(),
   })
   .describe('RFC 7807 problem details');
 
@@ -89,7 +91,12 @@ export async function buildHttpApp(options: {
     reply
       .code(404)
       .type('application/problem+json')
-      .send({ type: 'urn:wagewatch:problem:not-found', title: 'Not found', status: 404, detail: `no route ${req.method} ${req.url}` });
+      .send({
+        type: 'urn:wagewatch:problem:not-found',
+        title: 'Not found',
+        status: 404,
+        detail: `no route ${req.method} ${req.url}`,
+      });
   });
   app.setErrorHandler((err, req, reply) => {
     const instance = req.url.split('?')[0];
@@ -116,7 +123,9 @@ export async function buildHttpApp(options: {
           type: 'urn:wagewatch:problem:validation-failed',
           title: 'The request is not valid',
           status: 400,
-          detail: errors.map((e) => `${e.row !== undefined ? `row ${e.row}: ` : ''}${e.field}: ${e.message}`).join('; '),
+          detail: errors
+            .map((e) => `${e.row !== undefined ? `row ${e.row}: ` : ''}${e.field}: ${e.message}`)
+            .join('; '),
           instance,
           errors,
         });
@@ -126,13 +135,22 @@ export async function buildHttpApp(options: {
       return reply
         .code(status)
         .type('application/problem+json')
-        .send({ type: 'urn:wagewatch:problem:bad-request', title: 'Bad request', status, detail: (err as Error).message, instance });
+        .send({
+          type: 'urn:wagewatch:problem:bad-request',
+          title: 'Bad request',
+          status,
+          detail: (err as Error).message,
+          instance,
+        });
     }
     req.log.error({ err }, 'unexpected error');
-    return reply
-      .code(500)
-      .type('application/problem+json')
-      .send({ type: 'urn:wagewatch:problem:internal', title: 'Internal error', status: 500, detail: 'an internal error occurred', instance });
+    return reply.code(500).type('application/problem+json').send({
+      type: 'urn:wagewatch:problem:internal',
+      title: 'Internal error',
+      status: 500,
+      detail: 'an internal error occurred',
+      instance,
+    });
   });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -156,7 +174,7 @@ export async function buildHttpApp(options: {
   });
 
   for (const plugin of options.plugins) await app.register(plugin);
-  return app;
+  return app as unknown as FastifyInstance;
 }
 
 /** `/records/3/amount` → row 4 (1-based), field `amount`. */

@@ -4,7 +4,9 @@ import { maskPersonalData } from './mask.ts';
 export type { Logger };
 
 /** pino JSON logs with personal data masked in every record. */
-export function createLogger(options: { level?: string; name?: string; destination?: pino.DestinationStream } = {}): Logger {
+export function createLogger(
+  options: { level?: string; name?: string; destination?: pino.DestinationStream } = {},
+): Logger {
   return pino(
     {
       level: options.level ?? 'info',

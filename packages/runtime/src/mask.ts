@@ -16,8 +16,14 @@ export function maskPersonalData(value: unknown, personContext = false, depth = 
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (typeof v === 'string' && ID_KEYS.has(k)) out[k] = maskIdNumber(v);
     else if (typeof v === 'string' && ACCOUNT_KEYS.has(k)) out[k] = maskAccountNo(v);
-    else if (typeof v === 'string' && (NAME_KEYS.has(k) || (personContext && k === 'name'))) out[k] = maskName(v);
-    else out[k] = maskPersonalData(v, personContext || k === 'worker' || k === 'workers' || k === 'lines', depth + 1);
+    else if (typeof v === 'string' && (NAME_KEYS.has(k) || (personContext && k === 'name')))
+      out[k] = maskName(v);
+    else
+      out[k] = maskPersonalData(
+        v,
+        personContext || k === 'worker' || k === 'workers' || k === 'lines',
+        depth + 1,
+      );
   }
   return out;
 }

@@ -1,2 +1,2 @@
-export * from './service.ts';
 export { parsePayrollFile } from './payroll-file/index.ts';
+export * from './service.ts';

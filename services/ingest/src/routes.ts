@@ -1,17 +1,25 @@
-import { randomUUID, createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
+import type { Outbox } from '@wagewatch/bus';
 import {
+  localDateString,
   PAYROLL_PART_SIZE,
   type PayrollLineRecord,
   TOPICS,
   type TransferRecord,
   type WorkerRecord,
   yuanString,
-  localDateString,
 } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
-import type { Outbox } from '@wagewatch/bus';
-import { firstDayOf, formatFen, isLocalDate, isPeriod, parseYuan, periodOf, shanghaiDate } from '@wagewatch/domain';
+import {
+  firstDayOf,
+  formatFen,
+  isLocalDate,
+  isPeriod,
+  parseYuan,
+  periodOf,
+  shanghaiDate,
+} from '@wagewatch/domain';
 import {
   type ApiKeys,
   type Clock,
@@ -45,9 +53,21 @@ const batchResult = z.object({
   rejected: z.array(z.object({ row: z.number().optional(), field: z.string(), message: z.string() })),
 });
 const atomicQuery = z.object({ atomic: z.enum(['true', 'false']).optional() });
-const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
+const problems = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+};
 
-type ProjectRow = { project_id: string; district: string; bank_code: string; account_no: string; start_date: string };
+type ProjectRow = {
+  project_id: string;
+  district: string;
+  bank_code: string;
+  account_no: string;
+  start_date: string;
+};
 
 async function findProject(db: Sql, projectId: string): Promise<ProjectRow> {
   const [p] = await db.query<ProjectRow>(
@@ -106,11 +126,19 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         try {
           issued = apiKeys.issue(req.body.role, req.body.scope);
         } catch (err) {
-          throw new ValidationError((err as Error).message, [{ field: 'scope', message: (err as Error).message }]);
+          throw new ValidationError((err as Error).message, [
+            { field: 'scope', message: (err as Error).message },
+          ]);
         }
         await db.query(
           'INSERT INTO ingest.api_key_issuance (key_id, role, scope, issued_by, issued_at) VALUES ($1, $2, $3, $4, $5)',
-          [issued.principal.keyId, req.body.role, JSON.stringify(req.body.scope), principal.keyId, clock.now()],
+          [
+            issued.principal.keyId,
+            req.body.role,
+            JSON.stringify(req.body.scope),
+            principal.keyId,
+            clock.now(),
+          ],
         );
         return reply.code(201).send({ key: issued.key, keyId: issued.principal.keyId, role: req.body.role });
       },
@@ -130,20 +158,39 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         requireRole(principalOf(req), 'admin');
         const p = req.body;
         const issues = checkProject(p);
-        if (issues.length) throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
+        if (issues.length)
+          throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
         const now = clock.now();
-        const data = { ...p, contractValue: formatFen(parseYuan(p.contractValue)), registeredAt: now.toISOString() };
+        const data = {
+          ...p,
+          contractValue: formatFen(parseYuan(p.contractValue)),
+          registeredAt: now.toISOString(),
+        };
         await outbox.unitOfWork(db, async (tx, emit) => {
           const clash = await tx.query<{ project_id: string; account_no: string }>(
             'SELECT project_id, account_no FROM ingest.projects WHERE project_id = $1 OR account_no = $2',
             [p.projectId, p.wageAccount.accountNo],
           );
-          if (clash.some((c) => c.project_id === p.projectId)) throw new ConflictError(`project ${p.projectId} is already registered`);
-          if (clash.length) throw new ConflictError(`wage account is already the dedicated account of project ${clash[0]!.project_id}`);
+          if (clash.some((c) => c.project_id === p.projectId))
+            throw new ConflictError(`project ${p.projectId} is already registered`);
+          if (clash.length)
+            throw new ConflictError(
+              `wage account is already the dedicated account of project ${clash[0]!.project_id}`,
+            );
           await tx.query(
             `INSERT INTO ingest.projects (project_id, name, district, sector, bank_code, account_no, start_date, registration, registered_at)
              VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-            [p.projectId, p.name, p.district, p.sector, p.wageAccount.bankCode, p.wageAccount.accountNo, p.startDate, JSON.stringify(data), now],
+            [
+              p.projectId,
+              p.name,
+              p.district,
+              p.sector,
+              p.wageAccount.bankCode,
+              p.wageAccount.accountNo,
+              p.startDate,
+              JSON.stringify(data),
+              now,
+            ],
           );
           emit({ topic: TOPICS.ingest, type: 'project.registered', key: p.projectId, data, occurredAt: now });
         });
@@ -159,7 +206,11 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           summary: 'Register or update workers by real name (project manager)',
           params: z.object({ projectId: z.string() }),
           querystring: atomicQuery,
-          body: z.object({ workers: z.array(z.unknown()).min(1).max(20000) }).describe('workers: [{idNumber, name, accountNo, bankCode?, subcontractor?, team?, enrolledOn, leftOn?}]'),
+          body: z
+            .object({ workers: z.array(z.unknown()).min(1).max(20000) })
+            .describe(
+              'workers: [{idNumber, name, accountNo, bankCode?, subcontractor?, team?, enrolledOn, leftOn?}]',
+            ),
           response: { 200: batchResult, ...problems },
         },
       },
@@ -173,7 +224,8 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         for (const [i, w] of req.body.workers.entries()) {
           const r = validateWorker(w, i + 1);
           if (!r.ok) issues.push(...r.issues);
-          else if (seen.has(r.value.idNumber)) issues.push({ row: i + 1, field: 'idNumber', message: 'appears twice in this request' });
+          else if (seen.has(r.value.idNumber))
+            issues.push({ row: i + 1, field: 'idNumber', message: 'appears twice in this request' });
           else {
             seen.add(r.value.idNumber);
             good.push(r.value);
@@ -187,7 +239,14 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
              SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]), (SELECT $6::timestamptz)
              ON CONFLICT (project_id, id_number) DO UPDATE SET name = EXCLUDED.name, account_no = EXCLUDED.account_no,
                record = EXCLUDED.record, updated_at = EXCLUDED.updated_at`,
-            [projectId, good.map((w) => w.idNumber), good.map((w) => w.name), good.map((w) => w.accountNo), good.map((w) => JSON.stringify(w)), now],
+            [
+              projectId,
+              good.map((w) => w.idNumber),
+              good.map((w) => w.name),
+              good.map((w) => w.accountNo),
+              good.map((w) => JSON.stringify(w)),
+              now,
+            ],
           );
           for (let i = 0; i < good.length; i += PAYROLL_PART_SIZE) {
             emit({
@@ -208,7 +267,8 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
       {
         schema: {
           tags: ['projects'],
-          summary: 'Submit a payroll sheet: JSON, or a CSV (UTF-8/GBK) or XLSX file as multipart field "file"',
+          summary:
+            'Submit a payroll sheet: JSON, or a CSV (UTF-8/GBK) or XLSX file as multipart field "file"',
           description:
             'A resubmitted sheet for the same period replaces the earlier one (history kept). Bad lines are rejected with their row and field; good lines are kept unless atomic=true.',
           params: z.object({ projectId: z.string() }),
@@ -217,9 +277,16 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           body: z
             .object({ period: z.string(), lines: z.array(z.unknown()).max(20000) })
             .optional()
-            .describe('JSON form: {period: "YYYY-MM", lines: [{idNumber, name, daysWorked, amountDue, signed}]}'),
+            .describe(
+              'JSON form: {period: "YYYY-MM", lines: [{idNumber, name, daysWorked, amountDue, signed}]}',
+            ),
           response: {
-            201: batchResult.extend({ sheetId: z.string(), period: z.string(), version: z.number(), totalDue: yuanString }),
+            201: batchResult.extend({
+              sheetId: z.string(),
+              period: z.string(),
+              version: z.number(),
+              totalDue: yuanString,
+            }),
             ...problems,
           },
         },
@@ -237,7 +304,10 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         const issues: FieldIssue[] = [];
         if (req.isMultipart()) {
           const file = await req.file();
-          if (!file) throw new ValidationError('no file in the multipart body', [{ field: 'file', message: 'is required' }]);
+          if (!file)
+            throw new ValidationError('no file in the multipart body', [
+              { field: 'file', message: 'is required' },
+            ]);
           const fieldValue = (name: string) => {
             const f = file.fields[name];
             const one = Array.isArray(f) ? f[0] : f;
@@ -249,15 +319,17 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           try {
             parsed = await parsePayrollFile({ bytes, filename: file.filename, contentType: file.mimetype });
           } catch (err) {
-            if (err instanceof PayrollFileError) throw new ValidationError(err.message, [{ field: 'file', message: err.message }]);
+            if (err instanceof PayrollFileError)
+              throw new ValidationError(err.message, [{ field: 'file', message: err.message }]);
             throw err;
           }
           source = parsed.format;
           const asked = fieldValue('period');
           if (asked && parsed.period && asked !== parsed.period) {
-            throw new ValidationError(`the form says period ${asked} but the sheet's title says ${parsed.period}`, [
-              { field: 'period', message: `form ${asked} ≠ title ${parsed.period}` },
-            ]);
+            throw new ValidationError(
+              `the form says period ${asked} but the sheet's title says ${parsed.period}`,
+              [{ field: 'period', message: `form ${asked} ≠ title ${parsed.period}` }],
+            );
           }
           period = asked ?? parsed.period;
           issues.push(...parsed.issues);
@@ -276,28 +348,35 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
               },
             }));
         } else {
-          if (!req.body) throw new ValidationError('a JSON body {period, lines} or a multipart file is required');
+          if (!req.body)
+            throw new ValidationError('a JSON body {period, lines} or a multipart file is required');
           period = req.body.period;
           rawLines = req.body.lines.map((input, i) => ({ row: i + 1, input }));
         }
         if (!period || !isPeriod(period)) {
-          throw new ValidationError(`period "${period ?? ''}" must be a month YYYY-MM`, [{ field: 'period', message: 'must be YYYY-MM' }]);
+          throw new ValidationError(`period "${period ?? ''}" must be a month YYYY-MM`, [
+            { field: 'period', message: 'must be YYYY-MM' },
+          ]);
         }
         const today = shanghaiDate(clock.now());
         if (firstDayOf(period) > today) {
-          throw new ValidationError(`period ${period} has not started yet (today is ${today})`, [{ field: 'period', message: 'is in the future' }]);
+          throw new ValidationError(`period ${period} has not started yet (today is ${today})`, [
+            { field: 'period', message: 'is in the future' },
+          ]);
         }
         if (period < periodOf(project.start_date)) {
-          throw new ValidationError(`period ${period} is before the project started (${project.start_date})`, [
-            { field: 'period', message: 'is before the project start' },
-          ]);
+          throw new ValidationError(
+            `period ${period} is before the project started (${project.start_date})`,
+            [{ field: 'period', message: 'is before the project start' }],
+          );
         }
         const seen = new Set<string>();
         const good: PayrollLineRecord[] = [];
         for (const { row, input } of rawLines) {
           const r = validatePayrollLine(input, row);
           if (!r.ok) issues.push(...r.issues);
-          else if (seen.has(r.value.idNumber)) issues.push({ row, field: 'idNumber', message: 'the worker appears twice on this sheet' });
+          else if (seen.has(r.value.idNumber))
+            issues.push({ row, field: 'idNumber', message: 'the worker appears twice on this sheet' });
           else {
             seen.add(r.value.idNumber);
             good.push(r.value);
@@ -316,7 +395,18 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           await tx.query(
             `INSERT INTO ingest.payroll_sheets (sheet_id, project_id, period, version, source, filename, line_count, rejected_count, submitted_by, submitted_at)
              VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-            [sheetId, projectId, period, version, source, filename ?? null, good.length, issues.length, principal.keyId, now],
+            [
+              sheetId,
+              projectId,
+              period,
+              version,
+              source,
+              filename ?? null,
+              good.length,
+              issues.length,
+              principal.keyId,
+              now,
+            ],
           );
           await tx.query(
             `INSERT INTO ingest.payroll_lines (sheet_id, source_row, id_number, name, days_worked, amount_due_fen, gross_fen, signed)
@@ -372,7 +462,8 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         schema: {
           tags: ['bank'],
           summary: "Report movements of dedicated wage accounts held at the caller's bank",
-          description: 'bankRef is unique per bank: a record seen before is acknowledged as a duplicate and changes nothing.',
+          description:
+            'bankRef is unique per bank: a record seen before is acknowledged as a duplicate and changes nothing.',
           querystring: atomicQuery,
           body: z
             .object({ records: z.array(z.unknown()).min(1).max(20000) })
@@ -394,9 +485,13 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           else issues.push(...r.issues);
         }
         const accounts = await accountsOf(db, [...new Set(valid.map((v) => v.rec.accountNo))]);
-        const foreign = valid.find((v) => accounts.get(v.rec.accountNo) && accounts.get(v.rec.accountNo)!.bank_code !== bankCode);
+        const foreign = valid.find(
+          (v) => accounts.get(v.rec.accountNo) && accounts.get(v.rec.accountNo)!.bank_code !== bankCode,
+        );
         if (foreign) {
-          throw new ForbiddenError(`row ${foreign.row}: account ${maskTail(foreign.rec.accountNo)} is not held at bank ${bankCode}; nothing was stored`);
+          throw new ForbiddenError(
+            `row ${foreign.row}: account ${maskTail(foreign.rec.accountNo)} is not held at bank ${bankCode}; nothing was stored`,
+          );
         }
         const good: { row: number; rec: TransferRecord; projectId: string }[] = [];
         let duplicates = 0;
@@ -404,7 +499,11 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         for (const v of valid) {
           const acc = accounts.get(v.rec.accountNo);
           if (!acc) {
-            issues.push({ row: v.row, field: 'accountNo', message: 'is not the dedicated wage account of any registered project' });
+            issues.push({
+              row: v.row,
+              field: 'accountNo',
+              message: 'is not the dedicated wage account of any registered project',
+            });
           } else if (seenRefs.has(v.rec.bankRef)) {
             duplicates++;
           } else {
@@ -420,7 +519,14 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
             `INSERT INTO ingest.bank_transfers (bank_code, bank_ref, project_id, account_no, record, received_at)
              SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]), (SELECT $6::timestamptz)
              ON CONFLICT (bank_code, bank_ref) DO NOTHING RETURNING bank_ref`,
-            [bankCode, good.map((g) => g.rec.bankRef), good.map((g) => g.projectId), good.map((g) => g.rec.accountNo), good.map((g) => JSON.stringify(g.rec)), now],
+            [
+              bankCode,
+              good.map((g) => g.rec.bankRef),
+              good.map((g) => g.projectId),
+              good.map((g) => g.rec.accountNo),
+              good.map((g) => JSON.stringify(g.rec)),
+              now,
+            ],
           );
           const fresh = new Set(inserted.map((r) => r.bank_ref));
           const byProject = new Map<string, TransferRecord[]>();
@@ -485,10 +591,13 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           issues.push({ field: 'date', message: 'is not a date' });
         }
         if (s.date > shanghaiDate(clock.now())) issues.push({ field: 'date', message: 'is in the future' });
-        if (issues.length) throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
+        if (issues.length)
+          throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
         const acc = (await accountsOf(db, [s.accountNo])).get(s.accountNo);
-        if (!acc) throw new NotFoundError('the account is not the dedicated wage account of any registered project');
-        if (acc.bank_code !== bankCode) throw new ForbiddenError(`the account is not held at bank ${bankCode}`);
+        if (!acc)
+          throw new NotFoundError('the account is not the dedicated wage account of any registered project');
+        if (acc.bank_code !== bankCode)
+          throw new ForbiddenError(`the account is not held at bank ${bankCode}`);
         const record = { ...s, ...amounts };
         const fingerprint = createHash('sha256').update(JSON.stringify(record)).digest('hex');
         const now = clock.now();
@@ -528,7 +637,10 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
   };
 }
 
-async function accountsOf(db: Sql, accountNos: string[]): Promise<Map<string, { project_id: string; bank_code: string }>> {
+async function accountsOf(
+  db: Sql,
+  accountNos: string[],
+): Promise<Map<string, { project_id: string; bank_code: string }>> {
   if (accountNos.length === 0) return new Map();
   const rows = await db.query<{ account_no: string; project_id: string; bank_code: string }>(
     'SELECT account_no, project_id, bank_code FROM ingest.projects WHERE account_no = ANY($1::text[])',
@@ -540,4 +652,3 @@ async function accountsOf(db: Sql, accountNos: string[]): Promise<Map<string, { 
 function maskTail(accountNo: string): string {
   return `****${accountNo.slice(-4)}`;
 }
-

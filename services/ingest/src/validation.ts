@@ -69,7 +69,9 @@ class Row {
   oneOf<T extends string>(field: string, values: readonly T[]): T | undefined {
     const s = this.text(field);
     if (s === undefined) return undefined;
-    return (values as readonly string[]).includes(s) ? (s as T) : this.fail(field, `must be one of ${values.join(', ')}`);
+    return (values as readonly string[]).includes(s)
+      ? (s as T)
+      : this.fail(field, `must be one of ${values.join(', ')}`);
   }
   result<T>(value: T): RowResult<T> {
     return this.issues.length ? { ok: false, issues: this.issues } : { ok: true, value };
@@ -91,12 +93,16 @@ export function validateTransfer(input: unknown, row: number): RowResult<Transfe
   const bookedRaw = r.text('bookedAt');
   const bookedAt = bookedRaw === undefined ? undefined : parseInstant(bookedRaw);
   if (bookedRaw !== undefined && !bookedAt) {
-    r.fail('bookedAt', `"${bookedRaw}" must be an ISO 8601 instant with an offset, e.g. 2026-11-13T10:00:00+08:00`);
+    r.fail(
+      'bookedAt',
+      `"${bookedRaw}" must be an ISO 8601 instant with an offset, e.g. 2026-11-13T10:00:00+08:00`,
+    );
   }
   const status = r.oneOf('status', TRANSFER_STATUSES);
   const originalBankRef = r.text('originalBankRef', { optional: true, max: 64 });
   const purpose = r.text('purpose', { optional: true, max: 64 });
-  if (status === 'returned' && !originalBankRef) r.fail('originalBankRef', 'is required when status is returned');
+  if (status === 'returned' && !originalBankRef)
+    r.fail('originalBankRef', 'is required when status is returned');
   return r.result({
     bankRef: bankRef!,
     accountNo: accountNo!,
@@ -163,11 +169,13 @@ export function validatePayrollLine(input: unknown, row: number): RowResult<Payr
   const d = r.input.daysWorked;
   if (d !== undefined && d !== null && d !== '') {
     const n = typeof d === 'number' ? d : Number(String(d).trim());
-    if (!Number.isFinite(n) || n < 0 || n > 31) r.fail('daysWorked', `"${String(d)}" must be a number of days from 0 to 31`);
+    if (!Number.isFinite(n) || n < 0 || n > 31)
+      r.fail('daysWorked', `"${String(d)}" must be a number of days from 0 to 31`);
     else daysWorked = n;
   }
   const signed = parseSigned(r.input.signed ?? '');
-  if (signed === undefined) r.fail('signed', `"${String(r.input.signed)}" must be true or false (or 已签 / empty)`);
+  if (signed === undefined)
+    r.fail('signed', `"${String(r.input.signed)}" must be true or false (or 已签 / empty)`);
   if (amountDue && grossAmount && Number(grossAmount) < Number(amountDue)) {
     r.fail('grossAmount', `gross pay ${grossAmount} is below net pay ${amountDue}`);
   }
@@ -209,11 +217,13 @@ export function checkProject(p: ProjectInput): FieldIssue[] {
     if (!cc.ok) issues.push({ field: `${party}.creditCode`, message: cc.reason });
   }
   const v = tryParseYuan(p.contractValue);
-  if (!v.ok) issues.push({ field: 'contractValue', message: `"${p.contractValue}" is not an amount: ${v.reason}` });
+  if (!v.ok)
+    issues.push({ field: 'contractValue', message: `"${p.contractValue}" is not an amount: ${v.reason}` });
   for (const f of ['permitDate', 'startDate', 'plannedEndDate'] as const) {
     if (!isLocalDate(p[f])) issues.push({ field: f, message: `"${p[f]}" is not a date` });
   }
-  if (p.plannedEndDate < p.startDate) issues.push({ field: 'plannedEndDate', message: 'is before startDate' });
+  if (p.plannedEndDate < p.startDate)
+    issues.push({ field: 'plannedEndDate', message: 'is before startDate' });
   const acc = validateAccountNo(p.wageAccount.accountNo);
   if (!acc.ok) issues.push({ field: 'wageAccount.accountNo', message: acc.reason });
   return issues;

@@ -27,7 +27,16 @@ export function inspectionConsumer(): Consumer {
              SELECT $1, $2, coalesce((SELECT district FROM inspection.projects WHERE project_id = $2), ''), $3, $4, $5, $6, $7, $8
              ON CONFLICT (finding_id) DO UPDATE SET status = EXCLUDED.status, period = EXCLUDED.period, snapshot = EXCLUDED.snapshot,
                raised_at = EXCLUDED.raised_at, updated_at = EXCLUDED.updated_at`,
-            [f.findingId, f.projectId, f.rule, f.status, f.period ?? null, JSON.stringify(f), f.raisedAt, event.occurredAt],
+            [
+              f.findingId,
+              f.projectId,
+              f.rule,
+              f.status,
+              f.period ?? null,
+              JSON.stringify(f),
+              f.raisedAt,
+              event.occurredAt,
+            ],
           );
           return;
         }

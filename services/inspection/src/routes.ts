@@ -66,7 +66,10 @@ export function inspectionRoutes(deps: { db: Database }): FastifyPluginAsync {
         if (q.period) add('period = ?', q.period);
         if (q.district) add('district = ?', q.district);
         const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-        const [count] = await deps.db.query<{ n: bigint }>(`SELECT count(*) AS n FROM inspection.findings ${clause}`, params);
+        const [count] = await deps.db.query<{ n: bigint }>(
+          `SELECT count(*) AS n FROM inspection.findings ${clause}`,
+          params,
+        );
         const rows = await deps.db.query<{ snapshot: z.infer<typeof findingSnapshot> }>(
           `SELECT snapshot FROM inspection.findings ${clause} ORDER BY raised_at DESC, finding_id LIMIT ${q.limit} OFFSET ${q.offset}`,
           params,

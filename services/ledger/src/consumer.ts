@@ -32,7 +32,12 @@ export function ledgerConsumer(deps: { outbox: Outbox; calendar: WorkingDayCalen
       const at = new Date(Math.max(...events.map((e) => Date.parse(e.occurredAt))));
       const pending: NewEvent[] = [];
       for (const projectId of [...touched].sort()) {
-        await evaluateAndRecord(tx, projectId, { asOf, at, calendar: deps.calendar, emit: (e) => pending.push(e) });
+        await evaluateAndRecord(tx, projectId, {
+          asOf,
+          at,
+          calendar: deps.calendar,
+          emit: (e) => pending.push(e),
+        });
       }
       if (pending.length) {
         await deps.outbox.append(tx, pending);
@@ -49,7 +54,14 @@ async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
       await tx.query(
         `INSERT INTO ledger.projects (project_id, district, bank_code, account_no, terms, event_id) VALUES ($1,$2,$3,$4,$5,$6)
          ON CONFLICT (project_id) DO UPDATE SET district = EXCLUDED.district, terms = EXCLUDED.terms, event_id = EXCLUDED.event_id`,
-        [p.projectId, p.district, p.wageAccount.bankCode, p.wageAccount.accountNo, JSON.stringify(p), event.id],
+        [
+          p.projectId,
+          p.district,
+          p.wageAccount.bankCode,
+          p.wageAccount.accountNo,
+          JSON.stringify(p),
+          event.id,
+        ],
       );
       return;
     }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type FindingSnapshot, TOPICS } from '@wagewatch/contracts';
 import type { NewEvent } from '@wagewatch/bus';
+import { type FindingSnapshot, TOPICS } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import {
   type DesiredFinding,
@@ -85,7 +85,10 @@ export async function evaluateAndRecord(
   const loaded = await loadProjectState(tx, projectId);
   if (!loaded) return { projectId, transitions: [] };
   const desired = evaluateProject(loaded.state, options.asOf, options.calendar);
-  const rows = await tx.query<{ record: Serialized }>('SELECT record FROM ledger.findings WHERE project_id = $1', [projectId]);
+  const rows = await tx.query<{ record: Serialized }>(
+    'SELECT record FROM ledger.findings WHERE project_id = $1',
+    [projectId],
+  );
   const recorded = new Map(rows.map((r) => [r.record.key, deserialize(r.record)]));
   const transitions = reconcile(recorded, desired, options.at);
   if (transitions.length === 0) return { projectId, transitions };
@@ -108,7 +111,12 @@ export async function evaluateAndRecord(
   for (const [i, t] of transitions.entries()) {
     options.emit({
       topic: TOPICS.findings,
-      type: t.kind === 'raised' ? 'finding.raised' : t.kind === 'updated' ? 'finding.updated' : 'finding.resolved',
+      type:
+        t.kind === 'raised'
+          ? 'finding.raised'
+          : t.kind === 'updated'
+            ? 'finding.updated'
+            : 'finding.resolved',
       key: projectId,
       data: snapshots[i]!,
       occurredAt: options.at,

@@ -1,2 +1,2 @@
-export * from './service.ts';
 export { findingIdOf } from './findings.ts';
+export * from './service.ts';

@@ -19,9 +19,19 @@ import { findingIdOf } from './findings.ts';
 import { sweep } from './sweep.ts';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
-const transitionSummary = z.object({ findingId: z.string(), projectId: z.string(), rule: ruleSchema, key: z.string() });
+const transitionSummary = z.object({
+  findingId: z.string(),
+  projectId: z.string(),
+  rule: ruleSchema,
+  key: z.string(),
+});
 
-export function ledgerRoutes(deps: { db: Database; outbox: Outbox; clock: Clock; calendar: WorkingDayCalendar }): FastifyPluginAsync {
+export function ledgerRoutes(deps: {
+  db: Database;
+  outbox: Outbox;
+  clock: Clock;
+  calendar: WorkingDayCalendar;
+}): FastifyPluginAsync {
   return async (root) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
 
@@ -47,13 +57,19 @@ export function ledgerRoutes(deps: { db: Database; outbox: Outbox; clock: Clock;
       async (req) => {
         requireRole(principalOf(req), 'admin');
         const asOf = req.body?.asOf ? new Date(req.body.asOf) : deps.clock.now();
-        if (Number.isNaN(asOf.getTime())) throw new ValidationError('asOf is not an instant', [{ field: 'asOf', message: 'invalid' }]);
+        if (Number.isNaN(asOf.getTime()))
+          throw new ValidationError('asOf is not an instant', [{ field: 'asOf', message: 'invalid' }]);
         const result = await sweep(deps, asOf);
         const pick = (kind: 'raised' | 'updated' | 'resolved') =>
           result.results.flatMap((r) =>
             r.transitions
               .filter((t) => t.kind === kind)
-              .map((t) => ({ findingId: findingIdOf(r.projectId, t.finding.key), projectId: r.projectId, rule: t.finding.rule, key: t.finding.key })),
+              .map((t) => ({
+                findingId: findingIdOf(r.projectId, t.finding.key),
+                projectId: r.projectId,
+                rule: t.finding.rule,
+                key: t.finding.key,
+              })),
           );
         return {
           asOf: result.asOf.toISOString(),
@@ -114,7 +130,9 @@ export function ledgerRoutes(deps: { db: Database; outbox: Outbox; clock: Clock;
           'SELECT max(statement_date)::text AS d FROM ledger.statements WHERE account_no = $1',
           [p.account_no],
         );
-        const [clock] = await deps.db.query<{ as_of: Date }>('SELECT as_of FROM ledger.evaluation_clock WHERE id = 1');
+        const [clock] = await deps.db.query<{ as_of: Date }>(
+          'SELECT as_of FROM ledger.evaluation_clock WHERE id = 1',
+        );
         const openFindings = Object.fromEntries(byRule.map((r) => [r.rule, Number(r.n)]));
         return {
           projectId,

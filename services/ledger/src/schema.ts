@@ -1,5 +1,18 @@
 import { deliveryTables } from '@wagewatch/db';
-import { bigint, boolean, date, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** The ledger's own tables: obligations, transfers, statements, findings. */
 export const ledger = pgSchema('ledger');
@@ -24,7 +37,10 @@ export const workers = ledger.table(
     enrolledOn: date('enrolled_on').notNull(),
     leftOn: date('left_on'),
   },
-  (t) => [primaryKey({ columns: [t.projectId, t.idNumber] }), index('ledger_workers_account_idx').on(t.accountNo)],
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.idNumber] }),
+    index('ledger_workers_account_idx').on(t.accountNo),
+  ],
 );
 
 export const payrollSheets = ledger.table(
@@ -94,7 +110,10 @@ export const statements = ledger.table(
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
     eventId: uuid('event_id').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.accountNo, t.statementDate] }), index('ledger_statements_project_idx').on(t.projectId)],
+  (t) => [
+    primaryKey({ columns: [t.accountNo, t.statementDate] }),
+    index('ledger_statements_project_idx').on(t.projectId),
+  ],
 );
 
 export const findings = ledger.table(
@@ -111,7 +130,10 @@ export const findings = ledger.table(
     record: jsonb('record').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
-  (t) => [unique('ledger_findings_key_uq').on(t.projectId, t.key), index('ledger_findings_status_idx').on(t.status, t.rule)],
+  (t) => [
+    unique('ledger_findings_key_uq').on(t.projectId, t.key),
+    index('ledger_findings_status_idx').on(t.status, t.rule),
+  ],
 );
 
 /** The evaluation instant: the latest "as of" a sweep has run at (monotonic). */

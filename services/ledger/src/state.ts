@@ -53,10 +53,15 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
   if (!p) return undefined;
   const terms = p.terms;
   const workers = (
-    await tx.query<{ id_number: string; name: string; account_no: string; enrolled_on: string; left_on: string | null }>(
-      'SELECT id_number, name, account_no, enrolled_on, left_on FROM ledger.workers WHERE project_id = $1',
-      [projectId],
-    )
+    await tx.query<{
+      id_number: string;
+      name: string;
+      account_no: string;
+      enrolled_on: string;
+      left_on: string | null;
+    }>('SELECT id_number, name, account_no, enrolled_on, left_on FROM ledger.workers WHERE project_id = $1', [
+      projectId,
+    ])
   ).map(
     (w): RegisteredWorker => ({
       idNumber: w.id_number,
@@ -66,13 +71,25 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
       ...(w.left_on ? { leftOn: w.left_on } : {}),
     }),
   );
-  const sheetRows = await tx.query<{ sheet_id: string; period: string; version: number; submitted_at: Date; event_ids: string[] }>(
+  const sheetRows = await tx.query<{
+    sheet_id: string;
+    period: string;
+    version: number;
+    submitted_at: Date;
+    event_ids: string[];
+  }>(
     `SELECT DISTINCT ON (period) sheet_id, period, version, submitted_at, event_ids FROM ledger.payroll_sheets
      WHERE project_id = $1 AND parts_received >= parts ORDER BY period, version DESC`,
     [projectId],
   );
   const lineRows = sheetRows.length
-    ? await tx.query<{ sheet_id: string; id_number: string; name: string; amount_due_fen: bigint; signed: boolean }>(
+    ? await tx.query<{
+        sheet_id: string;
+        id_number: string;
+        name: string;
+        amount_due_fen: bigint;
+        signed: boolean;
+      }>(
         'SELECT sheet_id, id_number, name, amount_due_fen, signed FROM ledger.payroll_lines WHERE sheet_id = ANY($1::uuid[])',
         [sheetRows.map((s) => s.sheet_id)],
       )
@@ -89,7 +106,9 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
         .map((l) => ({ idNumber: l.id_number, name: l.name, amountDue: l.amount_due_fen, signed: l.signed })),
     }),
   );
-  const transfers = (await tx.query<TransferRow>('SELECT * FROM ledger.transfers WHERE account_no = $1', [p.account_no])).map(toTransfer);
+  const transfers = (
+    await tx.query<TransferRow>('SELECT * FROM ledger.transfers WHERE account_no = $1', [p.account_no])
+  ).map(toTransfer);
   const statements = (
     await tx.query<{
       statement_date: string;
@@ -115,7 +134,9 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
       evidence: s.event_id,
     }),
   );
-  const outside = await tx.query<TransferRow & { w_id_number: string; w_name: string; w_enrolled_on: string; returned: boolean }>(
+  const outside = await tx.query<
+    TransferRow & { w_id_number: string; w_name: string; w_enrolled_on: string; returned: boolean }
+  >(
     `SELECT t.*, w.id_number AS w_id_number, w.name AS w_name, w.enrolled_on AS w_enrolled_on,
             EXISTS (SELECT 1 FROM ledger.transfers r WHERE r.bank_code = t.bank_code AND r.original_bank_ref = t.bank_ref AND r.status = 'returned') AS returned
      FROM ledger.transfers t JOIN ledger.workers w ON w.account_no = t.counterparty_account_no
@@ -126,7 +147,12 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
   const outsidePayments = outside.map(
     (r): OutsidePayment => ({
       payingProjectId: r.project_id,
-      worker: { idNumber: r.w_id_number, name: r.w_name, accountNo: r.counterparty_account_no, enrolledOn: r.w_enrolled_on },
+      worker: {
+        idNumber: r.w_id_number,
+        name: r.w_name,
+        accountNo: r.counterparty_account_no,
+        enrolledOn: r.w_enrolled_on,
+      },
       transfer: toTransfer(r),
       returned: r.returned,
     }),

@@ -17,7 +17,10 @@ export type SweepResult = { asOf: Date; projects: number; results: EvaluationRes
  * an earlier instant than one already run evaluates at the later one (so a replay of feeds
  * with increasing sweeps gives the findings live operation gave, and nothing flaps).
  */
-export async function sweep(deps: { db: Database; outbox: Outbox; calendar: WorkingDayCalendar }, asOf: Date): Promise<SweepResult> {
+export async function sweep(
+  deps: { db: Database; outbox: Outbox; calendar: WorkingDayCalendar },
+  asOf: Date,
+): Promise<SweepResult> {
   const effective = await deps.db.transaction(async (tx) => {
     const [row] = await tx.query<{ as_of: Date }>(
       `INSERT INTO ledger.evaluation_clock (id, as_of) VALUES (1, $1)
@@ -26,11 +29,18 @@ export async function sweep(deps: { db: Database; outbox: Outbox; calendar: Work
     );
     return row!.as_of;
   });
-  const projects = await deps.db.query<{ project_id: string }>('SELECT project_id FROM ledger.projects ORDER BY project_id');
+  const projects = await deps.db.query<{ project_id: string }>(
+    'SELECT project_id FROM ledger.projects ORDER BY project_id',
+  );
   const results: EvaluationResult[] = [];
   for (const { project_id } of projects) {
     const result = await deps.outbox.unitOfWork(deps.db, async (tx, emit) =>
-      evaluateAndRecord(tx, project_id, { asOf: effective, at: effective, calendar: deps.calendar, emit: emit as (e: NewEvent) => void }),
+      evaluateAndRecord(tx, project_id, {
+        asOf: effective,
+        at: effective,
+        calendar: deps.calendar,
+        emit: emit as (e: NewEvent) => void,
+      }),
     );
     if (result.transitions.length) results.push(result);
   }

@@ -54,7 +54,8 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
   });
   app.addHook('onRequest', async (req) => {
     if (req.url === '/metrics') {
-      for (const o of [ingest.outbox, ledger.outbox]) metrics.outboxBacklog.labels(o.schema).set(await pendingFor(db, o.schema));
+      for (const o of [ingest.outbox, ledger.outbox])
+        metrics.outboxBacklog.labels(o.schema).set(await pendingFor(db, o.schema));
       metrics.eventsApplied.reset();
       metrics.eventsApplied.labels('embedded').inc(bus.stats.applied);
       metrics.eventsDeadLettered.reset();

@@ -165,7 +165,9 @@ export function evaluateProject(
     // Only a card registered to the worker pays the worker (Art 11: wages to the worker personally);
     // any other payee is a wrong-payee finding and pays nobody's obligation.
     const idNumber =
-      holder && (!t.counterpartyIdNumber || t.counterpartyIdNumber === holder.idNumber) ? holder.idNumber : undefined;
+      holder && (!t.counterpartyIdNumber || t.counterpartyIdNumber === holder.idNumber)
+        ? holder.idNumber
+        : undefined;
     if (!idNumber) continue;
     let left = t.amount;
     const day = shanghaiDate(t.bookedAt);
@@ -181,8 +183,9 @@ export function evaluateProject(
 
   // Statements: coverage of each due date, and the daily feed itself (rule 14).
   const statementsByDate = new Map(state.statements.map((s) => [s.date, s]));
-  const sortedStatements = [...state.statements].sort((a, b) => a.date.localeCompare(b.date));
-  const coverageOf = (d: LocalDate): Statement | undefined => sortedStatements.find((s) => s.date >= d);
+  // The bank has reported the account through a due date when it sent that day's end-of-day
+  // statement: a later statement after a gap does not vouch for the missing day's movements.
+  const coverageOf = (d: LocalDate): Statement | undefined => statementsByDate.get(d);
   /**
    * The end of the working day after d: when its statement is overdue. In a year the calendar
    * does not cover, the day is assumed from weekends only, and the warning says so.

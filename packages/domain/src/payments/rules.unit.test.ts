@@ -558,11 +558,15 @@ describe('rule 6: payroll sheet missing', () => {
   it('given workers who left before March or enrolled after it, when evaluated, then no payroll-missing for March', () => {
     const left = worker(3, '张伟', { enrolledOn: '2026-02-01', leftOn: '2026-02-28' });
     const later = worker(4, '刘洋', { enrolledOn: '2026-04-01' });
-    const state = given().workers(left, later).statement('2026-03-31').statement(DUE).build();
+    const state = given({ startDate: '2026-02-01' })
+      .workers(left, later)
+      .statement('2026-03-13')
+      .statement(DUE)
+      .build();
 
     const findings = when(state, at('2026-04-16 12:00'));
     expect(findings.filter((f) => f.period === MARCH)).toEqual([]);
-    // February's sheet is missing, though: Zhang was active then (due 2026-03-13, covered by 03-31).
+    // February's sheet is missing, though: Zhang was active then (due 2026-03-13, that day's statement received).
     expect(findings.map((f) => f.key)).toEqual(['payroll-missing:2026-02']);
   });
 
@@ -630,7 +634,7 @@ describe('rule 6: payroll line unsigned', () => {
 describe('allocation of payments to months', () => {
   // Enrolled 2026-08-01. August due Tuesday 2026-09-15, September due Thursday 2026-10-15.
   const augustAndSeptember = () =>
-    given()
+    given({ startDate: '2026-08-01' })
       .workers(worker(1, LI.name, { enrolledOn: '2026-08-01' }))
       .sheet('2026-08', [line(LI, NET)])
       .sheet('2026-09', [line(LI, NET)]);
@@ -765,7 +769,7 @@ describe('calendar edges through the rules', () => {
   });
 
   it('given payDay 15 on Sunday 2026-11-15, then wages are due Friday 11-13 and a payment on Saturday 11-14 is late', () => {
-    const state = given()
+    const state = given({ startDate: '2026-10-01' })
       .workers(worker(1, LI.name, { enrolledOn: '2026-10-01' }))
       .sheet('2026-10', [line(LI, NET)])
       .statement('2026-11-13')
@@ -782,7 +786,7 @@ describe('calendar edges through the rules', () => {
   });
 
   it("given payDay 31 for November, then wages are due on the year's last day 2026-12-31", () => {
-    const state = given({ payDay: 31 })
+    const state = given({ payDay: 31, startDate: '2026-11-01' })
       .workers(worker(1, LI.name, { enrolledOn: '2026-11-01' }))
       .sheet('2026-11', [line(LI, NET)])
       .statement('2026-12-31', { receivedAt: at('2027-01-01 09:00') })
@@ -801,7 +805,7 @@ describe('calendar edges through the rules', () => {
   });
 
   it("given no statement for 2026-12-31, then feed-incomplete's deadline in 2027 carries a warning, not a silent guess", () => {
-    const state = given({ payDay: 31 })
+    const state = given({ payDay: 31, startDate: '2026-11-01' })
       .workers(worker(1, LI.name, { enrolledOn: '2026-11-01' }))
       .sheet('2026-11', [line(LI, NET)])
       .statement('2026-11-30')
@@ -821,7 +825,7 @@ describe('calendar edges through the rules', () => {
 
   it('given wages due in 2027, outside the holiday data, then the finding carries a warning', () => {
     // December 2026 → 2027-01-15 (a Friday: assumed a working day from weekends only).
-    const state = given()
+    const state = given({ startDate: '2026-12-01' })
       .workers(worker(1, LI.name, { enrolledOn: '2026-12-01' }))
       .sheet('2026-12', [line(LI, NET)])
       .statement('2027-01-15')
@@ -844,7 +848,7 @@ describe('calendar edges through the rules', () => {
 
 describe('rule 14 in a year the calendar does not cover', () => {
   it('given no statement for Friday 2027-01-15, then it is overdue after Monday 01-18 (weekends only) with a warning', () => {
-    const state = given()
+    const state = given({ startDate: '2026-12-01' })
       .workers(worker(1, LI.name, { enrolledOn: '2026-12-01' }))
       .sheet('2026-12', [line(LI, NET)])
       .statement('2026-12-31')

@@ -44,7 +44,7 @@ export function projectTerms(overrides: Partial<ProjectTerms> = {}): ProjectTerm
     accountNo: WAGE_ACCOUNT,
     payDay: 15,
     payMonthOffset: 1,
-    startDate: '2026-01-01',
+    startDate: '2026-03-01',
     ...overrides,
   };
 }

@@ -1,0 +1,81 @@
+import type { ApiKeys, Clock, Logger } from '@wagewatch/runtime';
+import { type DemoCity, generateDemoCity } from '@wagewatch/testkit/generator';
+import type { EmbeddedSystem } from './system.ts';
+
+export type DemoKeys = Record<string, { key: string; role: string; scope: string }>;
+
+/**
+ * Loads the demo city through the public HTTP API, with each role's own key, so the demo
+ * exercises the same validation, scopes and events as real callers. Safe to run again after
+ * an interruption: projects already registered, duplicate bank records and statements are
+ * acknowledged and change nothing.
+ */
+export async function loadDemo(
+  system: EmbeddedSystem,
+  apiKeys: ApiKeys,
+  clock: Clock,
+  logger: Logger,
+  city: DemoCity = generateDemoCity(),
+) {
+  const keys: DemoKeys = {};
+  const issue = (
+    label: string,
+    role: Parameters<ApiKeys['issue']>[0],
+    scope: Parameters<ApiKeys['issue']>[1],
+    describe: string,
+  ) => {
+    keys[label] = { key: apiKeys.issue(role, scope).key, role, scope: describe };
+    return keys[label]!.key;
+  };
+  const admin = issue('admin', 'admin', {}, 'everything');
+  const bankKey = new Map(
+    city.banks.map((b) => [
+      b.bankCode,
+      issue(`bank ${b.bankCode}`, 'bank', { bankCode: b.bankCode }, `accounts at ${b.bankCode}`),
+    ]),
+  );
+  const pmProjects = city.projects.slice(0, 3).map((p) => p.projectId);
+  issue(
+    'project-manager',
+    'project-manager',
+    { projectIds: pmProjects },
+    `projects ${pmProjects.join(', ')}`,
+  );
+  const pmAll = apiKeys.issue('project-manager', { projectIds: city.projects.map((p) => p.projectId) }).key;
+  issue('inspector (all districts)', 'inspector', { districts: 'all' }, 'all districts');
+  issue('inspector (东区)', 'inspector', { districts: ['东区'] }, '东区');
+
+  const call = async (key: string, method: 'POST', url: string, payload: unknown, okIf: number[] = []) => {
+    const res = await system.app.inject({
+      method,
+      url,
+      payload: payload as object,
+      headers: { authorization: `Bearer ${key}` },
+    });
+    if (res.statusCode >= 400 && !okIf.includes(res.statusCode)) {
+      throw new Error(`demo load: ${method} ${url} answered ${res.statusCode}: ${res.body.slice(0, 500)}`);
+    }
+    return res;
+  };
+  for (const p of city.projects) await call(admin, 'POST', '/v1/projects', p, [409]);
+  for (const w of city.workers) await call(pmAll, 'POST', `/v1/projects/${w.projectId}/workers`, w.body);
+  for (const s of city.payrolls) await call(pmAll, 'POST', `/v1/projects/${s.projectId}/payrolls`, s.body);
+  for (const t of city.transfers) await call(bankKey.get(t.bankCode)!, 'POST', '/v1/bank/transfers', t.body);
+  for (const s of city.statements)
+    await call(bankKey.get(s.bankCode)!, 'POST', '/v1/bank/statements', s.body);
+  await system.drain();
+  const swept = await system.ledger.sweep(clock.now());
+  await system.drain();
+  logger.info(
+    {
+      projects: city.projects.length,
+      workers: city.workers.reduce((n, w) => n + w.body.workers.length, 0),
+      payrollSheets: city.payrolls.length,
+      transferRecords: city.transfers.reduce((n, t) => n + t.body.records.length, 0),
+      statements: city.statements.length,
+      findingsChanged: swept.results.reduce((n, r) => n + r.transitions.length, 0),
+    },
+    'demo city loaded',
+  );
+  return keys;
+}

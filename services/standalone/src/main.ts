@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase } from '@wagewatch/db';
+import { ApiKeys, createLogger, systemClock } from '@wagewatch/runtime';
+import { type DemoKeys, loadDemo } from './demo.ts';
+import { readEnv } from './env.ts';
+import { createEmbeddedSystem } from './system.ts';
+
+/** The embedded default: the whole of Wagewatch in one process (server entry). */
+const env = readEnv();
+const logger = createLogger({ level: env.LOG_LEVEL, name: 'wagewatch' });
+mkdirSync(env.WAGEWATCH_DATA_DIR, { recursive: true });
+
+const secretFile = join(env.WAGEWATCH_DATA_DIR, 'key-secret');
+if (!env.WAGEWATCH_KEY_SECRET && !existsSync(secretFile))
+  writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+const apiKeys = new ApiKeys(
+  env.WAGEWATCH_KEY_SECRET ?? readFileSync(secretFile, 'utf8').trim(),
+  env.WAGEWATCH_BOOTSTRAP_ADMIN_KEY,
+);
+
+const db = await openDatabase(
+  env.WAGEWATCH_DATABASE_URL
+    ? { kind: 'postgres', url: env.WAGEWATCH_DATABASE_URL }
+    : { kind: 'pglite', dataDir: join(env.WAGEWATCH_DATA_DIR, 'pglite') },
+);
+const system = await createEmbeddedSystem({
+  db,
+  clock: systemClock,
+  logger,
+  apiKeys,
+  sweepIntervalMs: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS * 1000,
+});
+
+let demoKeys: DemoKeys | undefined;
+const demoFile = join(env.WAGEWATCH_DATA_DIR, 'demo-keys.json');
+if (env.WAGEWATCH_DEMO === '1') {
+  if (existsSync(demoFile)) demoKeys = JSON.parse(readFileSync(demoFile, 'utf8')) as DemoKeys;
+  else {
+    logger.info('loading the demo city (first start on this data folder)');
+    demoKeys = await loadDemo(system, apiKeys, systemClock, logger);
+    writeFileSync(demoFile, JSON.stringify(demoKeys, null, 2), { mode: 0o600 });
+  }
+}
+
+system.start();
+const address = await system.app.listen({ port: env.PORT, host: env.HOST });
+const base = address.replace('0.0.0.0', '127.0.0.1');
+const lines = [
+  '',
+  `Wagewatch is running (embedded: PGlite in ${env.WAGEWATCH_DATA_DIR}, in-process events, timers)`,
+  `  API docs:  ${base}/docs`,
+  `  health:    ${base}/health    metrics: ${base}/metrics`,
+];
+if (demoKeys) {
+  lines.push('', 'Demo API keys (Authorization: Bearer <key>):');
+  for (const [label, k] of Object.entries(demoKeys))
+    lines.push(`  ${label.padEnd(26)} ${k.key}`, `  ${''.padEnd(26)} (${k.role}: ${k.scope})`);
+  const inspector = demoKeys['inspector (all districts)']?.key;
+  lines.push(
+    '',
+    'Try:',
+    `  curl -s -H "Authorization: Bearer ${inspector}" "${base}/v1/findings?status=open&limit=20"`,
+    `  curl -s -H "Authorization: Bearer ${inspector}" "${base}/v1/projects/PZH-2026-001/status"`,
+  );
+}
+process.stdout.write(`${lines.join('\n')}\n\n`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await system.stop();
+    await db.close();
+    process.exit(0);
+  });
+}
