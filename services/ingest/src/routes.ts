@@ -19,6 +19,7 @@ import {
   parseYuan,
   periodOf,
   shanghaiDate,
+  validateAccountNo,
 } from '@wagewatch/domain';
 import {
   type ApiKeys,
@@ -236,7 +237,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         await outbox.unitOfWork(db, async (tx, emit) => {
           await tx.query(
             `INSERT INTO ingest.workers (project_id, id_number, name, account_no, record, updated_at)
-             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]), (SELECT $6::timestamptz)
+             SELECT $1::text, u.*, $6::timestamptz FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS u
              ON CONFLICT (project_id, id_number) DO UPDATE SET name = EXCLUDED.name, account_no = EXCLUDED.account_no,
                record = EXCLUDED.record, updated_at = EXCLUDED.updated_at`,
             [
@@ -276,7 +277,8 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           consumes: ['application/json', 'multipart/form-data'],
           body: z
             .object({ period: z.string(), lines: z.array(z.unknown()).max(20000) })
-            .optional()
+            // A multipart request reaches validation with a null body: the file is read in the handler.
+            .nullish()
             .describe(
               'JSON form: {period: "YYYY-MM", lines: [{idNumber, name, daysWorked, amountDue, signed}]}',
             ),
@@ -410,7 +412,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           );
           await tx.query(
             `INSERT INTO ingest.payroll_lines (sheet_id, source_row, id_number, name, days_worked, amount_due_fen, gross_fen, signed)
-             SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], $7::bigint[], $8::boolean[])`,
+             SELECT $1::uuid, * FROM unnest($2::int[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], $7::bigint[], $8::boolean[])`,
             [
               sheetId,
               good.map((l) => l.sourceRow),
@@ -484,13 +486,23 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           if (r.ok) valid.push({ row: i + 1, rec: r.value });
           else issues.push(...r.issues);
         }
-        const accounts = await accountsOf(db, [...new Set(valid.map((v) => v.rec.accountNo))]);
-        const foreign = valid.find(
-          (v) => accounts.get(v.rec.accountNo) && accounts.get(v.rec.accountNo)!.bank_code !== bankCode,
-        );
+        // Scope is checked on every row's account, valid or not: a request that touches another
+        // bank's account is refused as a whole.
+        const claimed = req.body.records.map((input, i) => {
+          const raw = (input as { accountNo?: unknown } | null)?.accountNo;
+          const acc = typeof raw === 'string' ? validateAccountNo(raw) : undefined;
+          return { row: i + 1, accountNo: acc?.ok ? acc.value : undefined };
+        });
+        const accounts = await accountsOf(db, [
+          ...new Set(claimed.flatMap((c) => (c.accountNo ? [c.accountNo] : []))),
+        ]);
+        const foreign = claimed.find((c) => {
+          const held = c.accountNo ? accounts.get(c.accountNo) : undefined;
+          return held !== undefined && held.bank_code !== bankCode;
+        });
         if (foreign) {
           throw new ForbiddenError(
-            `row ${foreign.row}: account ${maskTail(foreign.rec.accountNo)} is not held at bank ${bankCode}; nothing was stored`,
+            `row ${foreign.row}: account ${maskTail(foreign.accountNo!)} is not held at bank ${bankCode}; nothing was stored`,
           );
         }
         const good: { row: number; rec: TransferRecord; projectId: string }[] = [];
@@ -517,7 +529,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         const accepted = await outbox.unitOfWork(db, async (tx, emit) => {
           const inserted = await tx.query<{ bank_ref: string }>(
             `INSERT INTO ingest.bank_transfers (bank_code, bank_ref, project_id, account_no, record, received_at)
-             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]), (SELECT $6::timestamptz)
+             SELECT $1::text, u.*, $6::timestamptz FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS u
              ON CONFLICT (bank_code, bank_ref) DO NOTHING RETURNING bank_ref`,
             [
               bankCode,

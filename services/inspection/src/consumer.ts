@@ -24,7 +24,7 @@ export function inspectionConsumer(): Consumer {
           const f = event.data;
           await tx.query(
             `INSERT INTO inspection.findings (finding_id, project_id, district, rule, status, period, snapshot, raised_at, updated_at)
-             SELECT $1, $2, coalesce((SELECT district FROM inspection.projects WHERE project_id = $2), ''), $3, $4, $5, $6, $7, $8
+             SELECT $1::text, $2::text, coalesce((SELECT district FROM inspection.projects WHERE project_id = $2::text), ''), $3::text, $4::text, $5::text, $6::jsonb, $7::timestamptz, $8::timestamptz
              ON CONFLICT (finding_id) DO UPDATE SET status = EXCLUDED.status, period = EXCLUDED.period, snapshot = EXCLUDED.snapshot,
                raised_at = EXCLUDED.raised_at, updated_at = EXCLUDED.updated_at`,
             [

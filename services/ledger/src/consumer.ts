@@ -69,7 +69,7 @@ async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
       const ws = event.data.workers;
       await tx.query(
         `INSERT INTO ledger.workers (project_id, id_number, name, account_no, enrolled_on, left_on)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::date[])
+         SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::date[])
          ON CONFLICT (project_id, id_number) DO UPDATE SET name = EXCLUDED.name, account_no = EXCLUDED.account_no,
            enrolled_on = EXCLUDED.enrolled_on, left_on = EXCLUDED.left_on`,
         [
@@ -94,7 +94,7 @@ async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
       );
       await tx.query(
         `INSERT INTO ledger.payroll_lines (sheet_id, id_number, name, amount_due_fen, signed)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::boolean[]) ON CONFLICT DO NOTHING`,
+         SELECT $1::uuid, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::boolean[]) ON CONFLICT DO NOTHING`,
         [
           s.sheetId,
           s.lines.map((l) => l.idNumber),
@@ -110,7 +110,7 @@ async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
       await tx.query(
         `INSERT INTO ledger.transfers (bank_code, bank_ref, project_id, account_no, direction, amount_fen, counterparty_account_no,
            counterparty_name, counterparty_id_number, booked_at, status, original_bank_ref, purpose, event_id)
-         SELECT $1, b, $2, a, d, amt, ca, cn, ci, ba, st, ob, pu, $3
+         SELECT $1::text, b, $2::text, a, d, amt, ca, cn, ci, ba, st, ob, pu, $3::uuid
          FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
                      $12::text[], $13::text[], $14::text[]) AS x(b, a, d, amt, ca, cn, ci, ba, st, ob, pu)
          ON CONFLICT (bank_code, bank_ref) DO NOTHING`,

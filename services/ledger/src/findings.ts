@@ -95,7 +95,7 @@ export async function evaluateAndRecord(
   const snapshots = transitions.map((t) => toSnapshot(projectId, t.finding));
   await tx.query(
     `INSERT INTO ledger.findings (finding_id, project_id, key, rule, status, snapshot, record, updated_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[]), (SELECT $8::timestamptz)
+     SELECT u.*, $8::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[]) AS u
      ON CONFLICT (finding_id) DO UPDATE SET status = EXCLUDED.status, snapshot = EXCLUDED.snapshot, record = EXCLUDED.record, updated_at = EXCLUDED.updated_at`,
     [
       snapshots.map((s) => s.findingId),

@@ -5,8 +5,10 @@ import { creditCodeWithCheckCharacter, residentIdWithCheckDigit } from '@wagewat
 export const payrollFixture = (name: string): Buffer =>
   readFileSync(new URL(`../../../../shared/fixtures/payroll/${name}`, import.meta.url));
 
-export const creditCode = (n: number) => creditCodeWithCheckCharacter(`91510400MA${String(n).padStart(7, '0')}`);
-export const residentId = (n: number) => residentIdWithCheckDigit(`510402198503${String(n).padStart(5, '0')}`);
+export const creditCode = (n: number) =>
+  creditCodeWithCheckCharacter(`91510400MA${String(n).padStart(7, '0')}`);
+export const residentId = (n: number) =>
+  residentIdWithCheckDigit(`51040219850315${String(n).padStart(3, '0')}`);
 export const card = (n: number) => `6222021${String(n).padStart(12, '0')}`;
 
 export function projectBody(overrides: Record<string, unknown> = {}) {

@@ -3,6 +3,10 @@ import type { DesiredFinding } from './model.ts';
 export type RecordedFinding = DesiredFinding & { status: 'open' | 'resolved' };
 export type Transition = { kind: 'raised' | 'updated' | 'resolved'; finding: RecordedFinding };
 
+/**
+ * What makes a change worth an `updated` event. Explicit fields: stored records come back from
+ * jsonb with their object keys reordered, so a whole-object comparison would see false changes.
+ */
 const material = (f: DesiredFinding) =>
   JSON.stringify([
     f.severity,
@@ -10,7 +14,8 @@ const material = (f: DesiredFinding) =>
     f.amountPaid?.toString(),
     f.evidence,
     f.detail,
-    f.worker,
+    f.worker?.idNumber,
+    f.worker?.name,
     f.warnings,
   ]);
 

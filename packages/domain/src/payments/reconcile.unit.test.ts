@@ -37,6 +37,12 @@ describe('reconcile', () => {
     expect(reconcile(recorded(finding()), [finding()], sweep)).toEqual([]);
   });
 
+  it('given the record read back from jsonb with its keys reordered, when reconciled, then there is no transition', () => {
+    // jsonb stores object keys shortest first: worker comes back as { name, idNumber }.
+    const stored = finding({ worker: JSON.parse(`{"name":"${LI.name}","idNumber":"${LI.idNumber}"}`) });
+    expect(reconcile(recorded(stored), [finding()], sweep)).toEqual([]);
+  });
+
   it('given an open finding whose amounts changed, when reconciled, then it is updated and keeps its first raisedAt', () => {
     const now = finding({ amountOwed: 320000n, amountPaid: 200000n, raisedAt: at('2026-04-20 10:00') });
 
