@@ -1,0 +1,105 @@
+import { residentIdWithCheckDigit } from '@wagewatch/domain';
+import { expect } from 'vitest';
+import { card, creditCode, projectBody } from './fixtures.ts';
+import type { ApiResponse, TestSystem } from './harness.ts';
+
+/**
+ * A valid resident ID number for worker `n` (1-999). fixtures.residentId(n) puts n's leading
+ * digits into the birth day, so it yields day 00 (invalid) for n < 100; this one keeps the
+ * birth date fixed (1985-03-15) and puts n in the sequence number.
+ */
+export const residentId = (n: number) =>
+  residentIdWithCheckDigit(`51040219850315${String(n).padStart(3, '0')}`);
+
+/** The same ID with a wrong check digit. */
+export const badCheckDigit = (id: string) => `${id.slice(0, 17)}${id.endsWith('1') ? '2' : '1'}`;
+
+/** A dedicated wage account number unique to `n` (19 digits). */
+export const wageAccount = (n: number) => `230201000910${String(n).padStart(7, '0')}`;
+
+/** Registers a project through the API (as admin) and fails the test if it is refused. */
+export async function registerProject(
+  t: TestSystem,
+  n: number,
+  overrides: Record<string, unknown> = {},
+): Promise<{ projectId: string; accountNo: string; bankCode: string }> {
+  const projectId = (overrides.projectId as string | undefined) ?? `PZH-API-${String(n).padStart(3, '0')}`;
+  const wa = (overrides.wageAccount as { bankCode: string; accountNo: string } | undefined) ?? {
+    bankCode: 'ICBC-PZH',
+    accountNo: wageAccount(n),
+  };
+  const body = projectBody({
+    projectId,
+    owner: { name: `业主${n}`, creditCode: creditCode(1000 + n) },
+    contractor: { name: `总包${n}`, creditCode: creditCode(2000 + n) },
+    ...overrides,
+    wageAccount: wa,
+  });
+  const res = await t.admin.post('/v1/projects', body);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { projectId, accountNo: wa.accountNo, bankCode: wa.bankCode };
+}
+
+export const workerBody = (n: number, overrides: Record<string, unknown> = {}) => ({
+  idNumber: residentId(n),
+  name: `工人${n}`,
+  accountNo: card(n),
+  enrolledOn: '2026-08-01',
+  ...overrides,
+});
+
+export const lineBody = (n: number, overrides: Record<string, unknown> = {}) => ({
+  idNumber: residentId(n),
+  name: `工人${n}`,
+  daysWorked: 22,
+  amountDue: '5200.00',
+  signed: true,
+  ...overrides,
+});
+
+export type TransferInput = {
+  bankRef: string;
+  accountNo: string;
+  direction?: 'debit' | 'credit';
+  amount?: string;
+  counterpartyAccountNo?: string;
+  counterpartyName?: string;
+  counterpartyIdNumber?: string;
+  bookedAt?: string;
+  status?: 'booked' | 'failed' | 'returned';
+  originalBankRef?: string;
+  purpose?: string;
+};
+
+export const transfer = (r: TransferInput): Record<string, unknown> => ({
+  direction: 'debit',
+  amount: '5200.00',
+  counterpartyAccountNo: card(1),
+  counterpartyName: '工人1',
+  bookedAt: '2026-11-13T10:00:00+08:00',
+  status: 'booked',
+  purpose: '工资',
+  ...r,
+});
+
+/** `count(*)` of a query, as a number. */
+export async function count(t: TestSystem, sql: string, params: unknown[] = []): Promise<number> {
+  const [row] = await t.db.query<{ n: bigint | number | string }>(sql, params);
+  return Number(row?.n ?? 0);
+}
+
+/** Asserts an RFC 7807 problem response with the given status. */
+export function expectProblem(res: ApiResponse, status: number): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.headers.get('content-type') ?? '').toContain('application/problem+json');
+  expect(res.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
+}
+
+/** The `errors` rows of a problem or batch result, reduced to row and field. */
+export const rowsAndFields = (errors: { row?: number; field: string }[] | undefined) =>
+  (errors ?? []).map((e) => ({ row: e.row, field: e.field }));
