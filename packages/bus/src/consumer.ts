@@ -14,13 +14,16 @@ export interface Consumer {
   readonly topics: readonly string[];
   apply(tx: Sql, event: KnownEnvelope): Promise<void>;
   afterBatch?(tx: Sql, events: readonly KnownEnvelope[]): Promise<void>;
+  /** Deferred work once the consumer has caught up (coalesced); true when it did something. */
+  idle?(): Promise<boolean>;
 }
 
 export type BatchOutcome = { applied: number; skipped: number; deadLettered: number };
 
 export function isRetryable(err: unknown): boolean {
   if (err instanceof UnprocessableEventError) return false;
-  if (err && typeof err === 'object' && 'retryable' in err) return Boolean((err as { retryable: unknown }).retryable);
+  if (err && typeof err === 'object' && 'retryable' in err)
+    return Boolean((err as { retryable: unknown }).retryable);
   return true;
 }
 
@@ -97,11 +100,10 @@ async function deadLetter(
   m: { raw: unknown; rawText: string },
   err: unknown,
 ): Promise<void> {
-  const id = m.raw && typeof m.raw === 'object' && 'id' in m.raw ? String((m.raw as { id: unknown }).id) : null;
-  await tx.query(`INSERT INTO "${group}".dead_letters (source, event_id, reason, payload) VALUES ($1, $2, $3, $4)`, [
-    source,
-    id,
-    err instanceof Error ? err.message : String(err),
-    m.rawText,
-  ]);
+  const id =
+    m.raw && typeof m.raw === 'object' && 'id' in m.raw ? String((m.raw as { id: unknown }).id) : null;
+  await tx.query(
+    `INSERT INTO "${group}".dead_letters (source, event_id, reason, payload) VALUES ($1, $2, $3, $4)`,
+    [source, id, err instanceof Error ? err.message : String(err), m.rawText],
+  );
 }

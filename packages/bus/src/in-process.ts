@@ -16,13 +16,18 @@ export class InProcessBus {
   private readonly unsubscribe: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
   readonly stats = { applied: 0, skipped: 0, deadLettered: 0 };
+  private lastEventAt = 0;
+  private lastIdleRunAt = 0;
+  /** Starts true: work left deferred by a previous process (durable marks) runs after a restart. */
+  private idleWorkPending = true;
+  private draining = false;
 
   constructor(
     private readonly db: Database,
     private readonly sources: readonly Outbox[],
     private readonly consumers: readonly Consumer[],
     private readonly logger: Logger,
-    private readonly options: { batchSize?: number; pollMs?: number } = {},
+    private readonly options: { batchSize?: number; pollMs?: number; idleDelayMs?: number; maxIdleDeferMs?: number } = {},
   ) {}
 
   start(): void {
@@ -39,12 +44,18 @@ export class InProcessBus {
 
   /** Resolves once every consumer has caught up with every outbox (tests, demo loading). */
   async drain(): Promise<void> {
-    if (!this.running) {
-      while (await this.pumpOnce()) {}
-      return;
+    this.draining = true;
+    this.idleWorkPending = true;
+    try {
+      if (!this.running) {
+        while (await this.pumpOnce()) {}
+        return;
+      }
+      this.notify();
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    } finally {
+      this.draining = false;
     }
-    this.notify();
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   async stop(): Promise<void> {
@@ -67,9 +78,10 @@ export class InProcessBus {
         continue;
       }
       if (progressed || this.dirty) continue;
-      for (const w of this.idleWaiters.splice(0)) w();
+      if (!this.idleWorkPending) for (const w of this.idleWaiters.splice(0)) w();
+      const wait = this.idleWorkPending ? Math.min(pollMs, this.options.idleDelayMs ?? 300) : pollMs;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
+        const timer = setTimeout(resolve, wait);
         this.wake = () => {
           clearTimeout(timer);
           resolve();
@@ -88,7 +100,32 @@ export class InProcessBus {
         if (await this.pumpOne(consumer, source)) progressed = true;
       }
     }
-    return progressed;
+    if (progressed) {
+      this.lastEventAt = Date.now();
+      this.idleWorkPending = true;
+      // Under sustained load, deferred work still runs at least every maxIdleDeferMs.
+      if (Date.now() - this.lastIdleRunAt < (this.options.maxIdleDeferMs ?? 2000)) return true;
+    }
+    return (await this.runIdleWork(false)) || progressed;
+  }
+
+  /**
+   * Consumers' deferred work (the ledger's evaluation of the projects a batch touched) runs
+   * once the stream has been quiet for idleDelayMs, so a burst of small batches is evaluated
+   * once, not once per batch; drain() runs it at once.
+   */
+  private async runIdleWork(force: boolean): Promise<boolean> {
+    if (!this.idleWorkPending && !force) return false;
+    const quietFor = Date.now() - this.lastEventAt;
+    const overdue = Date.now() - this.lastIdleRunAt >= (this.options.maxIdleDeferMs ?? 2000);
+    if (!force && !this.draining && !overdue && quietFor < (this.options.idleDelayMs ?? 300)) return false;
+    this.idleWorkPending = false;
+    this.lastIdleRunAt = Date.now();
+    let worked = false;
+    for (const consumer of this.consumers) {
+      if (consumer.idle && (await consumer.idle())) worked = true;
+    }
+    return worked;
   }
 
   private async pumpOne(consumer: Consumer, source: Outbox): Promise<boolean> {

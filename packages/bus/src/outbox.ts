@@ -13,7 +13,10 @@ export type NewEvent<T extends EventType = EventType> = {
   causationId?: string;
 };
 
-export function makeEnvelope<T extends EventType>(producer: string, e: NewEvent<T>): Envelope<T, EventData<T>> {
+export function makeEnvelope<T extends EventType>(
+  producer: string,
+  e: NewEvent<T>,
+): Envelope<T, EventData<T>> {
   return {
     id: randomUUID(),
     type: e.type,
@@ -87,7 +90,9 @@ export class Outbox {
   }
 
   async backlog(db: Database): Promise<number> {
-    const rows = await db.query<{ n: bigint }>(`SELECT count(*) AS n FROM "${this.schema}".outbox WHERE published_at IS NULL`);
+    const rows = await db.query<{ n: bigint }>(
+      `SELECT count(*) AS n FROM "${this.schema}".outbox WHERE published_at IS NULL`,
+    );
     return Number(rows[0]?.n ?? 0n);
   }
 }

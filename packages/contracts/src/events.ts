@@ -128,7 +128,11 @@ export const findingSnapshot = z.object({
   amountPaid: yuanString.optional(),
   raisedAt: z.iso.datetime({ offset: true }),
   resolvedAt: z.iso.datetime({ offset: true }).optional(),
-  responsible: z.object({ kind: z.enum(['contractor', 'bank', 'owner']), name: z.string(), code: z.string() }),
+  responsible: z.object({
+    kind: z.enum(['contractor', 'bank', 'owner']),
+    name: z.string(),
+    code: z.string(),
+  }),
   evidence: z.array(z.string()),
   legalBasis: z.string(),
   detail: z.string(),

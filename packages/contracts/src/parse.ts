@@ -15,16 +15,35 @@ export type KnownEnvelope = { [T in EventType]: Envelope<T, EventData<T>> }[Even
  */
 export function parseEnvelope(raw: unknown): KnownEnvelope {
   const env = envelopeSchema.safeParse(raw);
-  if (!env.success) throw new UnprocessableEventError(`malformed envelope: ${env.error.issues[0]?.message ?? 'invalid'}`);
-  const spec = (EVENT_SCHEMAS as Record<string, { version: number; data: { safeParse(x: unknown): { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string }[] } } } }>)[env.data.type];
+  if (!env.success)
+    throw new UnprocessableEventError(`malformed envelope: ${env.error.issues[0]?.message ?? 'invalid'}`);
+  const spec = (
+    EVENT_SCHEMAS as Record<
+      string,
+      {
+        version: number;
+        data: {
+          safeParse(x: unknown): {
+            success: boolean;
+            data?: unknown;
+            error?: { issues: { path: PropertyKey[]; message: string }[] };
+          };
+        };
+      }
+    >
+  )[env.data.type];
   if (!spec) throw new UnprocessableEventError(`unknown event type ${env.data.type}`);
   if (env.data.version !== spec.version) {
-    throw new UnprocessableEventError(`unsupported version ${env.data.version} of ${env.data.type} (known: ${spec.version})`);
+    throw new UnprocessableEventError(
+      `unsupported version ${env.data.version} of ${env.data.type} (known: ${spec.version})`,
+    );
   }
   const data = spec.data.safeParse(env.data.data);
   if (!data.success) {
     const issue = data.error?.issues[0];
-    throw new UnprocessableEventError(`invalid ${env.data.type} data at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`);
+    throw new UnprocessableEventError(
+      `invalid ${env.data.type} data at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
+    );
   }
   return { ...env.data, data: data.data } as KnownEnvelope;
 }

@@ -90,7 +90,9 @@ export function openPostgres(options: { connectionString: string; max?: number }
   };
 }
 
-export type DatabaseConfig = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; max?: number };
+export type DatabaseConfig =
+  | { kind: 'pglite'; dataDir?: string }
+  | { kind: 'postgres'; url: string; max?: number };
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return config.kind === 'pglite'

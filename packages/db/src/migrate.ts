@@ -11,7 +11,10 @@ import type { Database } from './database.ts';
  */
 export async function migrate(db: Database, options: { folder: string; schema: string }): Promise<number> {
   const migrations = readMigrationFiles({ migrationsFolder: options.folder });
-  const lockKey = BigInt.asIntN(64, BigInt(`0x${createHash('sha1').update(options.schema).digest('hex').slice(0, 16)}`));
+  const lockKey = BigInt.asIntN(
+    64,
+    BigInt(`0x${createHash('sha1').update(options.schema).digest('hex').slice(0, 16)}`),
+  );
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey.toString()]);
     // The journal lives outside the service's schema: the first migration creates that schema.
@@ -19,14 +22,21 @@ export async function migrate(db: Database, options: { folder: string; schema: s
     await tx.query(
       `CREATE TABLE IF NOT EXISTS migrations."${options.schema}" (hash text PRIMARY KEY, created_at bigint NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-    const done = new Set((await tx.query<{ hash: string }>(`SELECT hash FROM migrations."${options.schema}"`)).map((r) => r.hash));
+    const done = new Set(
+      (await tx.query<{ hash: string }>(`SELECT hash FROM migrations."${options.schema}"`)).map(
+        (r) => r.hash,
+      ),
+    );
     let applied = 0;
     for (const m of migrations) {
       if (done.has(m.hash)) continue;
       for (const statement of m.sql) {
         if (statement.trim()) await tx.query(statement);
       }
-      await tx.query(`INSERT INTO migrations."${options.schema}" (hash, created_at) VALUES ($1, $2)`, [m.hash, m.folderMillis]);
+      await tx.query(`INSERT INTO migrations."${options.schema}" (hash, created_at) VALUES ($1, $2)`, [
+        m.hash,
+        m.folderMillis,
+      ]);
       applied++;
     }
     return applied;

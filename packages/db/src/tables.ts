@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { PgSchema } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const sqlUnpublished = sql`published_at IS NULL`;
 

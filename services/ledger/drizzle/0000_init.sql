@@ -14,6 +14,11 @@ CREATE TABLE "ledger"."dead_letters" (
 	"failed_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "ledger"."dirty_projects" (
+	"project_id" text PRIMARY KEY NOT NULL,
+	"changed_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "ledger"."evaluation_clock" (
 	"id" integer PRIMARY KEY NOT NULL,
 	"as_of" timestamp with time zone NOT NULL

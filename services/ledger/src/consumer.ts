@@ -1,21 +1,21 @@
-import type { Consumer, NewEvent, Outbox } from '@wagewatch/bus';
+import type { Consumer, Outbox } from '@wagewatch/bus';
 import { type KnownEnvelope, TOPICS } from '@wagewatch/contracts';
-import type { Sql } from '@wagewatch/db';
+import type { Database, Sql } from '@wagewatch/db';
 import { parseYuan, type WorkingDayCalendar } from '@wagewatch/domain';
-import { evaluateAndRecord } from './findings.ts';
-import { readEvaluationInstant } from './sweep.ts';
+import { evaluateDirty } from './sweep.ts';
 
 /**
  * The ledger learns projects, workers, payroll sheets and bank movements from ingest's events,
  * then re-evaluates every project the batch touched, in the same transaction.
  */
-export function ledgerConsumer(deps: { outbox: Outbox; calendar: WorkingDayCalendar }): Consumer {
+export function ledgerConsumer(deps: { db: Database; outbox: Outbox; calendar: WorkingDayCalendar }): Consumer {
   return {
     group: 'ledger',
     topics: [TOPICS.ingest],
     async apply(tx, event) {
       await applyEvent(tx, event);
     },
+    idle: () => evaluateDirty(deps),
     async afterBatch(tx, events) {
       const touched = new Set(events.map((e) => e.key));
       const counterparties = events.flatMap((e) =>
@@ -28,21 +28,14 @@ export function ledgerConsumer(deps: { outbox: Outbox; calendar: WorkingDayCalen
         );
         for (const r of rows) touched.add(r.project_id);
       }
-      const asOf = await readEvaluationInstant(tx);
+      // Evaluation is deferred and coalesced: mark the projects here, in the batch's
+      // transaction (durable), and evaluate them once the consumer has caught up (idle).
       const at = new Date(Math.max(...events.map((e) => Date.parse(e.occurredAt))));
-      const pending: NewEvent[] = [];
-      for (const projectId of [...touched].sort()) {
-        await evaluateAndRecord(tx, projectId, {
-          asOf,
-          at,
-          calendar: deps.calendar,
-          emit: (e) => pending.push(e),
-        });
-      }
-      if (pending.length) {
-        await deps.outbox.append(tx, pending);
-        setImmediate(() => deps.outbox.committed());
-      }
+      await tx.query(
+        `INSERT INTO ledger.dirty_projects (project_id, changed_at) SELECT unnest($1::text[]), $2::timestamptz
+         ON CONFLICT (project_id) DO UPDATE SET changed_at = GREATEST(ledger.dirty_projects.changed_at, EXCLUDED.changed_at)`,
+        [[...touched], at],
+      );
     },
   };
 }

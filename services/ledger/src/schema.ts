@@ -141,3 +141,9 @@ export const evaluationClock = ledger.table('evaluation_clock', {
   id: integer('id').primaryKey(),
   asOf: timestamp('as_of', { withTimezone: true }).notNull(),
 });
+
+/** Projects whose facts changed since they were last evaluated (marked in the consumer's transaction). */
+export const dirtyProjects = ledger.table('dirty_projects', {
+  projectId: text('project_id').primaryKey(),
+  changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
+});

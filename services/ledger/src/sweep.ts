@@ -10,6 +10,30 @@ export async function readEvaluationInstant(tx: Sql): Promise<Date> {
   return row?.as_of ?? EPOCH;
 }
 
+/**
+ * Evaluates every project marked dirty, each in its own transaction with its findings and
+ * their events; the mark is removed in that transaction. Returns whether anything was done.
+ */
+export async function evaluateDirty(deps: {
+  db: Database;
+  outbox: Outbox;
+  calendar: WorkingDayCalendar;
+}): Promise<boolean> {
+  const dirty = await deps.db.query<{ project_id: string }>('SELECT project_id FROM ledger.dirty_projects ORDER BY project_id');
+  for (const { project_id } of dirty) {
+    await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
+      const [mark] = await tx.query<{ changed_at: Date }>(
+        'DELETE FROM ledger.dirty_projects WHERE project_id = $1 RETURNING changed_at',
+        [project_id],
+      );
+      if (!mark) return; // another evaluator took it
+      const asOf = await readEvaluationInstant(tx);
+      await evaluateAndRecord(tx, project_id, { asOf, at: mark.changed_at, calendar: deps.calendar, emit });
+    });
+  }
+  return dirty.length > 0;
+}
+
 export type SweepResult = { asOf: Date; projects: number; results: EvaluationResult[] };
 
 /**

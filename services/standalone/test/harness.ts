@@ -42,11 +42,23 @@ export class ApiClient {
     return this.request<T>('POST', path, body);
   }
   /** A multipart upload, as a browser or curl -F sends it. */
-  async upload<T = any>(path: string, file: { bytes: Buffer; filename: string; type?: string }, fields: Record<string, string> = {}) {
+  async upload<T = any>(
+    path: string,
+    file: { bytes: Buffer; filename: string; type?: string },
+    fields: Record<string, string> = {},
+  ) {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    form.append('file', new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }), file.filename);
-    const res = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers: this.headers(), body: form });
+    form.append(
+      'file',
+      new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }),
+      file.filename,
+    );
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      headers: this.headers(),
+      body: form,
+    });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
   }
@@ -70,7 +82,9 @@ export type TestSystem = {
  * The whole embedded system on a fresh database (PGlite or this machine's PostgreSQL), served
  * over real HTTP on an ephemeral port, with a manual clock and no timers.
  */
-export async function startTestSystem(options: { kind?: TestDatabaseKind; now?: Date; db?: Database } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  options: { kind?: TestDatabaseKind; now?: Date; db?: Database } = {},
+): Promise<TestSystem> {
   const tdb = options.db ? undefined : await createTestDatabase(options.kind ?? 'pglite', 'standalone');
   const db = options.db ?? tdb!.db;
   const clock = new ManualClock(options.now ?? TEST_NOW);
