@@ -48,10 +48,13 @@ const records = counts.workers + counts.payrollLines + counts.transfers + counts
 const dataDir = mkdtempSync(join(tmpdir(), 'wagewatch-bench-'));
 const db: Database =
   values.database === 'postgres'
-    ? openPostgres({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' })
+    ? openPostgres({
+        connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      })
     : await openPglite({ dataDir: join(dataDir, 'pglite') });
 if (db.kind === 'postgres') {
-  for (const s of ['ingest', 'ledger', 'inspection', 'migrations', 'bench_baseline']) await db.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+  for (const s of ['ingest', 'ledger', 'inspection', 'migrations', 'bench_baseline'])
+    await db.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
 }
 const clock = new ManualClock(new Date('2026-11-29T10:00:00+08:00'));
 const apiKeys = new ApiKeys('bench-secret-bench-secret-bench-secret-0123');
@@ -73,12 +76,16 @@ async function post(k: string, path: string, body: unknown): Promise<void> {
 }
 async function inParallel<T>(items: T[], width: number, fn: (t: T) => Promise<void>): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (i < items.length) await fn(items[i++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (i < items.length) await fn(items[i++]!);
+    }),
+  );
 }
 
-console.log(`Wagewatch embedded bench: ${counts.workers} workers in ${counts.projects} projects, ${records} records, ${db.kind}`);
+console.log(
+  `Wagewatch embedded bench: ${counts.workers} workers in ${counts.projects} projects, ${records} records, ${db.kind}`,
+);
 const t0 = performance.now();
 for (const p of city.projects) await post(admin, '/v1/projects', p);
 await inParallel(city.workers, 4, (w) => post(pm, `/v1/projects/${w.projectId}/workers`, w.body));
@@ -91,12 +98,16 @@ const tApplied = performance.now();
 await system.ledger.sweep(clock.now());
 await system.drain();
 const tFindings = performance.now();
-const [found] = await db.query<{ n: bigint }>("SELECT count(*) AS n FROM inspection.findings WHERE status = 'open'");
+const [found] = await db.query<{ n: bigint }>(
+  "SELECT count(*) AS n FROM inspection.findings WHERE status = 'open'",
+);
 
 // Baseline: the same rows straight into tables of the same shape, bulk SQL, one transaction each.
 await db.query('CREATE SCHEMA IF NOT EXISTS bench_baseline');
 for (const t of ['workers', 'payroll_lines', 'bank_transfers', 'bank_statements']) {
-  await db.query(`CREATE TABLE IF NOT EXISTS bench_baseline.${t} (LIKE ingest.${t} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+  await db.query(
+    `CREATE TABLE IF NOT EXISTS bench_baseline.${t} (LIKE ingest.${t} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
+  );
 }
 const b0 = performance.now();
 const now = new Date();
@@ -104,28 +115,57 @@ for (const w of city.workers) {
   const ws = w.body.workers;
   await db.query(
     'INSERT INTO bench_baseline.workers (project_id, id_number, name, account_no, record, updated_at) SELECT $1::text, u.*, $6::timestamptz FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS u',
-    [w.projectId, ws.map((x) => x.idNumber), ws.map((x) => x.name), ws.map((x) => x.accountNo), ws.map((x) => JSON.stringify(x)), now],
+    [
+      w.projectId,
+      ws.map((x) => x.idNumber),
+      ws.map((x) => x.name),
+      ws.map((x) => x.accountNo),
+      ws.map((x) => JSON.stringify(x)),
+      now,
+    ],
   );
 }
 for (const [i, s] of city.payrolls.entries()) {
   const ls = s.body.lines;
   await db.query(
     'INSERT INTO bench_baseline.payroll_lines (sheet_id, source_row, id_number, name, days_worked, amount_due_fen, gross_fen, signed) SELECT gen_random_uuid(), u.* FROM unnest($1::int[], $2::text[], $3::text[], $4::numeric[], $5::bigint[], $6::bigint[], $7::boolean[]) AS u',
-    [ls.map((_, j) => j + 1 + i * 0), ls.map((l) => l.idNumber), ls.map((l) => l.name), ls.map((l) => l.daysWorked), ls.map((l) => Math.round(Number(l.amountDue) * 100)), ls.map(() => null), ls.map((l) => l.signed)],
+    [
+      ls.map((_, j) => j + 1 + i * 0),
+      ls.map((l) => l.idNumber),
+      ls.map((l) => l.name),
+      ls.map((l) => l.daysWorked),
+      ls.map((l) => Math.round(Number(l.amountDue) * 100)),
+      ls.map(() => null),
+      ls.map((l) => l.signed),
+    ],
   );
 }
 for (const t of city.transfers) {
   const rs = t.body.records;
   await db.query(
     'INSERT INTO bench_baseline.bank_transfers (bank_code, bank_ref, project_id, account_no, record, received_at) SELECT $1::text, u.*, $6::timestamptz FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS u',
-    [t.bankCode, rs.map((r) => r.bankRef), rs.map(() => 'p'), rs.map((r) => r.accountNo), rs.map((r) => JSON.stringify(r)), now],
+    [
+      t.bankCode,
+      rs.map((r) => r.bankRef),
+      rs.map(() => 'p'),
+      rs.map((r) => r.accountNo),
+      rs.map((r) => JSON.stringify(r)),
+      now,
+    ],
   );
 }
 for (let i = 0; i < city.statements.length; i += 1000) {
   const ss = city.statements.slice(i, i + 1000);
   await db.query(
     'INSERT INTO bench_baseline.bank_statements (bank_code, account_no, statement_date, fingerprint, record, received_at) SELECT u.*, $6::timestamptz FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::jsonb[]) AS u',
-    [ss.map((s) => s.bankCode), ss.map((s) => s.body.accountNo), ss.map((s) => s.body.date), ss.map(() => 'x'), ss.map((s) => JSON.stringify(s.body)), now],
+    [
+      ss.map((s) => s.bankCode),
+      ss.map((s) => s.body.accountNo),
+      ss.map((s) => s.body.date),
+      ss.map(() => 'x'),
+      ss.map((s) => JSON.stringify(s.body)),
+      now,
+    ],
   );
 }
 const b1 = performance.now();
@@ -138,8 +178,16 @@ const rows = [
   ['HTTP ingest', secs(ingestMs), `${Math.round(records / (ingestMs / 1000))} records/s`],
   ['events applied (ledger + inspection)', secs(tApplied - t0), 'from the first request'],
   ['time to the last finding', secs(tFindings - t0), `${found?.n ?? 0n} open findings after the sweep`],
-  ['baseline: bulk SQL, same rows, same database', secs(baselineMs), `${Math.round(records / (baselineMs / 1000))} records/s`],
-  ['HTTP ingest vs baseline', `${(ingestMs / baselineMs).toFixed(1)}x slower`, 'validation, auth, history, outbox events'],
+  [
+    'baseline: bulk SQL, same rows, same database',
+    secs(baselineMs),
+    `${Math.round(records / (baselineMs / 1000))} records/s`,
+  ],
+  [
+    'HTTP ingest vs baseline',
+    `${(ingestMs / baselineMs).toFixed(1)}x slower`,
+    'validation, auth, history, outbox events',
+  ],
   ['peak RSS', mb(peakRss), ''],
 ];
 for (const [a, b, c] of rows) console.log(`${a!.padEnd(46)} ${b!.padStart(12)}  ${c}`);

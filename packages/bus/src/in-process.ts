@@ -27,7 +27,12 @@ export class InProcessBus {
     private readonly sources: readonly Outbox[],
     private readonly consumers: readonly Consumer[],
     private readonly logger: Logger,
-    private readonly options: { batchSize?: number; pollMs?: number; idleDelayMs?: number; maxIdleDeferMs?: number } = {},
+    private readonly options: {
+      batchSize?: number;
+      pollMs?: number;
+      idleDelayMs?: number;
+      maxIdleDeferMs?: number;
+    } = {},
   ) {}
 
   start(): void {

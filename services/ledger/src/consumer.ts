@@ -8,7 +8,11 @@ import { evaluateDirty } from './sweep.ts';
  * The ledger learns projects, workers, payroll sheets and bank movements from ingest's events,
  * then re-evaluates every project the batch touched, in the same transaction.
  */
-export function ledgerConsumer(deps: { db: Database; outbox: Outbox; calendar: WorkingDayCalendar }): Consumer {
+export function ledgerConsumer(deps: {
+  db: Database;
+  outbox: Outbox;
+  calendar: WorkingDayCalendar;
+}): Consumer {
   return {
     group: 'ledger',
     topics: [TOPICS.ingest],

@@ -19,7 +19,9 @@ export async function evaluateDirty(deps: {
   outbox: Outbox;
   calendar: WorkingDayCalendar;
 }): Promise<boolean> {
-  const dirty = await deps.db.query<{ project_id: string }>('SELECT project_id FROM ledger.dirty_projects ORDER BY project_id');
+  const dirty = await deps.db.query<{ project_id: string }>(
+    'SELECT project_id FROM ledger.dirty_projects ORDER BY project_id',
+  );
   for (const { project_id } of dirty) {
     await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
       const [mark] = await tx.query<{ changed_at: Date }>(
