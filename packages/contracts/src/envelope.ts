@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const envelopeSchema = z.object({
   id: z.uuid(),
   type: z.string().min(1),
-  version: z.number().int().positive(),
+  version: z.number().int().nonnegative(),
   occurredAt: z.iso.datetime({ offset: true }),
   key: z.string().min(1),
   data: z.unknown(),

@@ -3,3 +3,4 @@ export * from './events.ts';
 export * from './money.ts';
 export * from './parse.ts';
 export * from './topics.ts';
+export * from './upcast.ts';

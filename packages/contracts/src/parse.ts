@@ -1,6 +1,7 @@
 import type { Envelope } from './envelope.ts';
 import { envelopeSchema } from './envelope.ts';
 import { EVENT_SCHEMAS, type EventData, type EventType } from './events.ts';
+import { upcast } from './upcast.ts';
 
 export class UnprocessableEventError extends Error {
   readonly code = 'UNPROCESSABLE_EVENT';
@@ -9,12 +10,16 @@ export class UnprocessableEventError extends Error {
 
 export type KnownEnvelope = { [T in EventType]: Envelope<T, EventData<T>> }[EventType];
 
+const currentVersion = (type: string): number | undefined =>
+  (EVENT_SCHEMAS as Record<string, { version: number }>)[type]?.version;
+
 /**
- * Validates an envelope and its data against the event's schema. Unknown types or versions
- * are not guessed at: they raise UnprocessableEventError (dead letter, never silently dropped).
+ * Validates an envelope and its data against the event's schema, after upcasting an older
+ * version that has an explicit upcaster (upcast.ts). Unknown types or versions are not
+ * guessed at: they raise UnprocessableEventError (dead letter, never silently dropped).
  */
 export function parseEnvelope(raw: unknown): KnownEnvelope {
-  const env = envelopeSchema.safeParse(raw);
+  const env = envelopeSchema.safeParse(upcast(raw, currentVersion));
   if (!env.success)
     throw new UnprocessableEventError(`malformed envelope: ${env.error.issues[0]?.message ?? 'invalid'}`);
   const spec = (

@@ -7,3 +7,17 @@ export const TOPICS = {
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+/**
+ * Inbound topics for banks that publish straight to Kafka: each message is one body of the
+ * HTTP API's transfers or statement intake (same JSON contract, same validation).
+ */
+export const BANK_INBOUND_TOPICS = {
+  transfers: 'wagewatch.bank.transfers.inbound.v1',
+  statements: 'wagewatch.bank.statements.inbound.v1',
+} as const;
+
+/** One dead-letter topic per consumer group (= service). */
+export function deadLetterTopic(group: string): string {
+  return `wagewatch.dlq.${group}.v1`;
+}
