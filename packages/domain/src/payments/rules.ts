@@ -222,7 +222,9 @@ export function evaluateProject(
     if (asOf < dueEnd) continue;
     const coverage = coverageOf(due);
     if (!coverage) {
-      missingStatement.set(due, `the wage findings for ${period} (due ${due}) wait for it`);
+      // Only a month with something due (a sheet, or workers active) needs the due date's statement.
+      const somethingDue = sheets.has(period) || state.workers.some((w) => isActiveIn(w, period));
+      if (somethingDue) missingStatement.set(due, `the wage findings for ${period} (due ${due}) wait for it`);
       continue;
     }
     const gateTime = max(dueEnd, coverage.receivedAt);

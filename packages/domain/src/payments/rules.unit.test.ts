@@ -526,6 +526,17 @@ describe('rule 5: paid outside the account', () => {
   });
 });
 
+describe('rule 14: a due date with nothing due', () => {
+  it('given no sheet and no worker active that month, when the due date passes without its statement, then nothing is demanded', () => {
+    // Workers enrolled only from April: March has nothing due, so its 04-15 statement is not awaited.
+    const state = given()
+      .workers(worker(1, LI.name, { enrolledOn: '2026-04-01' }))
+      .build();
+
+    expect(when(state, at('2026-04-20 12:00'))).toEqual([]);
+  });
+});
+
 describe('rule 6: payroll sheet missing', () => {
   it('given an active worker and no sheet, when the due date is covered, then payroll-missing is open', () => {
     const state = given().workers(LI).statement('2026-03-31').statement(DUE).build();
