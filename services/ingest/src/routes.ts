@@ -37,6 +37,7 @@ import {
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { acceptStatement, acceptTransfers, settle, statementInputSchema } from './bank-intake.ts';
 import { PayrollFileError, parsePayrollFile } from './payroll-file/index.ts';
 import {
   checkProject,
@@ -84,14 +85,6 @@ function ensureProjectScope(principal: ReturnType<typeof principalOf>, projectId
   requireRole(principal, 'project-manager');
   if (principal.role === 'project-manager' && !principal.projectIds.includes(projectId)) {
     throw new ForbiddenError(`your key does not cover project ${projectId}`);
-  }
-}
-
-/** Rejects the whole request when every row is bad, or when the caller asked for all-or-nothing. */
-function settle(issues: FieldIssue[], good: number, atomic: boolean): void {
-  if (issues.length && (atomic || good === 0)) {
-    const what = atomic ? 'atomic=true: nothing was stored' : 'no row is valid: nothing was stored';
-    throw new ValidationError(`${issues.length} problem(s); ${what}`, issues);
   }
 }
 
@@ -479,89 +472,12 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         const principal = principalOf(req);
         requireRole(principal, 'bank');
         const bankCode = principal.role === 'bank' ? principal.bankCode : '';
-        const issues: FieldIssue[] = [];
-        const valid: { row: number; rec: TransferRecord }[] = [];
-        for (const [i, input] of req.body.records.entries()) {
-          const r = validateTransfer(input, i + 1);
-          if (r.ok) valid.push({ row: i + 1, rec: r.value });
-          else issues.push(...r.issues);
-        }
-        // Scope is checked on every row's account, valid or not: a request that touches another
-        // bank's account is refused as a whole.
-        const claimed = req.body.records.map((input, i) => {
-          const raw = (input as { accountNo?: unknown } | null)?.accountNo;
-          const acc = typeof raw === 'string' ? validateAccountNo(raw) : undefined;
-          return { row: i + 1, accountNo: acc?.ok ? acc.value : undefined };
-        });
-        const accounts = await accountsOf(db, [
-          ...new Set(claimed.flatMap((c) => (c.accountNo ? [c.accountNo] : []))),
-        ]);
-        const foreign = claimed.find((c) => {
-          const held = c.accountNo ? accounts.get(c.accountNo) : undefined;
-          return held !== undefined && held.bank_code !== bankCode;
-        });
-        if (foreign) {
-          throw new ForbiddenError(
-            `row ${foreign.row}: account ${maskTail(foreign.accountNo!)} is not held at bank ${bankCode}; nothing was stored`,
-          );
-        }
-        const good: { row: number; rec: TransferRecord; projectId: string }[] = [];
-        let duplicates = 0;
-        const seenRefs = new Set<string>();
-        for (const v of valid) {
-          const acc = accounts.get(v.rec.accountNo);
-          if (!acc) {
-            issues.push({
-              row: v.row,
-              field: 'accountNo',
-              message: 'is not the dedicated wage account of any registered project',
-            });
-          } else if (seenRefs.has(v.rec.bankRef)) {
-            duplicates++;
-          } else {
-            seenRefs.add(v.rec.bankRef);
-            good.push({ ...v, projectId: acc.project_id });
-          }
-        }
-        issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
-        settle(issues, good.length + duplicates, req.query.atomic === 'true');
-        const now = clock.now();
-        const accepted = await outbox.unitOfWork(db, async (tx, emit) => {
-          const inserted = await tx.query<{ bank_ref: string }>(
-            `INSERT INTO ingest.bank_transfers (bank_code, bank_ref, project_id, account_no, record, received_at)
-             SELECT $1::text, u.*, $6::timestamptz FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS u
-             ON CONFLICT (bank_code, bank_ref) DO NOTHING RETURNING bank_ref`,
-            [
-              bankCode,
-              good.map((g) => g.rec.bankRef),
-              good.map((g) => g.projectId),
-              good.map((g) => g.rec.accountNo),
-              good.map((g) => JSON.stringify(g.rec)),
-              now,
-            ],
-          );
-          const fresh = new Set(inserted.map((r) => r.bank_ref));
-          const byProject = new Map<string, TransferRecord[]>();
-          for (const g of good) {
-            if (!fresh.has(g.rec.bankRef)) continue;
-            const list = byProject.get(g.projectId) ?? [];
-            list.push(g.rec);
-            byProject.set(g.projectId, list);
-          }
-          for (const [projectId, list] of byProject) {
-            for (let i = 0; i < list.length; i += PAYROLL_PART_SIZE) {
-              emit({
-                topic: TOPICS.ingest,
-                type: 'bank.transfers-reported',
-                key: projectId,
-                data: { projectId, bankCode, transfers: list.slice(i, i + PAYROLL_PART_SIZE) },
-                occurredAt: now,
-              });
-            }
-          }
-          return fresh.size;
-        });
-        return { accepted, duplicates: duplicates + (good.length - accepted), rejected: issues };
+        return acceptTransfers(
+          { db, outbox, clock },
+          bankCode,
+          req.body.records,
+          req.query.atomic === 'true',
+        );
       },
     );
 
@@ -571,16 +487,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         schema: {
           tags: ['bank'],
           summary: 'Report the end-of-day statement of one dedicated wage account',
-          body: z.object({
-            accountNo: z.string().min(1),
-            date: localDateString,
-            openingBalance: z.string(),
-            closingBalance: z.string(),
-            debitCount: z.number().int().min(0),
-            debitTotal: z.string(),
-            creditCount: z.number().int().min(0),
-            creditTotal: z.string(),
-          }),
+          body: statementInputSchema,
           response: { 200: z.object({ status: z.enum(['accepted', 'duplicate', 'replaced']) }), ...problems },
         },
       },
@@ -588,79 +495,8 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         const principal = principalOf(req);
         requireRole(principal, 'bank');
         const bankCode = principal.role === 'bank' ? principal.bankCode : '';
-        const s = req.body;
-        const issues: FieldIssue[] = [];
-        const amounts: Record<string, string> = {};
-        for (const f of ['openingBalance', 'closingBalance', 'debitTotal', 'creditTotal'] as const) {
-          const allowNegative = f === 'openingBalance' || f === 'closingBalance';
-          try {
-            amounts[f] = formatFen(parseYuan(s[f], { allowNegative }));
-          } catch (err) {
-            issues.push({ field: f, message: `"${s[f]}" is not an amount: ${(err as Error).message}` });
-          }
-        }
-        if (!isLocalDate(s.date)) {
-          issues.push({ field: 'date', message: 'is not a date' });
-        }
-        if (s.date > shanghaiDate(clock.now())) issues.push({ field: 'date', message: 'is in the future' });
-        if (issues.length)
-          throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
-        const acc = (await accountsOf(db, [s.accountNo])).get(s.accountNo);
-        if (!acc)
-          throw new NotFoundError('the account is not the dedicated wage account of any registered project');
-        if (acc.bank_code !== bankCode)
-          throw new ForbiddenError(`the account is not held at bank ${bankCode}`);
-        const record = { ...s, ...amounts };
-        const fingerprint = createHash('sha256').update(JSON.stringify(record)).digest('hex');
-        const now = clock.now();
-        return outbox.unitOfWork(db, async (tx, emit) => {
-          const prior = await tx.query<{ fingerprint: string }>(
-            'SELECT fingerprint FROM ingest.bank_statements WHERE account_no = $1 AND statement_date = $2 ORDER BY id DESC LIMIT 1',
-            [s.accountNo, s.date],
-          );
-          if (prior[0]?.fingerprint === fingerprint) return { status: 'duplicate' as const };
-          await tx.query(
-            `INSERT INTO ingest.bank_statements (bank_code, account_no, statement_date, fingerprint, record, received_at) VALUES ($1,$2,$3,$4,$5,$6)`,
-            [bankCode, s.accountNo, s.date, fingerprint, JSON.stringify(record), now],
-          );
-          emit({
-            topic: TOPICS.ingest,
-            type: 'bank.statement-reported',
-            key: acc.project_id,
-            data: {
-              projectId: acc.project_id,
-              bankCode,
-              accountNo: s.accountNo,
-              date: s.date,
-              openingBalance: amounts.openingBalance!,
-              closingBalance: amounts.closingBalance!,
-              debitCount: s.debitCount,
-              debitTotal: amounts.debitTotal!,
-              creditCount: s.creditCount,
-              creditTotal: amounts.creditTotal!,
-              receivedAt: now.toISOString(),
-            },
-            occurredAt: now,
-          });
-          return { status: prior.length ? ('replaced' as const) : ('accepted' as const) };
-        });
+        return acceptStatement({ db, outbox, clock }, bankCode, req.body);
       },
     );
   };
-}
-
-async function accountsOf(
-  db: Sql,
-  accountNos: string[],
-): Promise<Map<string, { project_id: string; bank_code: string }>> {
-  if (accountNos.length === 0) return new Map();
-  const rows = await db.query<{ account_no: string; project_id: string; bank_code: string }>(
-    'SELECT account_no, project_id, bank_code FROM ingest.projects WHERE account_no = ANY($1::text[])',
-    [accountNos],
-  );
-  return new Map(rows.map((r) => [r.account_no, r]));
-}
-
-function maskTail(accountNo: string): string {
-  return `****${accountNo.slice(-4)}`;
 }
