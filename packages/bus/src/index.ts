@@ -1,3 +1,4 @@
 export * from './consumer.ts';
 export * from './in-process.ts';
+export * from './kafka/index.ts';
 export * from './outbox.ts';

@@ -1,0 +1,4 @@
+export * from './consumer.ts';
+export * from './decode.ts';
+export * from './relay.ts';
+export * from './topics.ts';
