@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** The environment every distributed service reads (each service's env.ts extends it). */
+export const hostEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().startsWith('postgres'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(10),
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
+  KAFKA_CLIENT_ID: z.string().optional(),
+  REDIS_URL: z.string().startsWith('redis'),
+  /** Namespace of BullMQ's keys in Redis (one per deployment). */
+  WAGEWATCH_REDIS_PREFIX: z.string().default('wagewatch'),
+  WAGEWATCH_KEY_SECRET: z.string().min(32),
+  WAGEWATCH_BOOTSTRAP_ADMIN_KEY: z.string().min(16).optional(),
+  /** Create missing topics (infra/kafka/topics.json) at start. */
+  WAGEWATCH_ENSURE_TOPICS: z.enum(['0', '1']).default('1'),
+});
+export type HostEnv = z.infer<typeof hostEnvSchema>;
+
+export function parseEnv<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.infer<T> {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid environment:\n${lines}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,170 @@
+import {
+  type Consumer,
+  declaredTopics,
+  ensureTopics,
+  KafkaConsumerRunner,
+  KafkaRelay,
+  type Outbox,
+} from '@wagewatch/bus';
+import { type Database, openPostgres } from '@wagewatch/db';
+import { BullScheduler } from '@wagewatch/jobs';
+import {
+  ApiKeys,
+  buildHttpApp,
+  type Clock,
+  createLogger,
+  createMetrics,
+  type Logger,
+  systemClock,
+} from '@wagewatch/runtime';
+import type { FastifyPluginAsync } from 'fastify';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import type { HostEnv } from './env.ts';
+
+export type HostDeps = { db: Database; apiKeys: ApiKeys; clock: Clock; logger: Logger; kafka: Kafka };
+
+/** What a service brings to a process of its own. */
+export type ServiceModule = {
+  name: string;
+  migrate(): Promise<number>;
+  routes: FastifyPluginAsync[];
+  /** The outbox its relay publishes (omit when the service emits nothing). */
+  outbox?: Outbox;
+  /** Consumers run in Kafka consumer groups (group = consumer.group). */
+  consumers?: Consumer[];
+  /** Other long-running parts (a bank's inbound topic reader) with start/stop. */
+  workers?: { start(): Promise<void>; stop(): Promise<void> }[];
+  /** Scheduled work: BullMQ job schedulers, one run per occurrence across instances. */
+  schedules?: { name: string; intervalMs: number; run: () => Promise<unknown> }[];
+};
+
+/**
+ * The distributed composition root shared by every service: PostgreSQL, Kafka (relay and
+ * consumer groups), BullMQ on Redis, the HTTP shell with /health, /ready and /metrics, and a
+ * graceful shutdown (stop accepting, stop consuming after the batch in flight, commit, flush
+ * the outbox, close).
+ */
+export async function runService(
+  env: HostEnv,
+  build: (deps: HostDeps) => ServiceModule,
+): Promise<{ stop(): Promise<void> }> {
+  const logger = createLogger({ level: env.LOG_LEVEL });
+  const db = openPostgres({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
+  const apiKeys = new ApiKeys(env.WAGEWATCH_KEY_SECRET, env.WAGEWATCH_BOOTSTRAP_ADMIN_KEY);
+  const kafka = new Kafka({
+    clientId: env.KAFKA_CLIENT_ID ?? 'wagewatch',
+    brokers: env.KAFKA_BROKERS,
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 200, retries: 8 },
+  });
+  const service = build({ db, apiKeys, clock: systemClock, logger, kafka });
+  const log = logger.child({ service: service.name });
+
+  const applied = await service.migrate();
+  if (applied) log.info({ applied }, 'migrations applied');
+  if (env.WAGEWATCH_ENSURE_TOPICS === '1') {
+    const admin = kafka.admin();
+    await admin.connect();
+    const r = await ensureTopics(admin, declaredTopics());
+    await admin.disconnect();
+    if (r.created.length) log.info({ created: r.created }, 'topics created');
+  }
+
+  const metrics = createMetrics();
+  const relay = service.outbox ? new KafkaRelay(db, service.outbox, kafka, log) : undefined;
+  const runners = (service.consumers ?? []).map(
+    (c) =>
+      new KafkaConsumerRunner(db, c, kafka, log, {
+        onApplied: (n) => metrics.eventsApplied.labels(c.group).inc(n),
+        onDeadLettered: (n) => metrics.eventsDeadLettered.labels(c.group).inc(n),
+      }),
+  );
+  const lag = new (await import('prom-client')).Gauge({
+    name: 'wagewatch_consumer_lag',
+    help: 'Messages not yet applied, per consumer group',
+    labelNames: ['group'],
+    registers: [metrics.registry],
+    async collect() {
+      for (const [i, r] of runners.entries())
+        this.labels(service.consumers![i]!.group).set(await r.lag().catch(() => -1));
+    },
+  });
+  void lag;
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on('error', () => {});
+  const scheduler = service.schedules?.length
+    ? new BullScheduler({
+        redisUrl: env.REDIS_URL,
+        prefix: env.WAGEWATCH_REDIS_PREFIX,
+        queueName: `${service.name}-schedules`,
+        logger: log,
+      })
+    : undefined;
+
+  const admin = kafka.admin();
+  const app = await buildHttpApp({
+    logger: log,
+    apiKeys,
+    metrics,
+    readiness: [
+      { name: 'database', check: async () => void (await db.query('SELECT 1')) },
+      {
+        name: 'kafka',
+        check: async () => {
+          await admin.connect();
+          await admin.describeCluster();
+        },
+      },
+      {
+        name: 'redis',
+        check: async () => {
+          if (redis.status === 'wait') await redis.connect();
+          await redis.ping();
+        },
+      },
+    ],
+    plugins: service.routes,
+  });
+  app.addHook('onRequest', async (req) => {
+    if (req.url === '/metrics' && service.outbox) {
+      metrics.outboxBacklog.labels(service.outbox.schema).set(await service.outbox.backlog(db));
+    }
+  });
+
+  await relay?.start();
+  for (const r of runners) await r.start();
+  for (const w of service.workers ?? []) await w.start();
+  for (const s of service.schedules ?? []) scheduler!.every(s.name, s.intervalMs, s.run);
+  const address = await app.listen({ port: env.PORT, host: env.HOST });
+  log.info({ address }, `${service.name} is running`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      log.info('shutting down');
+      await app.close();
+      for (const w of service.workers ?? []) await w.stop();
+      for (const r of runners) await r.stop();
+      await scheduler?.stop();
+      await relay?.stop();
+      await admin.disconnect().catch(() => {});
+      redis.disconnect();
+      await db.close();
+      log.info('stopped');
+    })();
+    return stopping;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stop().then(
+        () => process.exit(0),
+        (err) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+  return { stop };
+}

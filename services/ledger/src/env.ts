@@ -1,0 +1,11 @@
+import { hostEnvSchema, parseEnv } from '@wagewatch/host';
+import { z } from 'zod';
+
+/** The only place the ledger process reads its environment. */
+export const env = parseEnv(
+  hostEnvSchema.extend({
+    /** How often the deadline sweep runs (BullMQ, once per occurrence across instances); 0: never. */
+    WAGEWATCH_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  }),
+  process.env,
+);

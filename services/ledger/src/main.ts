@@ -1,0 +1,25 @@
+import { defaultCalendar } from '@wagewatch/domain';
+import { runService } from '@wagewatch/host';
+import { env } from './env.ts';
+import { createLedger } from './service.ts';
+
+/** The ledger as its own process (distributed mode): scale it out, one consumer group. */
+await runService(env, ({ db, clock }) => {
+  const ledger = createLedger({ db, clock, calendar: defaultCalendar });
+  return {
+    name: 'ledger',
+    migrate: ledger.migrate,
+    routes: [ledger.routes],
+    outbox: ledger.outbox,
+    consumers: [ledger.consumer],
+    schedules: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS
+      ? [
+          {
+            name: 'deadline-sweep',
+            intervalMs: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS * 1000,
+            run: () => ledger.sweep(clock.now()),
+          },
+        ]
+      : [],
+  };
+});

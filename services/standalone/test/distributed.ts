@@ -1,0 +1,133 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Database } from '@wagewatch/db';
+import { ApiKeys } from '@wagewatch/runtime';
+import type { DemoCity } from '@wagewatch/testkit/generator';
+import { ApiClient, TEST_SECRET } from './harness.ts';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export type ServiceName = 'ingest' | 'ledger' | 'inspection';
+export type RunningService = {
+  name: ServiceName;
+  port: number;
+  child: ChildProcess;
+  output: () => string;
+  base: string;
+};
+
+/** Starts one service as its own OS process (`node --import tsx services/<name>/src/main.ts`). */
+export async function startService(
+  name: ServiceName,
+  env: Record<string, string>,
+  port?: number,
+): Promise<RunningService> {
+  const p = port ?? (await freePort());
+  const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
+    cwd: repo,
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(p),
+      HOST: '127.0.0.1',
+      WAGEWATCH_KEY_SECRET: TEST_SECRET,
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += String(d)));
+  child.stderr!.on('data', (d) => (out += String(d)));
+  const base = `http://127.0.0.1:${p}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}): ${out.slice(-3000)}`);
+    try {
+      const r = await fetch(`${base}/ready`);
+      if (r.status === 200) return { name, port: p, child, output: () => out, base };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${name} did not become ready: ${out.slice(-3000)}`);
+}
+
+export async function stopService(s: RunningService, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (s.child.exitCode !== null || s.child.signalCode) return;
+  const exited = new Promise<void>((r) => s.child.once('exit', () => r()));
+  s.child.kill(signal);
+  await exited;
+}
+
+export function keysFor(city: DemoCity) {
+  const keys = new ApiKeys(TEST_SECRET);
+  return {
+    admin: keys.issue('admin', {}).key,
+    pm: keys.issue('project-manager', { projectIds: city.projects.map((p) => p.projectId) }).key,
+    bank: (code: string) => keys.issue('bank', { bankCode: code }).key,
+  };
+}
+
+/** Pushes a generated city through the HTTP API of an ingest process, each role with its key. */
+export async function pushCity(ingestBase: string, city: DemoCity): Promise<void> {
+  const k = keysFor(city);
+  const call = async (key: string, path: string, body: unknown) => {
+    const res = await new ApiClient(ingestBase, key).post(path, body);
+    if (res.status >= 400)
+      throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  };
+  for (const p of city.projects) await call(k.admin, '/v1/projects', p);
+  for (const w of city.workers) await call(k.pm, `/v1/projects/${w.projectId}/workers`, w.body);
+  for (const s of city.payrolls) await call(k.pm, `/v1/projects/${s.projectId}/payrolls`, s.body);
+  for (const t of city.transfers) await call(k.bank(t.bankCode), '/v1/bank/transfers', t.body);
+  for (const s of city.statements) await call(k.bank(s.bankCode), '/v1/bank/statements', s.body);
+}
+
+const count = async (db: Database, sql: string) => Number((await db.query<{ n: bigint }>(sql))[0]?.n ?? 0n);
+
+/**
+ * Waits until every event is published and applied everywhere: both outboxes drained, each
+ * consumer's inbox holds every event of its topics, and no project awaits evaluation.
+ */
+export async function waitForQuiescence(db: Database, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let stableSince = 0;
+  let last = '';
+  while (Date.now() < deadline) {
+    const state = {
+      ingestPending: await count(db, 'SELECT count(*) AS n FROM ingest.outbox WHERE published_at IS NULL'),
+      ledgerPending: await count(db, 'SELECT count(*) AS n FROM ledger.outbox WHERE published_at IS NULL'),
+      ingestEvents: await count(db, 'SELECT count(*) AS n FROM ingest.outbox'),
+      ledgerEvents: await count(db, 'SELECT count(*) AS n FROM ledger.outbox'),
+      ledgerApplied: await count(db, 'SELECT count(*) AS n FROM ledger.inbox'),
+      ledgerDead: await count(db, 'SELECT count(*) AS n FROM ledger.dead_letters'),
+      inspectionApplied: await count(db, 'SELECT count(*) AS n FROM inspection.inbox'),
+      inspectionDead: await count(db, 'SELECT count(*) AS n FROM inspection.dead_letters'),
+      dirty: await count(db, 'SELECT count(*) AS n FROM ledger.dirty_projects'),
+    };
+    const done =
+      state.ingestPending === 0 &&
+      state.ledgerPending === 0 &&
+      state.dirty === 0 &&
+      state.ledgerApplied + state.ledgerDead >= state.ingestEvents &&
+      state.inspectionApplied + state.inspectionDead >= state.ingestEvents + state.ledgerEvents;
+    const key = JSON.stringify(state);
+    if (done && key === last) {
+      if (Date.now() - stableSince > 1000) return;
+    } else stableSince = Date.now();
+    last = key;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the system did not settle: ${last}`);
+}
