@@ -1,26 +1,15 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { Outbox } from '@wagewatch/bus';
 import {
-  localDateString,
   PAYROLL_PART_SIZE,
   type PayrollLineRecord,
   TOPICS,
-  type TransferRecord,
   type WorkerRecord,
   yuanString,
 } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
-import {
-  firstDayOf,
-  formatFen,
-  isLocalDate,
-  isPeriod,
-  parseYuan,
-  periodOf,
-  shanghaiDate,
-  validateAccountNo,
-} from '@wagewatch/domain';
+import { firstDayOf, formatFen, isPeriod, parseYuan, periodOf, shanghaiDate } from '@wagewatch/domain';
 import {
   type ApiKeys,
   type Clock,
@@ -39,13 +28,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { acceptStatement, acceptTransfers, settle, statementInputSchema } from './bank-intake.ts';
 import { PayrollFileError, parsePayrollFile } from './payroll-file/index.ts';
-import {
-  checkProject,
-  projectInputSchema,
-  validatePayrollLine,
-  validateTransfer,
-  validateWorker,
-} from './validation.ts';
+import { checkProject, projectInputSchema, validatePayrollLine, validateWorker } from './validation.ts';
 
 export type IngestDeps = { db: Database; outbox: Outbox; apiKeys: ApiKeys; clock: Clock };
 
