@@ -82,7 +82,11 @@ describe.each(['pglite', 'postgres'] as const)('in-process delivery on %s', (kin
     (await db.query<{ date: string }>('SELECT date FROM sink.applied ORDER BY n')).map((r) => r.date);
 
   it('delivers every event once, in outbox order, and a rerun of the same log applies nothing again', async () => {
-    await outbox.unitOfWork(db, async (_tx, emit) => days(20).forEach((d) => emit(statement(d))));
+    await outbox.unitOfWork(db, async (_tx, emit) =>
+      days(20).forEach((d) => {
+        emit(statement(d));
+      }),
+    );
     const consumer = recorder();
     const bus = new InProcessBus(db, [outbox], [consumer], logger, { batchSize: 7 });
     await bus.drain();
@@ -96,14 +100,22 @@ describe.each(['pglite', 'postgres'] as const)('in-process delivery on %s', (kin
   });
 
   it('a failure after a partial write rolls the batch back and the retry applies it once', async () => {
-    await outbox.unitOfWork(db, async (_tx, emit) => days(10).forEach((d) => emit(statement(d))));
+    await outbox.unitOfWork(db, async (_tx, emit) =>
+      days(10).forEach((d) => {
+        emit(statement(d));
+      }),
+    );
     const bus = new InProcessBus(db, [outbox], [recorder({ failOnce: new Set(['2026-10-05']) })], logger);
     await bus.drain();
     expect(await applied()).toEqual(days(10));
   });
 
   it('an event that cannot be applied is dead-lettered with its reason and the rest still flows', async () => {
-    await outbox.unitOfWork(db, async (_tx, emit) => days(6).forEach((d) => emit(statement(d))));
+    await outbox.unitOfWork(db, async (_tx, emit) =>
+      days(6).forEach((d) => {
+        emit(statement(d));
+      }),
+    );
     // And an envelope of an unknown version, written straight into the log.
     await db.query(
       `INSERT INTO src.outbox (event_id, topic, key, type, version, occurred_at, envelope)
@@ -137,12 +149,18 @@ describe.each(['pglite', 'postgres'] as const)('in-process delivery on %s', (kin
   });
 
   it('keeps the cursor durable: a new bus on the same database resumes where the last one stopped', async () => {
-    await outbox.unitOfWork(db, async (_tx, emit) => days(5).forEach((d) => emit(statement(d))));
+    await outbox.unitOfWork(db, async (_tx, emit) =>
+      days(5).forEach((d) => {
+        emit(statement(d));
+      }),
+    );
     await new InProcessBus(db, [outbox], [recorder()], logger).drain();
     await outbox.unitOfWork(db, async (_tx, emit) =>
       days(9)
         .slice(5)
-        .forEach((d) => emit(statement(d))),
+        .forEach((d) => {
+          emit(statement(d));
+        }),
     );
     const second = new InProcessBus(db, [outbox], [recorder()], logger);
     await second.drain();
