@@ -1,7 +1,36 @@
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, type TestDatabase } from '@wagewatch/testkit';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Database, openPglite, openPostgres } from './database.ts';
 import { migrate } from './migrate.ts';
+
+// This package sits below testkit, so it makes its own throwaway databases.
+const ADMIN_URL = process.env.WAGEWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+type TestDatabase = { db: Database; drop(): Promise<void> };
+async function createTestDatabase(kind: 'pglite' | 'postgres', label: string): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const db = await openPglite();
+    return { db, drop: () => db.close() };
+  }
+  const name = `ww_db_${label}_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const db = openPostgres({ connectionString: url.toString() });
+  return {
+    db,
+    async drop() {
+      await db.close();
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
 
 const folder = fileURLToPath(new URL('../../../services/ledger/drizzle', import.meta.url));
 

@@ -17,6 +17,8 @@ export const hostEnvSchema = z.object({
         .filter(Boolean),
     ),
   KAFKA_CLIENT_ID: z.string().optional(),
+  /** A consumer that stops heartbeating for this long loses its partitions to the others. */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   REDIS_URL: z.string().startsWith('redis'),
   /** Namespace of BullMQ's keys in Redis (one per deployment). */
   WAGEWATCH_REDIS_PREFIX: z.string().default('wagewatch'),
@@ -24,6 +26,12 @@ export const hostEnvSchema = z.object({
   WAGEWATCH_BOOTSTRAP_ADMIN_KEY: z.string().min(16).optional(),
   /** Create missing topics (infra/kafka/topics.json) at start. */
   WAGEWATCH_ENSURE_TOPICS: z.enum(['0', '1']).default('1'),
+  /** Publish the outbox (1) or hold events in it (0: maintenance, and fault tests). */
+  WAGEWATCH_RELAY_ENABLED: z.enum(['0', '1']).default('1'),
+  /** Outbox rows per relay send. */
+  WAGEWATCH_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  /** Fault injection for tests only: exit right after a relay send, before marking it published. */
+  WAGEWATCH_FAULT: z.enum(['none', 'exit-after-send']).default('none'),
 });
 export type HostEnv = z.infer<typeof hostEnvSchema>;
 

@@ -72,10 +72,25 @@ export async function runService(
   }
 
   const metrics = createMetrics();
-  const relay = service.outbox ? new KafkaRelay(db, service.outbox, kafka, log) : undefined;
+  const relay =
+    service.outbox && env.WAGEWATCH_RELAY_ENABLED === '1'
+      ? new KafkaRelay(db, service.outbox, kafka, log, {
+          batchSize: env.WAGEWATCH_RELAY_BATCH_SIZE,
+          ...(env.WAGEWATCH_FAULT === 'exit-after-send'
+            ? {
+                afterSend: async () => {
+                  log.warn('fault injection: exiting after a send, before marking it published');
+                  process.exit(137);
+                },
+              }
+            : {}),
+        })
+      : undefined;
   const runners = (service.consumers ?? []).map(
     (c) =>
       new KafkaConsumerRunner(db, c, kafka, log, {
+        sessionTimeout: env.KAFKA_SESSION_TIMEOUT_MS,
+        heartbeatInterval: Math.max(500, Math.floor(env.KAFKA_SESSION_TIMEOUT_MS / 10)),
         onApplied: (n) => metrics.eventsApplied.labels(c.group).inc(n),
         onDeadLettered: (n) => metrics.eventsDeadLettered.labels(c.group).inc(n),
       }),

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { acceptStatement, acceptTransfers, type IntakeDeps, statementInputSchema } from './bank-intake.ts';
 
 export const BANK_CODE_HEADER = 'x-bank-code';
+/** The version of the HTTP contract the body follows; absent means 1. */
+export const CONTRACT_VERSION_HEADER = 'x-contract-version';
 
 /**
  * Banks with a Kafka connection publish their transfers and statements to the inbound topics,
@@ -58,6 +60,8 @@ export class BankInbound {
   private async handle(topic: string, message: KafkaMessage): Promise<string | undefined> {
     const bankCode = message.headers?.[BANK_CODE_HEADER]?.toString();
     if (!bankCode) return `missing header ${BANK_CODE_HEADER}`;
+    const version = message.headers?.[CONTRACT_VERSION_HEADER]?.toString() ?? '1';
+    if (version !== '1') return `unsupported contract version ${version} (known: 1)`;
     const decoded = decodeMessage(message.value);
     if (!decoded.ok) return decoded.reason;
     try {

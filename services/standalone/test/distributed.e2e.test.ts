@@ -56,6 +56,7 @@ describe('distributed mode: each service its own process, over Kafka, PostgreSQL
       WAGEWATCH_REDIS_PREFIX: `wwtest-${process.pid}-${Date.now()}`,
       WAGEWATCH_SWEEP_INTERVAL_SECONDS: '0',
       DATABASE_POOL_SIZE: '4',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
     };
     // ingest first: it creates the topics; then two ledgers in one group, and inspection.
     services.push(await startService('ingest', env));

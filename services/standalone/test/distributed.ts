@@ -80,8 +80,7 @@ export function keysFor(city: DemoCity) {
 }
 
 /** Pushes a generated city through the HTTP API of an ingest process, each role with its key. */
-export async function pushCity(ingestBase: string, city: DemoCity): Promise<void> {
-  const k = keysFor(city);
+export async function pushCity(ingestBase: string, city: DemoCity, k = keysFor(city)): Promise<void> {
   const call = async (key: string, path: string, body: unknown) => {
     const res = await new ApiClient(ingestBase, key).post(path, body);
     if (res.status >= 400)
