@@ -1,2 +1,3 @@
 export * from './databases.ts';
+export * from './kafka.ts';
 export * from './services.ts';

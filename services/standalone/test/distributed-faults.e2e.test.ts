@@ -3,14 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeEnvelope } from '@wagewatch/bus';
 import { BANK_INBOUND_TOPICS, deadLetterTopic, TOPICS } from '@wagewatch/contracts';
-import { startBroker } from '@wagewatch/kafka-test-broker';
-import { createPostgresDatabase, resolveServices, type TestDatabase } from '@wagewatch/testkit';
+import {
+  createPostgresDatabase,
+  resolveServices,
+  startTestKafka,
+  type TestDatabase,
+  type TestKafka,
+} from '@wagewatch/testkit';
 import { type DemoCity, generateDemoCity } from '@wagewatch/testkit/generator';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../src/demo.ts';
 import {
-  freePort,
   keysFor,
   pushCity,
   type RunningService,
@@ -58,15 +62,13 @@ let reference: Row[] = [];
 /** One distributed deployment: a broker on its data folder, a fresh database, its processes. */
 class Deployment {
   services: RunningService[] = [];
-  broker!: Awaited<ReturnType<typeof startBroker>>;
+  broker!: TestKafka;
   pg!: TestDatabase;
   env!: Record<string, string>;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'wagewatch-faults-'));
-  port = 0;
 
   async start() {
-    this.port = await freePort();
-    this.broker = await startBroker({ port: this.port, dataDir: this.dataDir });
+    this.broker = await startTestKafka({ dataDir: this.dataDir });
     this.pg = await createPostgresDatabase('faults');
     const { redisUrl } = await resolveServices();
     this.env = {
@@ -202,14 +204,14 @@ describe('distributed mode under faults', () => {
     const [ledger, inspection] = await Promise.all([d.run('ledger'), d.run('inspection')]);
     const half = Math.floor(city.transfers.length / 2);
     await pushCity(ingest.base, { ...city, transfers: city.transfers.slice(0, half), statements: [] });
-    await d.broker.stop();
-    // Intake goes on while the broker is down: requests commit, the relay waits.
-    await pushCity(
-      ingest.base,
-      { ...city, projects: [], workers: [], payrolls: [], transfers: city.transfers.slice(half) },
-      k,
+    // Intake goes on while the broker is down: requests commit, the relay waits and resumes.
+    await d.broker.restart(() =>
+      pushCity(
+        ingest.base,
+        { ...city, projects: [], workers: [], payrolls: [], transfers: city.transfers.slice(half) },
+        k,
+      ),
     );
-    d.broker = await startBroker({ port: d.port, dataDir: d.dataDir });
     expect(await d.sweepAndFindings(ledger!, inspection!)).toEqual(reference);
     await d.expectEachEventOnce();
   });

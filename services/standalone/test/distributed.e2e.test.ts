@@ -1,8 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBroker } from '@wagewatch/kafka-test-broker';
-import { createPostgresDatabase, resolveServices, type TestDatabase } from '@wagewatch/testkit';
+import {
+  createPostgresDatabase,
+  resolveServices,
+  startTestKafka,
+  type TestDatabase,
+  type TestKafka,
+} from '@wagewatch/testkit';
 import { type DemoCity, generateDemoCity } from '@wagewatch/testkit/generator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../src/demo.ts';
@@ -40,13 +45,13 @@ const city: DemoCity = generateDemoCity();
 
 describe('distributed mode: each service its own process, over Kafka, PostgreSQL and BullMQ', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'wagewatch-broker-'));
-  let broker: Awaited<ReturnType<typeof startBroker>>;
+  let broker: TestKafka;
   let pg: TestDatabase;
   const services: RunningService[] = [];
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    broker = await startBroker({ port: 0, dataDir });
+    broker = await startTestKafka({ dataDir });
     pg = await createPostgresDatabase('distributed');
     const { redisUrl } = await resolveServices();
     env = {

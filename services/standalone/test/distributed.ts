@@ -99,7 +99,8 @@ const count = async (db: Database, sql: string) => Number((await db.query<{ n: b
  * Waits until every event is published and applied everywhere: both outboxes drained, each
  * consumer's inbox holds every event of its topics, and no project awaits evaluation.
  */
-export async function waitForQuiescence(db: Database, timeoutMs = 120_000): Promise<void> {
+/** Resolves with the instant (Date.now()) the final state was first seen. */
+export async function waitForQuiescence(db: Database, timeoutMs = 120_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let stableSince = 0;
   let last = '';
@@ -123,7 +124,7 @@ export async function waitForQuiescence(db: Database, timeoutMs = 120_000): Prom
       state.inspectionApplied + state.inspectionDead >= state.ingestEvents + state.ledgerEvents;
     const key = JSON.stringify(state);
     if (done && key === last) {
-      if (Date.now() - stableSince > 1000) return;
+      if (Date.now() - stableSince > 1000) return stableSince;
     } else stableSince = Date.now();
     last = key;
     await new Promise((r) => setTimeout(r, 250));
