@@ -1,0 +1,558 @@
+/**
+ * DOMAIN.md rules 10-13 for one project's wage-guarantee deposit (人社部发〔2021〕65号), as of an
+ * instant: the findings that should be on record. Pure: the same state and instant always give
+ * the same findings, so a replay gives what live operation gave.
+ *
+ * The deposit is replayed as a timeline: every instant where something can change (an event, a
+ * guarantee's first and last valid day, the end of the 20-WD window, a top-up deadline, the
+ * instant the required amount rose) is a point, and between points nothing changes. A finding is
+ * open from the first point of the run in which its condition holds, and is resolved at the point
+ * that ends the run (the event that cured it).
+ *
+ * What is held at an instant: cash (lodged + topped-up − drawn − refunded) plus the guarantees
+ * issued, not cancelled and valid that day in Asia/Shanghai (validFrom ≤ day ≤ validTo). A draw
+ * beyond the cash is taken from the guarantees. Events after `asOf` are not yet known; events
+ * repeating a bankRef are the bank retrying and count once.
+ *
+ * Attribution, so one shortfall is not reported twice:
+ *  - nothing lodged at all after the 20-WD window: `deposit-missing`, not `deposit-short`;
+ *  - a shortfall caused by a draw (covered just before it) is the draw's: no `deposit-short`
+ *    during the 10 WD the contractor has to top up, then `deposit-not-topped-up` until covered;
+ *  - an expired guarantee raises `guarantee-expiring` (high) about the instrument and, if the
+ *    rest does not cover the requirement, `deposit-short` about the money.
+ * A closed project has no deposit findings: whatever was open is resolved by `reconcile`.
+ */
+import type { WorkingDayCalendar } from '../calendar.ts';
+import {
+  addDays,
+  compareDates,
+  daysBetween,
+  endOfShanghaiDay,
+  isWeekend,
+  type LocalDate,
+  maxDate,
+  shanghaiDate,
+  startOfShanghaiDay,
+  yearOf,
+} from '../dates.ts';
+import type { DesiredFinding, Party, Severity } from '../payments/model.ts';
+import { type RecordedFinding, reconcile } from '../payments/reconcile.ts';
+import { type RequiredDeposit, yuanText } from './required.ts';
+
+export type DepositRule =
+  | 'deposit-missing'
+  | 'deposit-short'
+  | 'guarantee-expiring'
+  | 'deposit-not-topped-up';
+
+export type DepositFinding = Omit<DesiredFinding, 'rule'> & { rule: DepositRule };
+
+export type DepositEventKind =
+  | 'lodged'
+  | 'guarantee-issued'
+  | 'guarantee-cancelled'
+  | 'drawn'
+  | 'topped-up'
+  | 'refunded';
+
+export type DepositEvent = {
+  kind: DepositEventKind;
+  /** The bank's reference: idempotency key. */
+  bankRef: string;
+  at: Date;
+  /** Cash moved (lodged, topped-up, drawn, refunded) or the guarantee's amount. */
+  amountFen?: bigint;
+  guaranteeNo?: string;
+  validFrom?: LocalDate;
+  validTo?: LocalDate;
+  issuer?: string;
+  /** The bureau's payment notice behind a draw. */
+  noticeRef?: string;
+  evidence: string;
+};
+
+export type DepositProject = {
+  projectId: string;
+  contractor: Party;
+  permitDate: LocalDate;
+  plannedEndDate: LocalDate;
+  open: boolean;
+};
+
+export type DepositState = {
+  project: DepositProject;
+  required: RequiredDeposit;
+  /**
+   * When the current required amount took effect, if it rose after the permit (the contractor's
+   * record worsened): a shortfall it causes is raised at once, and no finding looks before it.
+   */
+  requiredSince?: Date;
+  events: readonly DepositEvent[];
+};
+
+export const DEPOSIT_LEGAL_BASIS: Record<DepositRule, string> = {
+  'deposit-missing':
+    '保障农民工工资支付条例 (Decree 724) Art 32; 人社部发〔2021〕65号 (工资保证金管理暂行办法): lodged within 20 working days of the construction permit',
+  'deposit-short':
+    '保障农民工工资支付条例 (Decree 724) Art 32; 人社部发〔2021〕65号 (工资保证金管理暂行办法): the amount required after adjustments',
+  'guarantee-expiring':
+    '人社部发〔2021〕65号 (工资保证金管理暂行办法): a bank guarantee replaces cash only while valid; the bureau is reminded one month before expiry',
+  'deposit-not-topped-up':
+    '人社部发〔2021〕65号 (工资保证金管理暂行办法): the contractor tops the deposit up within 10 working days of a draw',
+};
+
+export const DEPOSIT_SEVERITY: Record<DepositRule, Severity> = {
+  'deposit-missing': 'high',
+  'deposit-short': 'high',
+  'guarantee-expiring': 'medium',
+  'deposit-not-topped-up': 'high',
+};
+
+/** Working days to lodge after the permit, to top up after a draw; calendar days of warning. */
+export const DEPOSIT_WINDOWS = {
+  lodgeWorkingDays: 20,
+  topUpWorkingDays: 10,
+  guaranteeWarningDays: 30,
+} as const;
+
+export type GuaranteeHolding = {
+  guaranteeNo: string;
+  amountFen: bigint;
+  validFrom: LocalDate;
+  validTo: LocalDate;
+  issuer?: string;
+  cancelled: boolean;
+  /** Valid on the day asked about. */
+  valid: boolean;
+  evidence: string;
+};
+
+export type DepositHoldings = {
+  /** Net cash: lodged + topped-up − drawn − refunded (negative when a draw was taken from a guarantee). */
+  cashFen: bigint;
+  guarantees: GuaranteeHolding[];
+  /** Cash plus valid guarantees, never below zero. */
+  heldFen: bigint;
+};
+
+/** The events that count: known by `asOf`, each bankRef once (the first received), in time order. */
+export function effectiveDepositEvents(events: readonly DepositEvent[], asOf: Date): DepositEvent[] {
+  const seen = new Set<string>();
+  const out: DepositEvent[] = [];
+  for (const e of events) {
+    if (seen.has(e.bankRef)) continue;
+    seen.add(e.bankRef);
+    if (e.at.getTime() <= asOf.getTime()) out.push(e);
+  }
+  return out.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.bankRef < b.bankRef ? -1 : 1));
+}
+
+function isGuarantee(e: DepositEvent): e is DepositEvent & {
+  guaranteeNo: string;
+  validFrom: LocalDate;
+  validTo: LocalDate;
+  amountFen: bigint;
+} {
+  return (
+    e.kind === 'guarantee-issued' &&
+    e.guaranteeNo !== undefined &&
+    e.validFrom !== undefined &&
+    e.validTo !== undefined &&
+    e.amountFen !== undefined
+  );
+}
+
+/**
+ * What is held with the events up to instant `t` (ms), guarantees judged on `day`. A guarantee
+ * issued again under the same number (an extension) replaces the earlier issue.
+ */
+function holdingsAt(events: readonly DepositEvent[], t: number, day: LocalDate): DepositHoldings {
+  let cash = 0n;
+  const guarantees = new Map<string, GuaranteeHolding>();
+  for (const e of events) {
+    if (e.at.getTime() > t) break;
+    const amount = e.amountFen ?? 0n;
+    switch (e.kind) {
+      case 'lodged':
+      case 'topped-up':
+        cash += amount;
+        break;
+      case 'drawn':
+      case 'refunded':
+        cash -= amount;
+        break;
+      case 'guarantee-issued':
+        if (isGuarantee(e)) {
+          guarantees.set(e.guaranteeNo, {
+            guaranteeNo: e.guaranteeNo,
+            amountFen: e.amountFen,
+            validFrom: e.validFrom,
+            validTo: e.validTo,
+            ...(e.issuer === undefined ? {} : { issuer: e.issuer }),
+            cancelled: false,
+            valid: false,
+            evidence: e.evidence,
+          });
+        }
+        break;
+      case 'guarantee-cancelled': {
+        const g = e.guaranteeNo === undefined ? undefined : guarantees.get(e.guaranteeNo);
+        if (g) g.cancelled = true;
+        break;
+      }
+      default: {
+        const never: never = e.kind;
+        throw new RangeError(`unknown deposit event kind ${JSON.stringify(never)}`);
+      }
+    }
+  }
+  let guaranteed = 0n;
+  for (const g of guarantees.values()) {
+    g.valid = !g.cancelled && compareDates(g.validFrom, day) <= 0 && compareDates(day, g.validTo) <= 0;
+    if (g.valid) guaranteed += g.amountFen;
+  }
+  const total = cash + guaranteed;
+  return { cashFen: cash, guarantees: [...guarantees.values()], heldFen: total < 0n ? 0n : total };
+}
+
+/** What a project holds at an instant (for the deposit endpoint): cash, guarantees, total. */
+export function depositHoldings(events: readonly DepositEvent[], asOf: Date): DepositHoldings {
+  return holdingsAt(effectiveDepositEvents(events, asOf), asOf.getTime(), shanghaiDate(asOf));
+}
+
+/**
+ * `calendar.addWorkingDays`, or, in a year the calendar does not cover, weekends only with a
+ * warning saying so (never a silent guess, never a throw inside a sweep).
+ */
+function addWorkingDaysOrWarn(
+  calendar: WorkingDayCalendar,
+  from: LocalDate,
+  n: number,
+): { day: LocalDate; warnings: string[] } {
+  const uncovered = new Set<number>();
+  let day = from;
+  for (let left = n; left > 0; ) {
+    day = addDays(day, 1);
+    let working: boolean;
+    if (calendar.covers(day)) working = calendar.isWorkingDay(day);
+    else {
+      uncovered.add(yearOf(day));
+      working = !isWeekend(day);
+    }
+    if (working) left--;
+  }
+  const warnings = [...uncovered].map(
+    (year) =>
+      `holiday calendar does not cover ${year}: ${n} working days after ${from} taken as ${day} from weekends only; ` +
+      `add the State Council notice for ${year} to the calendar overrides`,
+  );
+  return { day, warnings };
+}
+
+type Run = { from: number; until?: number };
+
+/** The last run of consecutive points where `holds` is true: open (no `until`) if it lasts to the end. */
+function lastRun(points: readonly number[], holds: (t: number) => boolean): Run | undefined {
+  let start: number | undefined;
+  let last: Run | undefined;
+  for (const p of points) {
+    const h = holds(p);
+    if (h && start === undefined) start = p;
+    else if (!h && start !== undefined) {
+      last = { from: start, until: p };
+      start = undefined;
+    }
+  }
+  return start === undefined ? last : { from: start };
+}
+
+const uniq = (xs: readonly string[]) => [...new Set(xs)];
+
+/**
+ * DOMAIN.md rules 10-13 for one project as of an instant.
+ *
+ * - `deposit-missing` (high): at the end of the 20th working day after the permit date (in
+ *   Asia/Shanghai), nothing lodged or issued and no exemption; resolved by the first lodging or
+ *   guarantee (a late one stays on record).
+ * - `deposit-short` (high): something is held but less than required, after the 20-WD window,
+ *   or at once when the required amount rose (`requiredSince`); resolved when covered.
+ * - `guarantee-expiring`: 30 calendar days or less before a guarantee's validTo (medium), expired
+ *   (high); resolved when a replacement guarantee or cash covers the requirement from the day
+ *   after validTo, or when the guarantee is cancelled (then it is `deposit-short`'s business).
+ * - `deposit-not-topped-up` (high): at the end of the 10th working day after a draw, less held
+ *   than required; resolved by the top-up (a late one stays on record).
+ */
+export function evaluateDeposit(
+  state: DepositState,
+  asOf: Date,
+  calendar: WorkingDayCalendar,
+): DepositFinding[] {
+  const { project, required } = state;
+  if (!project.open) return [];
+  const now = asOf.getTime();
+  const events = effectiveDepositEvents(state.events, asOf);
+  const requiredFen = required.exempt ? 0n : required.amountFen;
+  const requiredSince = state.requiredSince?.getTime();
+  const contractor = {
+    kind: 'contractor' as const,
+    name: project.contractor.name,
+    code: project.contractor.creditCode,
+  };
+  const out: DepositFinding[] = [];
+
+  const lodgeDeadline = addWorkingDaysOrWarn(calendar, project.permitDate, DEPOSIT_WINDOWS.lodgeWorkingDays);
+  const windowEnd = endOfShanghaiDay(lodgeDeadline.day).getTime();
+  const gate = Math.max(windowEnd, requiredSince ?? windowEnd);
+
+  const draws = events
+    .filter((e) => e.kind === 'drawn')
+    .map((e) => {
+      const { day, warnings } = addWorkingDaysOrWarn(
+        calendar,
+        shanghaiDate(e.at),
+        DEPOSIT_WINDOWS.topUpWorkingDays,
+      );
+      return { event: e, lastDay: day, deadline: endOfShanghaiDay(day).getTime(), warnings };
+    });
+  const guaranteeIssues = events.filter(isGuarantee);
+
+  // Every instant where something can change, up to asOf.
+  const pointSet = new Set<number>([now, windowEnd, gate]);
+  for (const e of events) pointSet.add(e.at.getTime());
+  for (const d of draws) pointSet.add(d.deadline);
+  for (const g of guaranteeIssues) {
+    pointSet.add(startOfShanghaiDay(g.validFrom).getTime());
+    pointSet.add(endOfShanghaiDay(g.validTo).getTime());
+    pointSet.add(startOfShanghaiDay(addDays(g.validTo, -DEPOSIT_WINDOWS.guaranteeWarningDays)).getTime());
+  }
+  const points = [...pointSet].filter((p) => p <= now).sort((a, b) => a - b);
+
+  const heldCache = new Map<number, DepositHoldings>();
+  const held = (t: number): DepositHoldings => {
+    let h = heldCache.get(t);
+    if (!h) {
+      h = holdingsAt(events, t, shanghaiDate(new Date(t)));
+      heldCache.set(t, h);
+    }
+    return h;
+  };
+  const firstLodge = events.find((e) => e.kind === 'lodged' || e.kind === 'guarantee-issued');
+  const lodgedBy = (t: number) => firstLodge !== undefined && firstLodge.at.getTime() <= t;
+  const known = (t: number) => requiredSince === undefined || t >= requiredSince;
+  const evidenceUpTo = (t: number) => uniq(events.filter((e) => e.at.getTime() <= t).map((e) => e.evidence));
+  const warningsOf = (ws: readonly string[]) => (ws.length ? { warnings: [...ws] } : {});
+
+  // Rule 10: deposit missing.
+  const missing = lastRun(points, (t) => t >= gate && known(t) && requiredFen > 0n && !lodgedBy(t));
+  if (missing) {
+    const base = {
+      key: `deposit-missing:${project.projectId}`,
+      rule: 'deposit-missing' as const,
+      severity: DEPOSIT_SEVERITY['deposit-missing'],
+      dueDate: lodgeDeadline.day,
+      amountOwed: requiredFen,
+      raisedAt: new Date(missing.from),
+      responsible: contractor,
+      legalBasis: DEPOSIT_LEGAL_BASIS['deposit-missing'],
+      ...warningsOf(lodgeDeadline.warnings),
+    };
+    if (missing.until === undefined) {
+      out.push({
+        ...base,
+        status: 'open',
+        evidence: [],
+        detail: `no deposit lodged and no bank guarantee issued for the required ${yuanText(requiredFen)}: due within 20 working days of the permit of ${project.permitDate}, by ${lodgeDeadline.day}`,
+      });
+    } else {
+      out.push({
+        ...base,
+        status: 'resolved',
+        record: true,
+        resolvedAt: new Date(missing.until),
+        evidence: firstLodge ? [firstLodge.evidence] : [],
+        detail: `the deposit was due by ${lodgeDeadline.day} and first arrived on ${shanghaiDate(new Date(missing.until))}`,
+      });
+    }
+  }
+
+  // When each draw is restored: the first point from the draw on where the requirement is covered.
+  const drawInfo = draws.map((d) => {
+    const at = d.event.at.getTime();
+    const coveredBefore = held(at - 1).heldFen >= requiredFen;
+    const clearedAt = points.find((p) => p >= at && held(p).heldFen >= requiredFen);
+    return { ...d, at, coveredBefore, clearedAt };
+  });
+  const drawPending = (t: number) =>
+    drawInfo.some((d) => d.coveredBefore && d.at <= t && (d.clearedAt === undefined || t < d.clearedAt));
+
+  // Rule 13: deposit not topped up.
+  for (const d of drawInfo) {
+    if (now < d.deadline || (d.clearedAt !== undefined && d.clearedAt <= d.deadline)) continue;
+    const drawn = d.event.amountFen ?? 0n;
+    const base = {
+      key: `deposit-not-topped-up:${project.projectId}:${d.event.bankRef}`,
+      rule: 'deposit-not-topped-up' as const,
+      severity: DEPOSIT_SEVERITY['deposit-not-topped-up'],
+      dueDate: d.lastDay,
+      raisedAt: new Date(d.deadline),
+      responsible: contractor,
+      legalBasis: DEPOSIT_LEGAL_BASIS['deposit-not-topped-up'],
+      ...warningsOf(d.warnings),
+    };
+    const drawText = `${yuanText(drawn)} drawn on ${shanghaiDate(d.event.at)}${d.event.noticeRef ? ` (payment notice ${d.event.noticeRef})` : ''}`;
+    if (d.clearedAt === undefined) {
+      const h = held(now).heldFen;
+      out.push({
+        ...base,
+        status: 'open',
+        amountOwed: requiredFen - h,
+        evidence: uniq([
+          d.event.evidence,
+          ...events.filter((e) => e.at.getTime() > d.at).map((e) => e.evidence),
+        ]),
+        detail: `${drawText}; not restored by the 10th working day, ${d.lastDay}: ${yuanText(h)} held of the required ${yuanText(requiredFen)}`,
+      });
+    } else {
+      const cleared = d.clearedAt;
+      out.push({
+        ...base,
+        status: 'resolved',
+        record: true,
+        resolvedAt: new Date(cleared),
+        amountOwed: requiredFen - held(cleared - 1).heldFen,
+        evidence: uniq([
+          d.event.evidence,
+          ...events.filter((e) => e.at.getTime() > d.at && e.at.getTime() <= cleared).map((e) => e.evidence),
+        ]),
+        detail: `${drawText}; due to be restored by ${d.lastDay}, restored on ${shanghaiDate(new Date(cleared))}`,
+      });
+    }
+  }
+
+  // Rule 11: deposit short.
+  const short = lastRun(
+    points,
+    (t) =>
+      t >= gate &&
+      known(t) &&
+      requiredFen > 0n &&
+      lodgedBy(t) &&
+      held(t).heldFen < requiredFen &&
+      !drawPending(t),
+  );
+  if (short) {
+    const base = {
+      key: `deposit-short:${project.projectId}`,
+      rule: 'deposit-short' as const,
+      severity: DEPOSIT_SEVERITY['deposit-short'],
+      raisedAt: new Date(short.from),
+      responsible: contractor,
+      legalBasis: DEPOSIT_LEGAL_BASIS['deposit-short'],
+    };
+    const why = required.reasons.map((r) => r.text).join('; ');
+    if (short.until === undefined) {
+      const h = held(now);
+      out.push({
+        ...base,
+        status: 'open',
+        amountOwed: requiredFen - h.heldFen,
+        evidence: evidenceUpTo(now),
+        detail: `${yuanText(h.heldFen)} held (cash ${yuanText(h.cashFen)}, guarantees valid today ${yuanText(h.guarantees.filter((g) => g.valid).reduce((a, g) => a + g.amountFen, 0n))}) of the required ${yuanText(requiredFen)} (${why}): ${yuanText(requiredFen - h.heldFen)} short`,
+      });
+    } else {
+      const until = short.until;
+      out.push({
+        ...base,
+        status: 'resolved',
+        record: true,
+        resolvedAt: new Date(until),
+        amountOwed: requiredFen - held(until - 1).heldFen,
+        evidence: evidenceUpTo(until),
+        detail: `the deposit was below the required ${yuanText(requiredFen)} from ${shanghaiDate(new Date(short.from))} to ${shanghaiDate(new Date(until))}`,
+      });
+    }
+  }
+
+  // Rule 12: guarantee expiring or expired. Judged per guarantee number, on its latest issue.
+  const guaranteeNos = uniq(guaranteeIssues.map((g) => g.guaranteeNo));
+  for (const no of guaranteeNos) {
+    const latest = (t: number) => held(t).guarantees.find((g) => g.guaranteeNo === no);
+    /** Covered without this guarantee, from the day after its validTo (or today, once past it). */
+    const coveredWithout = (t: number, validTo: LocalDate) => {
+      const day = maxDate(shanghaiDate(new Date(t)), addDays(validTo, 1));
+      return holdingsAt(events, t, day).heldFen >= requiredFen;
+    };
+    const condition = (t: number) => {
+      const g = latest(t);
+      if (!g || g.cancelled) return false;
+      const warnFrom = startOfShanghaiDay(
+        addDays(g.validTo, -DEPOSIT_WINDOWS.guaranteeWarningDays),
+      ).getTime();
+      return t >= warnFrom && !coveredWithout(t, g.validTo);
+    };
+    const run = lastRun(points, condition);
+    if (!run) continue;
+    const judgedAt = run.until === undefined ? now : run.until - 1;
+    const g = latest(judgedAt) ?? latest(run.from);
+    if (!g) continue;
+    const expired = judgedAt >= endOfShanghaiDay(g.validTo).getTime();
+    const today = shanghaiDate(new Date(judgedAt));
+    const left = daysBetween(today, g.validTo);
+    const base = {
+      key: `guarantee-expiring:${project.projectId}:${no}`,
+      rule: 'guarantee-expiring' as const,
+      severity: expired ? ('high' as const) : DEPOSIT_SEVERITY['guarantee-expiring'],
+      dueDate: g.validTo,
+      amountOwed: g.amountFen,
+      raisedAt: new Date(run.from),
+      responsible: contractor,
+      legalBasis: DEPOSIT_LEGAL_BASIS['guarantee-expiring'],
+    };
+    const what = `guarantee ${no}${g.issuer ? ` of ${g.issuer}` : ''} for ${yuanText(g.amountFen)}, valid ${g.validFrom} to ${g.validTo}`;
+    const end = `the project is open (planned to end ${project.plannedEndDate})`;
+    if (run.until === undefined) {
+      out.push({
+        ...base,
+        status: 'open',
+        evidence: [g.evidence],
+        detail: expired
+          ? `${what}, expired ${-left} day(s) ago and not replaced; ${end}`
+          : `${what}, expires in ${left} day(s) and nothing replaces it yet; ${end}`,
+      });
+    } else {
+      const until = run.until;
+      out.push({
+        ...base,
+        status: 'resolved',
+        resolvedAt: new Date(until),
+        evidence: uniq([
+          g.evidence,
+          ...events
+            .filter((e) => e.at.getTime() > run.from && e.at.getTime() <= until)
+            .map((e) => e.evidence),
+        ]),
+        detail: `${what}: replaced, covered or cancelled on ${shanghaiDate(new Date(until))}`,
+      });
+    }
+  }
+  return out;
+}
+
+export type RecordedDepositFinding = DepositFinding & { status: 'open' | 'resolved' };
+export type DepositTransition = { kind: 'raised' | 'updated' | 'resolved'; finding: RecordedDepositFinding };
+
+/**
+ * `reconcile` for deposit findings. `reconcile` never looks at `rule` (it copies the finding),
+ * so only its parameter types, which name the payment rules, need widening.
+ */
+export function reconcileDeposit(
+  recorded: ReadonlyMap<string, RecordedDepositFinding>,
+  desired: readonly DepositFinding[],
+  at: Date,
+): DepositTransition[] {
+  return reconcile(
+    recorded as unknown as ReadonlyMap<string, RecordedFinding>,
+    desired as unknown as readonly DesiredFinding[],
+    at,
+  ) as unknown as DepositTransition[];
+}
