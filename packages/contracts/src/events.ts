@@ -6,13 +6,15 @@ export const sectorSchema = z.enum(SECTORS);
 export type Sector = z.infer<typeof sectorSchema>;
 
 export const partySchema = z.object({ name: z.string().min(1), creditCode: z.string().length(18) });
+/** The owner, with the account it allocates the labour cost from when known. */
+export const ownerSchema = partySchema.extend({ accountNo: z.string().min(1).max(40).optional() });
 
 export const projectRegisteredData = z.object({
   projectId: z.string(),
   name: z.string(),
   district: z.string(),
   sector: sectorSchema,
-  owner: partySchema,
+  owner: ownerSchema,
   contractor: partySchema,
   contractValue: yuanString,
   permitDate: localDateString,
@@ -21,6 +23,8 @@ export const projectRegisteredData = z.object({
   wageAccount: z.object({ bankCode: z.string(), accountNo: z.string() }),
   payDay: z.number().int().min(1).max(31),
   payMonthOffset: z.number().int().min(0).max(2),
+  /** Labour-cost allocation cycle in days (at most one month); absent: one calendar month. */
+  allocationCycleDays: z.number().int().min(1).max(31).optional(),
   registeredAt: z.iso.datetime({ offset: true }),
 });
 export type ProjectRegistered = z.infer<typeof projectRegisteredData>;
@@ -102,6 +106,9 @@ export const statementReportedData = z.object({
 export type StatementReported = z.infer<typeof statementReportedData>;
 
 export const RULES = [
+  'labour-cost-missing',
+  'balance-short',
+  'arrears-growing',
   'wages-missed',
   'wages-late',
   'wages-short',
@@ -137,6 +144,8 @@ export const findingSnapshot = z.object({
   legalBasis: z.string(),
   detail: z.string(),
   warnings: z.array(z.string()).optional(),
+  /** The criminal threshold of refusal to pay is reached: refer to the police. */
+  policeReferral: z.boolean().optional(),
 });
 export type FindingSnapshot = z.infer<typeof findingSnapshot>;
 

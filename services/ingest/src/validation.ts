@@ -1,5 +1,11 @@
 import type { PayrollLineRecord, TransferRecord, WorkerRecord } from '@wagewatch/contracts';
-import { localDateString, partySchema, TRANSFER_DIRECTIONS, TRANSFER_STATUSES } from '@wagewatch/contracts';
+import {
+  localDateString,
+  ownerSchema,
+  partySchema,
+  TRANSFER_DIRECTIONS,
+  TRANSFER_STATUSES,
+} from '@wagewatch/contracts';
 import {
   formatFen,
   isLocalDate,
@@ -197,7 +203,7 @@ export const projectInputSchema = z.object({
   name: z.string().min(1).max(200),
   district: z.string().min(1).max(50),
   sector: z.enum(['housing', 'transport', 'water', 'other']),
-  owner: partySchema,
+  owner: ownerSchema,
   contractor: partySchema,
   contractValue: z.string(),
   permitDate: localDateString,
@@ -206,6 +212,8 @@ export const projectInputSchema = z.object({
   wageAccount: z.object({ bankCode: z.string().min(1).max(20), accountNo: z.string().min(1).max(40) }),
   payDay: z.number().int().min(1).max(31),
   payMonthOffset: z.number().int().min(0).max(2).default(1),
+  /** Labour-cost allocation cycle in days, at most one month (default: one calendar month). */
+  allocationCycleDays: z.number().int().min(1).max(31).optional(),
 });
 export type ProjectInput = z.infer<typeof projectInputSchema>;
 

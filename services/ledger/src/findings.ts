@@ -66,6 +66,7 @@ export function toSnapshot(projectId: string, f: RecordedFinding | DesiredFindin
     legalBasis: f.legalBasis,
     detail: f.detail,
     ...(f.warnings?.length ? { warnings: f.warnings } : {}),
+    ...(f.policeReferral ? { policeReferral: true } : {}),
   };
 }
 

@@ -164,6 +164,8 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
       project: {
         projectId,
         contractor: terms.contractor,
+        owner: terms.owner,
+        ...(terms.allocationCycleDays ? { allocationCycleDays: terms.allocationCycleDays } : {}),
         bankCode: terms.wageAccount.bankCode,
         accountNo: terms.wageAccount.accountNo,
         payDay: terms.payDay,

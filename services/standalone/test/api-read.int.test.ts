@@ -19,15 +19,20 @@ const paid = residentId(1);
 const unpaid = residentId(2);
 const masked = (id: string) => `${id.slice(0, 6)}********${id.slice(-4)}`;
 
-const statement = (date: string, debits: { count: number; total: string }, closing: string) => ({
+const statement = (
+  date: string,
+  debits: { count: number; total: string },
+  closing: string,
+  credits = { count: 0, total: '0.00' },
+) => ({
   accountNo: p.accountNo,
   date,
   openingBalance: '100000.00',
   closingBalance: closing,
   debitCount: debits.count,
   debitTotal: debits.total,
-  creditCount: 0,
-  creditTotal: '0.00',
+  creditCount: credits.count,
+  creditTotal: credits.total,
 });
 
 beforeAll(async () => {
@@ -68,12 +73,23 @@ beforeAll(async () => {
         counterpartyIdNumber: paid,
         bookedAt: '2026-11-13T10:30:00+08:00',
       }),
+      // The owner's monthly labour-cost allocation (rule 7 is satisfied from here on).
+      transfer({
+        bankRef: 'READ-0',
+        accountNo: p.accountNo,
+        direction: 'credit',
+        amount: '20000.00',
+        counterpartyAccountNo: '4402000000000000888',
+        counterpartyName: '建设单位',
+        bookedAt: '2026-11-13T09:00:00+08:00',
+        purpose: 'labour-cost',
+      }),
     ],
   });
-  expect(tr.body).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+  expect(tr.body).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
   const s = await bank.post(
     '/v1/bank/statements',
-    statement('2026-11-13', { count: 1, total: '5200.00' }, '94800.00'),
+    statement('2026-11-13', { count: 1, total: '5200.00' }, '114800.00', { count: 1, total: '20000.00' }),
   );
   expect(s.body).toEqual({ status: 'accepted' });
   await t.settle();

@@ -81,6 +81,29 @@ describe('distributed mode: each service its own process, over Kafka, PostgreSQL
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('each process reports readiness and its Prometheus metrics', async () => {
+    const [ingest, ledgerA, , inspection] = services as [
+      RunningService,
+      RunningService,
+      RunningService,
+      RunningService,
+    ];
+    for (const s of [ingest, ledgerA, inspection]) {
+      const ready = await fetch(`${s.base}/ready`);
+      expect(ready.status).toBe(200);
+      expect(((await ready.json()) as { checks: { name: string; ok: boolean }[] }).checks).toEqual([
+        { name: 'database', ok: true },
+        { name: 'kafka', ok: true },
+        { name: 'redis', ok: true },
+      ]);
+    }
+    const ledgerMetrics = await (await fetch(`${ledgerA.base}/metrics`)).text();
+    expect(ledgerMetrics).toMatch(/wagewatch_consumer_lag\{group="ledger"\} \d+/);
+    expect(ledgerMetrics).toMatch(/wagewatch_outbox_backlog\{schema="ledger"\} \d+/);
+    const ingestMetrics = await (await fetch(`${ingest.base}/metrics`)).text();
+    expect(ingestMetrics).toMatch(/wagewatch_outbox_backlog\{schema="ingest"\} \d+/);
+  });
+
   it('gives exactly the findings the embedded default gives for the demo city', async () => {
     const [ingest, ledgerA, , inspection] = services as [
       RunningService,
@@ -110,5 +133,7 @@ describe('distributed mode: each service its own process, over Kafka, PostgreSQL
     // Both ledger processes took part: the group split the partitions between them.
     const applied = await pg.db.query<{ n: bigint }>('SELECT count(*) AS n FROM ledger.inbox');
     expect(Number(applied[0]!.n)).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${inspection.base}/metrics`)).text();
+    expect(metrics).toMatch(/wagewatch_events_applied_total\{group="inspection"\} [1-9]/);
   });
 });

@@ -126,15 +126,32 @@ describe('the embedded server killed with SIGKILL mid-ingest', () => {
     }
     expect(accepted + duplicates).toBe(300);
     expect(duplicates).toBeGreaterThanOrEqual(acknowledged * 10);
+    // The owner's labour-cost allocation that day (rule 7), in the same end-of-day statement.
+    const allocation = await bank.post('/v1/bank/transfers', {
+      records: [
+        {
+          bankRef: 'K-OWNER-1',
+          accountNo: '2302010009100012345',
+          direction: 'credit',
+          amount: '1600000.00',
+          counterpartyAccountNo: '4402000000000000888',
+          counterpartyName: '建设单位',
+          bookedAt: '2026-11-13T09:00:00+08:00',
+          status: 'booked',
+          purpose: 'labour-cost',
+        },
+      ],
+    });
+    expect(allocation.body).toMatchObject({ accepted: 1 });
     const statement = await bank.post('/v1/bank/statements', {
       accountNo: '2302010009100012345',
       date: '2026-11-13',
-      openingBalance: '2000000.00',
+      openingBalance: '400000.00',
       closingBalance: '500000.00',
       debitCount: 300,
       debitTotal: '1500000.00',
-      creditCount: 0,
-      creditTotal: '0.00',
+      creditCount: 1,
+      creditTotal: '1600000.00',
     });
     expect(statement.status).toBe(200);
     const sweep = await admin.post('/v1/admin/sweep', {});
@@ -154,8 +171,8 @@ describe('the embedded server killed with SIGKILL mid-ingest', () => {
 
     const db = await openPglite({ dataDir: join(dataDir, 'pglite') });
     const n = async (sql: string) => Number((await db.query<{ n: bigint }>(sql))[0]!.n);
-    expect(await n('SELECT count(*) AS n FROM ingest.bank_transfers')).toBe(300);
-    expect(await n('SELECT count(*) AS n FROM ledger.transfers')).toBe(300);
+    expect(await n('SELECT count(*) AS n FROM ingest.bank_transfers')).toBe(301);
+    expect(await n('SELECT count(*) AS n FROM ledger.transfers')).toBe(301);
     // Each ingest event was applied once by each consumer, and the outbox holds each once.
     expect(await n("SELECT count(*) AS n FROM ingest.outbox WHERE type = 'bank.transfers-reported'")).toBe(
       await n("SELECT count(*) AS n FROM ledger.inbox WHERE type = 'bank.transfers-reported'"),

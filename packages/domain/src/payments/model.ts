@@ -5,6 +5,10 @@ export type Party = { name: string; creditCode: string };
 export type ProjectTerms = {
   projectId: string;
   contractor: Party;
+  /** The owner (建设单位), who allocates the labour cost to the wage account. */
+  owner?: Party & { accountNo?: string };
+  /** The labour-cost allocation cycle in days (at most one month); absent: one calendar month. */
+  allocationCycleDays?: number;
   bankCode: string;
   accountNo: string;
   payDay: number;
@@ -78,6 +82,9 @@ export type ProjectState = {
 };
 
 export type PaymentRule =
+  | 'labour-cost-missing'
+  | 'balance-short'
+  | 'arrears-growing'
   | 'wages-missed'
   | 'wages-late'
   | 'wages-short'
@@ -112,4 +119,6 @@ export type DesiredFinding = {
   legalBasis: string;
   detail: string;
   warnings?: string[];
+  /** Set when the criminal threshold of refusal to pay is reached (拒不支付劳动报酬罪). */
+  policeReferral?: boolean;
 };

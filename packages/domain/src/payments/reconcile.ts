@@ -17,6 +17,7 @@ const material = (f: DesiredFinding) =>
     f.worker?.idNumber,
     f.worker?.name,
     f.warnings,
+    f.policeReferral,
   ]);
 
 /**

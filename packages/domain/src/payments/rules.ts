@@ -3,6 +3,7 @@ import { dueDateFor } from '../calendar.ts';
 import {
   addDays,
   addMonths,
+  dateInMonth,
   endOfShanghaiDay,
   firstDayOf,
   isWeekend,
@@ -11,6 +12,7 @@ import {
   type Period,
   periodOf,
   shanghaiDate,
+  startOfShanghaiDay,
   yearOf,
 } from '../dates.ts';
 import { maskIdNumber } from '../identifiers.ts';
@@ -28,6 +30,9 @@ import type {
 } from './model.ts';
 
 export const LEGAL_BASIS: Record<PaymentRule, string> = {
+  'labour-cost-missing': '保障农民工工资支付条例 (Decree 724) Art 24, 29',
+  'balance-short': '保障农民工工资支付条例 (Decree 724) Art 38 (early warning)',
+  'arrears-growing': '法释〔2013〕3号 (拒不支付劳动报酬罪); 保障农民工工资支付条例 (Decree 724) Art 12',
   'wages-missed': '保障农民工工资支付条例 (Decree 724) Art 12-14; 工资支付暂行规定 Art 7',
   'wages-late': '保障农民工工资支付条例 (Decree 724) Art 12-14; 劳部发〔1995〕226号 (无故拖欠)',
   'wages-short': '保障农民工工资支付条例 (Decree 724) Art 12; 克扣 (劳部发〔1995〕226号)',
@@ -39,6 +44,9 @@ export const LEGAL_BASIS: Record<PaymentRule, string> = {
 };
 
 export const SEVERITY: Record<PaymentRule, Severity> = {
+  'labour-cost-missing': 'high',
+  'balance-short': 'medium',
+  'arrears-growing': 'high',
   'wages-missed': 'high',
   'wages-late': 'medium',
   'wages-short': 'high',
@@ -47,6 +55,52 @@ export const SEVERITY: Record<PaymentRule, Severity> = {
   'payroll-missing': 'medium',
   'payroll-unsigned': 'low',
   'feed-incomplete': 'medium',
+};
+
+/** The province's criminal threshold of refusal to pay (法释〔2013〕3号: each province picks in the bands). */
+export type CriminalThreshold = {
+  /** One worker unpaid this many months … */
+  oneWorkerMonths: number;
+  /** … totalling at least this much (fen). */
+  oneWorkerFen: bigint;
+  /** Or this many workers unpaid … */
+  workers: number;
+  /** … totalling at least this much (fen). */
+  workersFen: bigint;
+};
+
+export type PaymentRulesConfig = {
+  enabled: ReadonlySet<PaymentRule>;
+  /** balance-short looks this many working days ahead of a due date. */
+  balanceWarningWorkingDays: number;
+  criminalThreshold: CriminalThreshold;
+};
+
+export const ALL_PAYMENT_RULES: readonly PaymentRule[] = [
+  'wages-missed',
+  'wages-late',
+  'wages-short',
+  'wrong-payee',
+  'paid-outside-account',
+  'payroll-missing',
+  'payroll-unsigned',
+  'feed-incomplete',
+  'labour-cost-missing',
+  'balance-short',
+  'arrears-growing',
+];
+
+export const DEFAULT_CRIMINAL_THRESHOLD: CriminalThreshold = {
+  oneWorkerMonths: 3,
+  oneWorkerFen: 500_000n,
+  workers: 10,
+  workersFen: 3_000_000n,
+};
+
+export const DEFAULT_PAYMENT_RULES_CONFIG: PaymentRulesConfig = {
+  enabled: new Set(ALL_PAYMENT_RULES),
+  balanceWarningWorkingDays: 5,
+  criminalThreshold: DEFAULT_CRIMINAL_THRESHOLD,
 };
 
 /** Debits that are not payments to people: the account is for wages only, bank fees aside. */
@@ -79,9 +133,12 @@ export function evaluateProject(
   state: ProjectState,
   asOf: Date,
   calendar: WorkingDayCalendar,
+  config: PaymentRulesConfig = DEFAULT_PAYMENT_RULES_CONFIG,
 ): DesiredFinding[] {
   const { project } = state;
-  const out: DesiredFinding[] = [];
+  const all: DesiredFinding[] = [];
+  const out = all;
+  const unpaid: UnpaidMonth[] = [];
   const contractor = {
     kind: 'contractor' as const,
     name: project.contractor.name,
@@ -266,6 +323,16 @@ export function evaluateProject(
     for (const ob of obligations.values()) {
       for (const o of ob) {
         if (o.period !== period || o.line.amountDue === 0n) continue;
+        if (o.remaining > 0n) {
+          unpaid.push({
+            idNumber: o.line.idNumber,
+            name: o.line.name,
+            period,
+            owed: o.remaining,
+            evidence: o.sheet.evidence,
+            since: gateTime,
+          });
+        }
         out.push(
           ...judgeObligation(
             o,
@@ -338,7 +405,10 @@ export function evaluateProject(
       ...(warnings ? { warnings } : {}),
     });
   }
-  return out;
+  out.push(...labourCostMissing(state, asOf));
+  out.push(...balanceShort(state, asOf, calendar, obligations, config.balanceWarningWorkingDays));
+  out.push(...arrearsGrowing(unpaid, contractor, config.criminalThreshold));
+  return all.filter((f) => config.enabled.has(f.rule));
 }
 
 function isActiveIn(w: RegisteredWorker, period: Period): boolean {
@@ -420,4 +490,223 @@ function judgeObligation(o: Obligation, base: Base, dueEnd: Date, gateTime: Date
       detail: 'partly paid',
     }),
   ];
+}
+
+/** A month of a worker's wages still owed after its due date; `since` is when that became known. */
+type UnpaidMonth = {
+  idNumber: string;
+  name: string;
+  period: Period;
+  owed: bigint;
+  evidence: string[];
+  since: Date;
+};
+
+/**
+ * Rule 7: the owner must credit the labour cost to the wage account at least once per cycle
+ * (at most one month, Decree 724 Art 24 and 29). Raised when a full cycle has passed since the
+ * project started, or since the last owner credit, without one; a later credit resolves it.
+ * An owner credit is a booked credit with purpose `labour-cost`, or one from the owner's account
+ * or in the owner's name.
+ */
+function labourCostMissing(state: ProjectState, asOf: Date): DesiredFinding[] {
+  const { project } = state;
+  const owner = project.owner;
+  const isOwnerCredit = (t: Transfer) =>
+    t.direction === 'credit' &&
+    t.status === 'booked' &&
+    (t.purpose === 'labour-cost' ||
+      (owner?.accountNo !== undefined && t.counterpartyAccountNo === owner.accountNo) ||
+      (owner !== undefined && t.counterpartyName === owner.name));
+  const credits = state.transfers
+    .filter(isOwnerCredit)
+    .sort((a, b) => a.bookedAt.getTime() - b.bookedAt.getTime());
+  const cycleEnd = (from: LocalDate): LocalDate =>
+    project.allocationCycleDays ? addDays(from, project.allocationCycleDays) : sameDayNextMonth(from);
+  const responsible = owner
+    ? { kind: 'owner' as const, name: owner.name, code: owner.creditCode }
+    : { kind: 'contractor' as const, name: project.contractor.name, code: project.contractor.creditCode };
+  const out: DesiredFinding[] = [];
+  // Walk the gaps: from the start, then from each credit, to the next credit (or now).
+  let since = project.startDate;
+  let sinceEvidence: string[] = [];
+  for (const c of [...credits, undefined]) {
+    const deadline = endOfShanghaiDay(cycleEnd(since));
+    const nextAt = c?.bookedAt;
+    const missedUntil = nextAt ?? asOf;
+    if (missedUntil >= deadline && asOf >= deadline) {
+      out.push({
+        key: `labour-cost-missing:${since}`,
+        rule: 'labour-cost-missing',
+        severity: SEVERITY['labour-cost-missing'],
+        status: nextAt ? 'resolved' : 'open',
+        ...(nextAt ? { resolvedAt: nextAt } : {}),
+        dueDate: shanghaiDate(new Date(deadline.getTime() - 1)),
+        raisedAt: deadline,
+        responsible,
+        evidence: [...sinceEvidence, ...(c ? [c.evidence] : [])],
+        legalBasis: LEGAL_BASIS['labour-cost-missing'],
+        detail: `no labour-cost allocation from the owner to the wage account since ${since}; the cycle ended ${shanghaiDate(new Date(deadline.getTime() - 1))}`,
+      });
+    }
+    if (!c) break;
+    if (c.bookedAt > asOf) break;
+    since = shanghaiDate(c.bookedAt);
+    sinceEvidence = [c.evidence];
+  }
+  return out;
+}
+
+function sameDayNextMonth(d: LocalDate): LocalDate {
+  const next = addMonths(periodOf(d), 1);
+  return dateInMonth(next, Number(d.slice(8, 10)));
+}
+
+/**
+ * Rule 8, early warning: from N working days before a due date until the due date, the
+ * account's balance (latest end-of-day statement, plus the movements booked since) must cover
+ * what is still owed for the month: the submitted sheet's unpaid lines, or, before the sheet is
+ * submitted, the previous month's sheet. Resolved when covered (or once the due date passes,
+ * when rules 1-3 take over).
+ */
+function balanceShort(
+  state: ProjectState,
+  asOf: Date,
+  calendar: WorkingDayCalendar,
+  obligations: Map<string, Obligation[]>,
+  warningDays: number,
+): DesiredFinding[] {
+  const { project } = state;
+  const today = shanghaiDate(asOf);
+  const sheets = new Map(state.sheets.map((s) => [s.period, s]));
+  const out: DesiredFinding[] = [];
+  const statements = [...state.statements]
+    .filter((s) => s.date < today)
+    .sort((a, b) => a.date.localeCompare(b.date));
+  const latest = statements[statements.length - 1];
+  if (!latest) return out;
+  for (const period of [
+    addMonths(periodOf(today), -project.payMonthOffset - 1),
+    addMonths(periodOf(today), -project.payMonthOffset),
+    addMonths(periodOf(today), 1 - project.payMonthOffset),
+  ]) {
+    const { due, warnings } = dueDateFor(
+      { period, payDay: project.payDay, payMonthOffset: project.payMonthOffset },
+      calendar,
+    );
+    if (due < today) continue;
+    let warnFrom: LocalDate;
+    try {
+      warnFrom = calendar.addWorkingDays(due, -warningDays);
+    } catch {
+      warnFrom = addDays(due, -Math.ceil((warningDays * 7) / 5));
+    }
+    if (today < warnFrom) continue;
+    const sheet = sheets.get(period);
+    let owed: bigint;
+    let basis: string;
+    let evidence: string[];
+    if (sheet) {
+      owed = [...obligations.values()]
+        .flat()
+        .filter((o) => o.period === period)
+        .reduce((s, o) => s + o.remaining, 0n);
+      basis = `the ${period} sheet`;
+      evidence = sheet.evidence;
+    } else {
+      const previous = sheets.get(addMonths(period, -1));
+      if (!previous) continue;
+      owed = previous.lines.reduce((s, l) => s + l.amountDue, 0n);
+      basis = `the ${addMonths(period, -1)} sheet (the ${period} sheet is not submitted yet)`;
+      evidence = previous.evidence;
+    }
+    const since = endOfShanghaiDay(latest.date);
+    const moves = state.transfers.filter(
+      (t) => t.status !== 'failed' && t.bookedAt >= since && t.bookedAt <= asOf,
+    );
+    const balance =
+      latest.closingBalance +
+      moves.filter((t) => t.direction === 'credit').reduce((s, t) => s + t.amount, 0n) -
+      moves.filter((t) => t.direction === 'debit').reduce((s, t) => s + t.amount, 0n);
+    if (owed <= 0n || balance >= owed) continue;
+    out.push({
+      key: `balance-short:${period}`,
+      rule: 'balance-short',
+      severity: SEVERITY['balance-short'],
+      status: 'open',
+      period,
+      dueDate: due,
+      amountOwed: owed - balance,
+      raisedAt: new Date(Math.max(startOfShanghaiDay(warnFrom).getTime(), latest.receivedAt.getTime())),
+      responsible: {
+        kind: 'contractor',
+        name: project.contractor.name,
+        code: project.contractor.creditCode,
+      },
+      evidence: [latest.evidence, ...evidence],
+      legalBasis: LEGAL_BASIS['balance-short'],
+      detail: `${warningDays} working days before the ${due} pay date the wage account holds ${formatFen(balance)} (statement of ${latest.date} and movements since), below the ${formatFen(owed)} due by ${basis}`,
+      ...(warnings.length ? { warnings } : {}),
+    });
+  }
+  return out;
+}
+
+/**
+ * Rule 9: a worker unpaid (missed or short) for two or more months; `critical` with a police
+ * referral once the province's criminal threshold is reached — one worker unpaid N months for
+ * at least the amount, or M workers unpaid for at least the total — which also raises a
+ * project-wide finding.
+ */
+function arrearsGrowing(
+  unpaid: UnpaidMonth[],
+  contractor: DesiredFinding['responsible'],
+  threshold: CriminalThreshold,
+): DesiredFinding[] {
+  const out: DesiredFinding[] = [];
+  const byWorker = new Map<string, UnpaidMonth[]>();
+  for (const u of unpaid) byWorker.set(u.idNumber, [...(byWorker.get(u.idNumber) ?? []), u]);
+  for (const [idNumber, months] of byWorker) {
+    if (months.length < 2) continue;
+    const owed = months.reduce((s, m) => s + m.owed, 0n);
+    const criminal = months.length >= threshold.oneWorkerMonths && owed >= threshold.oneWorkerFen;
+    const periods = months.map((m) => m.period).sort();
+    const sinces = months.map((m) => m.since.getTime()).sort((a, b) => a - b);
+    out.push({
+      key: `arrears-growing:${idNumber}`,
+      rule: 'arrears-growing',
+      severity: criminal ? 'critical' : SEVERITY['arrears-growing'],
+      status: 'open',
+      worker: { idNumber, name: months[0]!.name },
+      period: periods[periods.length - 1]!,
+      amountOwed: owed,
+      // It became two months when the second unpaid month's finding could be known.
+      raisedAt: new Date(sinces[1]!),
+      responsible: contractor,
+      evidence: [...new Set(months.flatMap((m) => m.evidence))],
+      legalBasis: LEGAL_BASIS['arrears-growing'],
+      detail: `unpaid for ${months.length} months (${periods.join(', ')}), ${formatFen(owed)} owed${criminal ? ': the criminal threshold is reached, refer to the police (劳动保障监察与刑事司法联动)' : ''}`,
+      ...(criminal ? { policeReferral: true } : {}),
+    });
+  }
+  const workersUnpaid = byWorker.size;
+  const total = unpaid.reduce((s, u) => s + u.owed, 0n);
+  if (workersUnpaid >= threshold.workers && total >= threshold.workersFen) {
+    const periods = [...new Set(unpaid.map((u) => u.period))].sort();
+    out.push({
+      key: 'arrears-growing:project',
+      rule: 'arrears-growing',
+      severity: 'critical',
+      status: 'open',
+      period: periods[periods.length - 1]!,
+      amountOwed: total,
+      raisedAt: new Date(Math.max(...unpaid.map((u) => u.since.getTime()))),
+      responsible: contractor,
+      evidence: [...new Set(unpaid.flatMap((u) => u.evidence))],
+      legalBasis: LEGAL_BASIS['arrears-growing'],
+      detail: `${workersUnpaid} workers unpaid, ${formatFen(total)} owed in all: the criminal threshold is reached, refer to the police (劳动保障监察与刑事司法联动)`,
+      policeReferral: true,
+    });
+  }
+  return out;
 }

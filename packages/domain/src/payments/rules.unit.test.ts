@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../calendar.ts';
 import { maskIdNumber } from '../identifiers.ts';
-import type { DesiredFinding, ProjectState } from './model.ts';
+import type { DesiredFinding, PaymentRule, ProjectState } from './model.ts';
 import { type RecordedFinding, reconcile } from './reconcile.ts';
-import { evaluateProject, LEGAL_BASIS } from './rules.ts';
+import {
+  DEFAULT_PAYMENT_RULES_CONFIG,
+  evaluateProject,
+  LEGAL_BASIS,
+  type PaymentRulesConfig,
+} from './rules.ts';
 import {
   applyTransitions,
   at,
@@ -30,8 +35,22 @@ const MARCH = '2026-03';
 const DUE = '2026-04-15';
 const NET = '5200.00';
 
+/** These scenarios are about rules 1-6 and 14; rules 7-9 have their own tests (early.unit.test.ts). */
+const RULES_1_TO_6_AND_14: PaymentRulesConfig = {
+  ...DEFAULT_PAYMENT_RULES_CONFIG,
+  enabled: new Set<PaymentRule>([
+    'wages-missed',
+    'wages-late',
+    'wages-short',
+    'wrong-payee',
+    'paid-outside-account',
+    'payroll-missing',
+    'payroll-unsigned',
+    'feed-incomplete',
+  ]),
+};
 const when = (state: ProjectState, asOf: Date): DesiredFinding[] =>
-  evaluateProject(state, asOf, defaultCalendar);
+  evaluateProject(state, asOf, defaultCalendar, RULES_1_TO_6_AND_14);
 const open = (findings: DesiredFinding[]) => findings.filter((f) => f.status === 'open');
 const find = (findings: DesiredFinding[], key: string): DesiredFinding => {
   const f = findings.find((x) => x.key === key);

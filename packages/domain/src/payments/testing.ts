@@ -52,7 +52,7 @@ export function projectTerms(overrides: Partial<ProjectTerms> = {}): ProjectTerm
 /** Registered workers with valid resident IDs and their own cards, enrolled 2026-03-01 unless told. */
 export function worker(n: number, name: string, overrides: Partial<RegisteredWorker> = {}): RegisteredWorker {
   return {
-    idNumber: residentIdWithCheckDigit(`4201021985031200${n}`),
+    idNumber: residentIdWithCheckDigit(`42010219850312${String(n).padStart(3, '0')}`),
     name,
     accountNo: `622202100000000000${n}`,
     enrolledOn: '2026-03-01',
@@ -137,6 +137,29 @@ export class Given {
       bookedAt,
       status: options.status ?? 'booked',
       ...(options.purpose ? { purpose: options.purpose } : {}),
+      evidence: `bank:${bankRef}`,
+    });
+    return this;
+  }
+
+  /** A credit to the wage account (the owner's labour-cost allocation unless told). */
+  credit(
+    amount: string,
+    bookedAt: Date,
+    options: { fromName?: string; fromAccount?: string; purpose?: string | null } = {},
+  ): this {
+    const bankRef = this.nextRef();
+    const purpose = options.purpose === undefined ? 'labour-cost' : options.purpose;
+    this.state.transfers.push({
+      bankRef,
+      accountNo: this.state.project.accountNo,
+      direction: 'credit',
+      amount: parseYuan(amount),
+      counterpartyAccountNo: options.fromAccount ?? '4402000000000000888',
+      counterpartyName: options.fromName ?? 'some company',
+      bookedAt,
+      status: 'booked',
+      ...(purpose ? { purpose } : {}),
       evidence: `bank:${bankRef}`,
     });
     return this;
