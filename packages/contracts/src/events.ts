@@ -105,7 +105,45 @@ export const statementReportedData = z.object({
 });
 export type StatementReported = z.infer<typeof statementReportedData>;
 
+export const DEPOSIT_EVENT_KINDS = [
+  'lodged',
+  'guarantee-issued',
+  'guarantee-cancelled',
+  'drawn',
+  'topped-up',
+  'refunded',
+] as const;
+/**
+ * One event on a project's wage-guarantee deposit, as the bank reports it (POST /v1/bank/deposits
+ * records, same shape). Amount for lodged, guarantee-issued, drawn, topped-up, refunded;
+ * guaranteeNo for guarantee-issued and -cancelled; validFrom/validTo for guarantee-issued;
+ * noticeRef (the bureau's payment notice) for drawn.
+ */
+export const depositEventRecord = z.object({
+  bankRef: z.string(),
+  projectId: z.string(),
+  kind: z.enum(DEPOSIT_EVENT_KINDS),
+  occurredAt: z.iso.datetime({ offset: true }),
+  amount: yuanString.optional(),
+  guaranteeNo: z.string().optional(),
+  validFrom: localDateString.optional(),
+  validTo: localDateString.optional(),
+  issuer: z.string().optional(),
+  noticeRef: z.string().optional(),
+});
+export type DepositEventRecord = z.infer<typeof depositEventRecord>;
+export const depositEventsReportedData = z.object({
+  projectId: z.string(),
+  bankCode: z.string(),
+  events: z.array(depositEventRecord),
+});
+export type DepositEventsReported = z.infer<typeof depositEventsReportedData>;
+
 export const RULES = [
+  'deposit-missing',
+  'deposit-short',
+  'guarantee-expiring',
+  'deposit-not-topped-up',
   'labour-cost-missing',
   'balance-short',
   'arrears-growing',
@@ -156,6 +194,7 @@ export const EVENT_SCHEMAS = {
   'payroll.submitted': { version: 1, data: payrollSubmittedData },
   'bank.transfers-reported': { version: 1, data: transfersReportedData },
   'bank.statement-reported': { version: 1, data: statementReportedData },
+  'deposit.events-reported': { version: 1, data: depositEventsReportedData },
   'finding.raised': { version: 1, data: findingSnapshot },
   'finding.updated': { version: 1, data: findingSnapshot },
   'finding.resolved': { version: 1, data: findingSnapshot },

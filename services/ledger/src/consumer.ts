@@ -154,6 +154,8 @@ async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
       );
       return;
     }
+    case 'deposit.events-reported':
+      return; // the deposits service's business
     case 'finding.raised':
     case 'finding.updated':
     case 'finding.resolved':
