@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { caseAlertData, taskEventData } from './inspection.ts';
 import { localDateString, periodString, yuanString } from './money.ts';
 
 export const SECTORS = ['housing', 'transport', 'water', 'other'] as const;
@@ -198,6 +199,15 @@ export const EVENT_SCHEMAS = {
   'finding.raised': { version: 1, data: findingSnapshot },
   'finding.updated': { version: 1, data: findingSnapshot },
   'finding.resolved': { version: 1, data: findingSnapshot },
+  'case.opened': { version: 1, data: caseAlertData },
+  'case.escalated': { version: 1, data: caseAlertData },
+  'case.closed': { version: 1, data: caseAlertData },
+  'case.reopened': { version: 1, data: caseAlertData },
+  'task.opened': { version: 1, data: taskEventData },
+  'task.assigned': { version: 1, data: taskEventData },
+  'task.progressed': { version: 1, data: taskEventData },
+  'task.resolved': { version: 1, data: taskEventData },
+  'task.closed': { version: 1, data: taskEventData },
 } as const;
 export type EventType = keyof typeof EVENT_SCHEMAS;
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]['data']>;

@@ -4,6 +4,10 @@ export const TOPICS = {
   ingest: 'wagewatch.ingest.v1',
   /** Findings raised, updated and resolved by the ledger. */
   findings: 'wagewatch.findings.v1',
+  /** Inspection tasks opened, assigned, progressed, resolved and closed (inspection). */
+  tasks: 'wagewatch.inspection.tasks.v1',
+  /** Cases opened, escalated, closed and reopened (inspection): for whoever must act on them. */
+  alerts: 'wagewatch.alerts.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

@@ -160,6 +160,16 @@ async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
     case 'finding.updated':
     case 'finding.resolved':
       return; // the ledger's own output; not on its input topic
+    case 'case.opened':
+    case 'case.escalated':
+    case 'case.closed':
+    case 'case.reopened':
+    case 'task.opened':
+    case 'task.assigned':
+    case 'task.progressed':
+    case 'task.resolved':
+    case 'task.closed':
+      return; // inspection's output; not on the ledger's input topic
     default: {
       const never: never = event;
       throw new Error(`unhandled event ${(never as KnownEnvelope).type}`);
