@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Outbox } from '@wagewatch/bus';
-import { PAYROLL_PART_SIZE, TOPICS, type TransferRecord } from '@wagewatch/contracts';
+import {
+  type DepositEventRecord,
+  PAYROLL_PART_SIZE,
+  TOPICS,
+  type TransferRecord,
+} from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
 import { formatFen, isLocalDate, parseYuan, shanghaiDate, validateAccountNo } from '@wagewatch/domain';
 import {
@@ -11,7 +16,7 @@ import {
   ValidationError,
 } from '@wagewatch/runtime';
 import { z } from 'zod';
-import { validateTransfer } from './validation.ts';
+import { validateDepositEvent, validateTransfer } from './validation.ts';
 
 /**
  * What a bank reports, whichever way it arrives (HTTP or its Kafka topic): the same
@@ -139,6 +144,104 @@ export async function acceptTransfers(
           type: 'bank.transfers-reported',
           key: projectId,
           data: { projectId, bankCode, transfers: list.slice(i, i + PAYROLL_PART_SIZE) },
+          occurredAt: now,
+        });
+      }
+    }
+    return fresh.size;
+  });
+  return { accepted, duplicates: duplicates + (good.length - accepted), rejected: issues };
+}
+
+/**
+ * Events on projects' wage-guarantee deposits (POST /v1/bank/deposits, or a bank's Kafka topic
+ * later): the same rules as transfers. A bank reports only for projects whose dedicated wage
+ * account it holds (it holds the deposit too): a row naming another bank's project refuses the
+ * whole request; an unregistered project is that row's error.
+ */
+export async function acceptDeposits(
+  { db, outbox, clock }: IntakeDeps,
+  bankCode: string,
+  records: readonly unknown[],
+  atomic: boolean,
+): Promise<BatchResult> {
+  const issues: FieldIssue[] = [];
+  const valid: { row: number; rec: DepositEventRecord }[] = [];
+  for (const [i, input] of records.entries()) {
+    const r = validateDepositEvent(input, i + 1);
+    if (r.ok) valid.push({ row: i + 1, rec: r.value });
+    else issues.push(...r.issues);
+  }
+  // Scope on every row's project, valid or not (as for transfers).
+  const claimed = records.map((input, i) => {
+    const raw = (input as { projectId?: unknown } | null)?.projectId;
+    return { row: i + 1, projectId: typeof raw === 'string' ? raw.trim() : undefined };
+  });
+  const ids = [...new Set(claimed.flatMap((c) => (c.projectId ? [c.projectId] : [])))];
+  const projects = new Map(
+    ids.length === 0
+      ? []
+      : (
+          await db.query<{ project_id: string; bank_code: string }>(
+            'SELECT project_id, bank_code FROM ingest.projects WHERE project_id = ANY($1::text[])',
+            [ids],
+          )
+        ).map((r) => [r.project_id, r.bank_code]),
+  );
+  const foreign = claimed.find((c) => {
+    const holder = c.projectId ? projects.get(c.projectId) : undefined;
+    return holder !== undefined && holder !== bankCode;
+  });
+  if (foreign) {
+    throw new ForbiddenError(
+      `row ${foreign.row}: project ${foreign.projectId}'s wage account is not held at bank ${bankCode}; nothing was stored`,
+    );
+  }
+  const good: { row: number; rec: DepositEventRecord }[] = [];
+  let duplicates = 0;
+  const seenRefs = new Set<string>();
+  for (const v of valid) {
+    if (!projects.has(v.rec.projectId)) {
+      issues.push({ row: v.row, field: 'projectId', message: 'is not a registered project' });
+    } else if (seenRefs.has(v.rec.bankRef)) {
+      duplicates++;
+    } else {
+      seenRefs.add(v.rec.bankRef);
+      good.push(v);
+    }
+  }
+  issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  settle(issues, good.length + duplicates, atomic);
+  const now = clock.now();
+  const accepted = await outbox.unitOfWork(db, async (tx, emit) => {
+    const inserted = await tx.query<{ bank_ref: string }>(
+      `INSERT INTO ingest.deposit_events (bank_code, bank_ref, project_id, kind, record, received_at)
+         SELECT $1::text, u.*, $6::timestamptz FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS u
+         ON CONFLICT (bank_code, bank_ref) DO NOTHING RETURNING bank_ref`,
+      [
+        bankCode,
+        good.map((g) => g.rec.bankRef),
+        good.map((g) => g.rec.projectId),
+        good.map((g) => g.rec.kind),
+        good.map((g) => JSON.stringify(g.rec)),
+        now,
+      ],
+    );
+    const fresh = new Set(inserted.map((r) => r.bank_ref));
+    const byProject = new Map<string, DepositEventRecord[]>();
+    for (const g of good) {
+      if (!fresh.has(g.rec.bankRef)) continue;
+      const list = byProject.get(g.rec.projectId) ?? [];
+      list.push(g.rec);
+      byProject.set(g.rec.projectId, list);
+    }
+    for (const [projectId, list] of byProject) {
+      for (let i = 0; i < list.length; i += PAYROLL_PART_SIZE) {
+        emit({
+          topic: TOPICS.ingest,
+          type: 'deposit.events-reported',
+          key: projectId,
+          data: { projectId, bankCode, events: list.slice(i, i + PAYROLL_PART_SIZE) },
           occurredAt: now,
         });
       }

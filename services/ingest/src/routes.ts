@@ -26,7 +26,13 @@ import {
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { acceptStatement, acceptTransfers, settle, statementInputSchema } from './bank-intake.ts';
+import {
+  acceptDeposits,
+  acceptStatement,
+  acceptTransfers,
+  settle,
+  statementInputSchema,
+} from './bank-intake.ts';
 import { PayrollFileError, parsePayrollFile } from './payroll-file/index.ts';
 import { checkProject, projectInputSchema, validatePayrollLine, validateWorker } from './validation.ts';
 
@@ -461,6 +467,34 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           req.body.records,
           req.query.atomic === 'true',
         );
+      },
+    );
+
+    app.post(
+      '/v1/bank/deposits',
+      {
+        schema: {
+          tags: ['bank'],
+          summary:
+            "Report events on the wage-guarantee deposits of projects whose wage account the caller's bank holds",
+          description:
+            'kind: lodged (cash), guarantee-issued, guarantee-cancelled, drawn (payment notice), topped-up, refunded. ' +
+            'bankRef is unique per bank: a record seen before is acknowledged as a duplicate and changes nothing. ' +
+            'A row naming a project held at another bank refuses the whole request (403); the good rows are kept unless atomic=true.',
+          querystring: atomicQuery,
+          body: z
+            .object({ records: z.array(z.unknown()).min(1).max(20000) })
+            .describe(
+              'records: [{bankRef, projectId, kind (lodged|guarantee-issued|guarantee-cancelled|drawn|topped-up|refunded), occurredAt, amount? (required > 0 except for guarantee-cancelled), guaranteeNo? (guarantees), validFrom?, validTo? (guarantee-issued), issuer?, noticeRef? (drawn)}]',
+            ),
+          response: { 200: batchResult, ...problems },
+        },
+      },
+      async (req) => {
+        const principal = principalOf(req);
+        requireRole(principal, 'bank');
+        const bankCode = principal.role === 'bank' ? principal.bankCode : '';
+        return acceptDeposits({ db, outbox, clock }, bankCode, req.body.records, req.query.atomic === 'true');
       },
     );
 

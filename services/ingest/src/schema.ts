@@ -104,6 +104,23 @@ export const bankStatements = ingest.table(
   (t) => [index('bank_statements_account_date_idx').on(t.accountNo, t.statementDate)],
 );
 
+/** Events on projects' wage-guarantee deposits, as the banks reported them (bankRef unique per bank). */
+export const depositEvents = ingest.table(
+  'deposit_events',
+  {
+    bankCode: text('bank_code').notNull(),
+    bankRef: text('bank_ref').notNull(),
+    projectId: text('project_id').notNull(),
+    kind: text('kind').notNull(),
+    record: jsonb('record').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.bankCode, t.bankRef] }),
+    index('deposit_events_project_idx').on(t.projectId),
+  ],
+);
+
 export const apiKeyIssuance = ingest.table('api_key_issuance', {
   keyId: uuid('key_id').primaryKey(),
   role: text('role').notNull(),

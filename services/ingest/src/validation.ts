@@ -1,5 +1,11 @@
-import type { PayrollLineRecord, TransferRecord, WorkerRecord } from '@wagewatch/contracts';
+import type {
+  DepositEventRecord,
+  PayrollLineRecord,
+  TransferRecord,
+  WorkerRecord,
+} from '@wagewatch/contracts';
 import {
+  DEPOSIT_EVENT_KINDS,
   localDateString,
   ownerSchema,
   partySchema,
@@ -121,6 +127,58 @@ export function validateTransfer(input: unknown, row: number): RowResult<Transfe
     status: status!,
     ...(originalBankRef ? { originalBankRef } : {}),
     ...(purpose ? { purpose } : {}),
+  });
+}
+
+/** Deposit event kinds that move money (or, for guarantee-issued, state an amount). */
+const DEPOSIT_KINDS_WITH_AMOUNT: readonly string[] = [
+  'lodged',
+  'guarantee-issued',
+  'drawn',
+  'topped-up',
+  'refunded',
+];
+
+/**
+ * One event on a project's wage-guarantee deposit: amount > 0 for the kinds that carry one,
+ * guaranteeNo for guarantees, validFrom ≤ validTo for an issued guarantee, the bureau's
+ * payment-notice reference for a draw, occurredAt an instant with an offset.
+ */
+export function validateDepositEvent(input: unknown, row: number): RowResult<DepositEventRecord> {
+  const r = new Row(row, asObject(input));
+  const bankRef = r.text('bankRef', { max: 64 });
+  const projectId = r.text('projectId', { max: 64 });
+  const kind = r.oneOf('kind', DEPOSIT_EVENT_KINDS);
+  const occurredRaw = r.text('occurredAt');
+  const occurredAt = occurredRaw === undefined ? undefined : parseInstant(occurredRaw);
+  if (occurredRaw !== undefined && !occurredAt) {
+    r.fail(
+      'occurredAt',
+      `"${occurredRaw}" must be an ISO 8601 instant with an offset, e.g. 2026-11-13T10:00:00+08:00`,
+    );
+  }
+  const needsAmount = kind !== undefined && DEPOSIT_KINDS_WITH_AMOUNT.includes(kind);
+  const amount = r.amount('amount', { positive: true, optional: !needsAmount });
+  const isGuarantee = kind === 'guarantee-issued' || kind === 'guarantee-cancelled';
+  const guaranteeNo = r.text('guaranteeNo', { optional: !isGuarantee, max: 64 });
+  const issued = kind === 'guarantee-issued';
+  const validFrom = r.date('validFrom', !issued);
+  const validTo = r.date('validTo', !issued);
+  if (validFrom && validTo && validTo < validFrom)
+    r.fail('validTo', `${validTo} is before validFrom ${validFrom}`);
+  const issuer = r.text('issuer', { optional: true, max: 100 });
+  const noticeRef = r.text('noticeRef', { optional: kind !== 'drawn', max: 64 });
+  return r.result({
+    bankRef: bankRef!,
+    projectId: projectId!,
+    kind: kind!,
+    occurredAt: occurredAt?.toISOString() ?? '',
+    ...(amount ? { amount } : {}),
+    ...(guaranteeNo ? { guaranteeNo } : {}),
+    ...(validFrom ? { validFrom } : {}),
+    ...(validTo ? { validTo } : {}),
+    ...(issuer ? { issuer } : {}),
+    ...(noticeRef ? { noticeRef } : {}),
   });
 }
 
