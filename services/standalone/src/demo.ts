@@ -63,6 +63,7 @@ export async function loadDemo(
   for (const t of city.transfers) await call(bankKey.get(t.bankCode)!, 'POST', '/v1/bank/transfers', t.body);
   for (const s of city.statements)
     await call(bankKey.get(s.bankCode)!, 'POST', '/v1/bank/statements', s.body);
+  for (const d of city.deposits) await call(bankKey.get(d.bankCode)!, 'POST', '/v1/bank/deposits', d.body);
   await system.drain();
   const swept = await system.ledger.sweep(clock.now());
   await system.drain();
@@ -73,6 +74,7 @@ export async function loadDemo(
       payrollSheets: city.payrolls.length,
       transferRecords: city.transfers.reduce((n, t) => n + t.body.records.length, 0),
       statements: city.statements.length,
+      depositRecords: city.deposits.reduce((n, d) => n + d.body.records.length, 0),
       findingsChanged: swept.results.reduce((n, r) => n + r.transitions.length, 0),
     },
     'demo city loaded',

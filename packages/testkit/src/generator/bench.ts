@@ -127,6 +127,7 @@ export function generateBenchMonth(options: {
     payrolls,
     transfers,
     statements,
+    deposits: [],
     lastDay,
     expected,
   };

@@ -97,3 +97,15 @@ export const CONTRACTORS: Record<Sector, readonly string[]> = {
   water: ['四川金江水利水电工程有限公司', '攀枝花市宏达市政工程有限公司'],
   other: ['四川钒都建工集团有限公司', '攀枝花市第一建筑工程有限公司'],
 };
+
+/**
+ * Further contractors for the demo city: it gives every project a contractor of its own (but for
+ * the deliberate pair of `deposit-short`), so that no contractor's arrears raise another project's
+ * required deposit by chance, and no same-area floor applies by chance.
+ */
+export const MORE_CONTRACTORS: Record<Sector, readonly string[]> = {
+  housing: ['攀枝花市第二建筑工程有限公司', '四川攀枝花二十冶建设有限公司'],
+  transport: ['攀枝花市市政路桥工程有限公司'],
+  water: ['攀枝花市水利水电建筑工程有限公司', '四川安宁河水利工程有限公司'],
+  other: ['攀枝花市康泰建设工程有限公司'],
+};

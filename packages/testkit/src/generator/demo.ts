@@ -5,7 +5,10 @@
 import {
   addDays,
   addMonths,
+  addYears,
+  applyBp,
   comparePeriods,
+  contractorRecord,
   dateInMonth,
   daysBetween,
   defaultCalendar,
@@ -14,9 +17,12 @@ import {
   formatFen,
   isPeriod,
   isWeekend,
+  maxDate,
   minDate,
+  NATIONAL_DEFAULT,
   parseYuan,
   periodOf,
+  requiredDeposit,
 } from '@wagewatch/domain';
 import {
   allocateLabourCost,
@@ -31,12 +37,13 @@ import {
   type SimWorker,
   sheetLine,
 } from './common.ts';
-import { BANKS, CONTRACTORS, DISTRICTS, type District, OWNERS } from './data.ts';
+import { BANKS, CONTRACTORS, DISTRICTS, type District, MORE_CONTRACTORS, OWNERS } from './data.ts';
 import { Identities } from './identities.ts';
-import { Ledger, type LedgerRecord, toTransferBody } from './ledger.ts';
+import { bookedAt, Ledger, type LedgerRecord, toTransferBody } from './ledger.ts';
 import { Rng } from './prng.ts';
 import {
   type DemoCity,
+  type DepositRecordBody,
   type ExpectedCase,
   type ExpectedRule,
   emptyExpected,
@@ -51,25 +58,32 @@ const [DONG, XI, RENHE, MIYI, YANBIAN] = DISTRICTS;
 
 type Spec = { name: string; district: District; sector: Sector; payDay: number };
 
-/** Registration order. The comment names each project's deliberate role. */
+/** Registration order. The comment names each project's deliberate roles. */
 const SPECS: Spec[] = [
-  // 0: wages-missed (last month, 3 workers)
+  // 0: wages-missed (last month, 3 workers), arrears-growing (a 4th worker unpaid for the last two
+  //    months); its contractor also builds project 8
   { name: '攀枝花市东区炳草岗安置房项目', district: DONG, sector: 'housing', payDay: 10 },
-  // 1: wages-late (first month, 3 workers, 3/7/12 days)
+  // 1: wages-late (first month, 3 workers, 3/7/12 days); labour-cost-missing, resolved (the owner
+  //    skips a cycle)
   { name: '攀枝花市西区格里坪片区道路改造工程', district: XI, sector: 'transport', payDay: 15 },
-  // 2: wages-short (last month, 2 workers at 80%); pay day 5 falls in the National Day block
+  // 2: wages-short (last month, 2 workers at 80%); pay day 5 falls in the National Day block;
+  //    the owner allocates only what each month's payments need and stops: labour-cost-missing
+  //    (open) and balance-short before the pay date after the last day
   { name: '攀枝花市仁和区金江水厂扩建工程', district: RENHE, sector: 'water', payDay: 5 },
-  // 3: wrong-payee (the foreman's card, second month)
+  // 3: wrong-payee (the foreman's card, second month); guarantee-expiring
   { name: '攀枝花市东区大渡口棚户区改造项目', district: DONG, sector: 'housing', payDay: 20 },
-  // 4: paid-outside-account (one worker also paid from project 5's account)
+  // 4: paid-outside-account (one worker also paid from project 5's account); a deposit draw
+  //    topped up on the 10th working day (no finding)
   { name: '米易县安宁河堤防综合整治工程', district: MIYI, sector: 'water', payDay: 25 },
-  // 5: wrong-payee (pays project 4's worker); pay day 31: the last month is paid early
+  // 5: wrong-payee (pays project 4's worker); pay day 31: the last month is paid early;
+  //    deposit-missing
   { name: '盐边县新县城至桐子林大桥连接线工程', district: YANBIAN, sector: 'transport', payDay: 31 },
   // 6: payroll-unsigned (2 lines), a failed payment retried, the statement mismatch
   { name: '攀枝花市仁和区康养产业园配套学校项目', district: RENHE, sector: 'other', payDay: 10 },
-  // 7: payroll-missing (second month)
+  // 7: payroll-missing (second month); deposit drawn and never topped up (deposit-not-topped-up)
   { name: '攀枝花市西区清香坪保障性住房项目', district: XI, sector: 'housing', payDay: 15 },
-  // 8: feed gap around the second month's due date, all paid on time
+  // 8: feed gap around the second month's due date, all paid on time; same contractor as
+  //    project 0, deposit lodged at exactly the base: deposit-short once that contractor has arrears
   { name: '米易县攀莲镇老旧小区改造项目', district: MIYI, sector: 'housing', payDay: 20 },
   // 9: a payment returned, paid again after the due date (wages-late)
   { name: '攀枝花市东区攀钢片区雨污分流管网工程', district: DONG, sector: 'water', payDay: 25 },
@@ -84,6 +98,27 @@ const UNSIGNED = 6;
 const PAYROLL_MISSING = 7;
 const FEED_GAP = 8;
 const RETURNED = 9;
+// Roles of rules 7-13 (README.md).
+const ARREARS = MISSED;
+const LABOUR_SKIP = LATE;
+const LEAN_OWNER = SHORT;
+const GUARANTEE_EXPIRING = WRONG_PAYEE;
+const DRAW_TOPPED_UP = OUTSIDE_VICTIM;
+const DEPOSIT_MISSING = OUTSIDE_PAYER;
+const DRAW_NOT_TOPPED_UP = PAYROLL_MISSING;
+const SHORT_PAIR = FEED_GAP;
+/** Projects whose deposit plays a role: never exempt (contract value ¥3,000,000 or more). */
+const NOT_EXEMPT = new Set([
+  ARREARS,
+  GUARANTEE_EXPIRING,
+  DRAW_TOPPED_UP,
+  DEPOSIT_MISSING,
+  DRAW_NOT_TOPPED_UP,
+  SHORT_PAIR,
+]);
+/** Projects whose deposit is a bank guarantee (the rest lodge cash). */
+const GUARANTEED = new Set([GUARANTEE_EXPIRING, UNSIGNED, RETURNED]);
+const EXEMPT_BELOW_FEN = NATIONAL_DEFAULT.smallContractExemptionBelowFen;
 
 const LATE_DAYS = [3, 7, 12];
 const SHORT_PERCENT = 80n;
@@ -114,24 +149,40 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
   const lastIdx = months.length - 1;
   const second = months[1] as string;
   const lastDay = dateInMonth(addMonths(months[lastIdx] as string, 1), 25);
-  const expected = emptyExpected();
+  /** The instant the expectations of rules 7-13 are stated for. */
+  const evalDay = addDays(lastDay, 4);
+  const expected = emptyExpected(`${evalDay}T10:00:00+08:00`);
   const pending: Pending[] = [];
   type Base = { projectId: string; period: string; idNumber: string };
   const failures: Array<Base & { failed: LedgerRecord; retry: LedgerRecord }> = [];
   const returns: Array<Base & { original: LedgerRecord; back: LedgerRecord; repay: LedgerRecord }> = [];
 
-  // Projects: permits and starts in the three months before the first payroll month.
+  // Projects: permits and starts in the three months before the first payroll month. Each has a
+  // contractor of its own, except the deliberate pair (SHORT_PAIR builds for ARREARS's contractor,
+  // in another district, so no same-area floor applies).
+  const contractorNames: string[] = [];
   const projects: SimProject[] = SPECS.map((spec, i) => {
     const permitDate = addDays(firstDayOf(addMonths(first, -3)), rng.int(0, 80));
     const startDate = addDays(permitDate, rng.int(3, 10));
+    const owner = rng.pick(OWNERS[spec.sector]);
+    const picked = rng.pick(CONTRACTORS[spec.sector]);
+    const contractor =
+      i === SHORT_PAIR
+        ? (contractorNames[ARREARS] as string)
+        : ([picked, ...CONTRACTORS[spec.sector], ...MORE_CONTRACTORS[spec.sector]].find(
+            (n) => !contractorNames.includes(n),
+          ) ?? picked);
+    contractorNames.push(contractor);
+    let contractValueFen = BigInt(rng.int(2_000, 80_000)) * 100_000n;
+    if (NOT_EXEMPT.has(i) && contractValueFen < EXEMPT_BELOW_FEN) contractValueFen += EXEMPT_BELOW_FEN;
     return makeProject(rng, ids, companies, {
       projectId: `PZH-2026-${String(i + 1).padStart(3, '0')}`,
       name: spec.name,
       district: spec.district,
       sector: spec.sector,
-      owner: rng.pick(OWNERS[spec.sector]),
-      contractor: rng.pick(CONTRACTORS[spec.sector]),
-      contractValueFen: BigInt(rng.int(2_000, 80_000)) * 100_000n,
+      owner,
+      contractor,
+      contractValueFen,
       permitDate,
       startDate,
       plannedEndDate: dateInMonth(addMonths(first, rng.int(8, 28)), rng.int(1, 28)),
@@ -176,7 +227,8 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
   }
   const pickRegulars = (p: number, n: number): SimWorker[] =>
     rng.shuffled(regulars.get(projects[p] as SimProject) ?? []).slice(0, n);
-  const missed = new Set(pickRegulars(MISSED, 3));
+  const [m1, m2, m3, arrearsWorker] = pickRegulars(MISSED, 4);
+  const missed = new Set([m1, m2, m3]);
   const late = pickRegulars(LATE, 3);
   const short = new Set(pickRegulars(SHORT, 2));
   const [outsider] = pickRegulars(OUTSIDE_VICTIM, 1);
@@ -242,6 +294,8 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
     }
   }
 
+  const arrearsOwed = new Map<string, { fen: bigint; periods: string[] }>();
+
   // Wage payments: one 代发 batch per project and month, on the due date or one or two working
   // days before it (a due date after the last day is paid early, before the last day).
   months.forEach((period, k) => {
@@ -257,6 +311,17 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
       lines.forEach(({ worker: w, fen }, i) => {
         const idNumber = w.body.idNumber;
         const base = { projectId: id, period, idNumber, dueDate: due, amountDue: formatFen(fen) };
+        if (p === ARREARS && k >= lastIdx - 1 && w === arrearsWorker) {
+          pending.push({
+            rule: 'wages-missed',
+            c: { ...base, note: 'never paid for the month (the same worker is unpaid for two months)' },
+          });
+          const owed = arrearsOwed.get(idNumber) ?? { fen: 0n, periods: [] as string[] };
+          owed.fen += fen;
+          owed.periods.push(period);
+          arrearsOwed.set(idNumber, owed);
+          return;
+        }
         if (p === MISSED && k === lastIdx && missed.has(w)) {
           pending.push({ rule: 'wages-missed', c: { ...base, note: 'never paid for the month' } });
           return;
@@ -457,21 +522,82 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
     });
   })();
 
-  // Owner allocations: one labour-cost credit each month from the project's start, a bit more
-  // than the month's wage debits (or an estimate before the first payroll is paid).
-  for (const project of projects) {
-    const byMonth = ledger.bookedDebitsByMonth(project.body.wageAccount.accountNo);
+  // Owner allocations (labour-cost credits), never more than a month apart from the project's
+  // start (rule 7 counts the start date as the beginning of the first cycle): one per month on
+  // its first working day, or earlier when that would leave more than a month since the previous
+  // credit (the National Day block: October's comes on 30 September, and November's then on 30
+  // October). A bit more than the month's wage debits, or an estimate before the first payroll
+  // is paid. Deliberately:
+  //  - LABOUR_SKIP's owner skips the second-to-last payroll month's credit and pays it with the
+  //    next month's, on that one's first working day: labour-cost-missing, raised and resolved;
+  //  - LEAN_OWNER's owner credits only what the payments until its next credit need (a token
+  //    before the first payroll), and nothing from the last day's month on: labour-cost-missing
+  //    (open), and the account cannot cover the next pay date (balance-short).
+  const lastMonth = periodOf(lastDay);
+  const skipMonth = months[lastIdx - 1] as string;
+  const resumeMonth = months[lastIdx] as string;
+  const labourCases = new Map<number, { last: string; resumedOn?: string }>();
+  projects.forEach((project, p) => {
+    const accountNo = project.body.wageAccount.accountNo;
+    const byMonth = ledger.bookedDebitsByMonth(accountNo);
     const estimate = roundUpHundredYuan(BigInt(project.workers.length) * 770_000n);
     const startMonth = periodOf(project.body.startDate);
-    for (let month = startMonth; month <= periodOf(lastDay); month = addMonths(month, 1)) {
-      const date = cal.nextWorkingDayOnOrAfter(
+    const schedule: Array<{ month: string; date: string }> = [];
+    let prev = project.body.startDate;
+    for (let month = startMonth; month <= lastMonth; month = addMonths(month, 1)) {
+      if (p === LABOUR_SKIP && month === skipMonth) continue;
+      if (p === LEAN_OWNER && month === lastMonth) continue;
+      let date = cal.nextWorkingDayOnOrAfter(
         month === startMonth ? project.body.startDate : firstDayOf(month),
       );
-      if (date > lastDay) continue;
-      const wages = byMonth.get(month) ?? 0n;
-      const fen = wages > 0n ? roundUpHundredYuan((wages * BigInt(rng.int(108, 115))) / 100n) : estimate;
-      allocateLabourCost(ledger, project, fen, date, 9 * 3600 + rng.int(0, 1800));
+      if (p === LABOUR_SKIP && month === resumeMonth) {
+        // On its ordinary day (the first working day of the month), before the wages it funds.
+        labourCases.set(p, { last: prev, resumedOn: date });
+      } else if (date > sameDayNextMonth(prev)) {
+        date = cal.previousWorkingDayOnOrBefore(sameDayNextMonth(prev));
+      }
+      if (date > lastDay) break;
+      schedule.push({ month, date });
+      prev = date;
     }
+    if (p === LEAN_OWNER) labourCases.set(p, { last: prev });
+    const monthFen = (m: string): bigint => {
+      const wages = byMonth.get(m) ?? 0n;
+      return wages > 0n ? roundUpHundredYuan((wages * BigInt(rng.int(108, 115))) / 100n) : estimate;
+    };
+    schedule.forEach(({ month, date }, i) => {
+      let fen: bigint;
+      if (p === LEAN_OWNER) {
+        const needed = ledger.debitsBetween(accountNo, date, schedule[i + 1]?.date ?? addDays(lastDay, 1));
+        fen = roundUpHundredYuan(needed > 0n ? needed : estimate / 20n);
+      } else {
+        fen = monthFen(month) + (p === LABOUR_SKIP && month === resumeMonth ? monthFen(skipMonth) : 0n);
+      }
+      allocateLabourCost(ledger, project, fen, date, 9 * 3600 + rng.int(0, 1800));
+    });
+  });
+  for (const [p, { last, resumedOn }] of labourCases) {
+    const project = projects[p] as SimProject;
+    const dueDate = sameDayNextMonth(last);
+    if (dueDate >= evalDay) continue;
+    pending.push({
+      rule: 'labour-cost-missing',
+      c: {
+        projectId: project.body.projectId,
+        date: last,
+        dueDate,
+        ...(resumedOn
+          ? {
+              status: 'resolved' as const,
+              resolvedOn: resumedOn,
+              note: `no owner credit from ${last} (the cycle ended ${dueDate}) until ${resumedOn}, which pays both months (only a sweep inside the gap records it)`,
+            }
+          : {
+              status: 'open' as const,
+              note: `the owner's last labour-cost credit was on ${last}; the cycle ended ${dueDate}, nothing since`,
+            }),
+      },
+    });
   }
 
   const { transfers, statements } = ledger.finalize(lastDay);
@@ -502,6 +628,53 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
     });
   }
 
+  // Balance short (rule 8): LEAN_OWNER's next pay date falls within 5 working days of the
+  // evaluation; the sheet of the last day's month is not submitted, so the last payroll month's
+  // sheet is the measure, and the account (last statement, nothing booked since) holds less.
+  {
+    const project = projects[LEAN_OWNER] as SimProject;
+    const id = project.body.projectId;
+    const accountNo = project.body.wageAccount.accountNo;
+    const latest = statements
+      .filter((st) => st.body.accountNo === accountNo && st.body.date < evalDay)
+      .at(-1);
+    const balance = parseYuan(latest?.body.closingBalance ?? '0');
+    const owed = (sheets.get(`${id}|${resumeMonth}`) ?? []).reduce((sum, l) => sum + l.fen, 0n);
+    const { due } = dueDateFor({ period: lastMonth, payDay: project.body.payDay, payMonthOffset: 1 }, cal);
+    if (due >= evalDay && cal.addWorkingDays(due, -5) <= evalDay && balance < owed) {
+      pending.push({
+        rule: 'balance-short',
+        c: {
+          projectId: id,
+          period: lastMonth,
+          dueDate: due,
+          amountDue: formatFen(owed),
+          balance: formatFen(balance),
+          status: 'open',
+          note: `the wage account holds ${formatFen(balance)} (statement of ${latest?.body.date}) against the ${resumeMonth} payroll of ${formatFen(owed)}; the ${lastMonth} wages are due ${due} and the owner stopped allocating`,
+        },
+      });
+    }
+  }
+
+  // Arrears growing (rule 9): ARREARS's fourth worker is on the last two sheets and never paid.
+  for (const [idNumber, { fen, periods }] of arrearsOwed) {
+    if (periods.length < 2) continue;
+    pending.push({
+      rule: 'arrears-growing',
+      c: {
+        projectId: (projects[ARREARS] as SimProject).body.projectId,
+        period: periods.at(-1) as string,
+        idNumber,
+        amountDue: formatFen(fen),
+        status: 'open',
+        note: `unpaid for ${periods.length} months (${periods.join(', ')}), below the criminal threshold (3 months)`,
+      },
+    });
+  }
+
+  const deposits = makeDeposits();
+
   for (const { rule, c, rec } of pending) {
     expected.byRule[rule].push(rec ? { ...c, bankRef: rec.ref } : c);
   }
@@ -527,7 +700,206 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
     payrolls,
     transfers,
     statements,
+    deposits,
     lastDay,
     expected,
   };
+
+  /**
+   * Deposits (rules 10-13). Within 20 working days of its permit every project lodges cash or a
+   * bank guarantee (valid at least a year and to the planned end) of 1.5-1.8 times what the
+   * national policy requires of a contractor without arrears (so that the +50 % after arrears
+   * never makes it short by chance), or nothing when exempt. Except the deliberate cases:
+   * DEPOSIT_MISSING lodges nothing; SHORT_PAIR lodges exactly the base, and its contractor's
+   * arrears on ARREARS raise the requirement +50 %; GUARANTEE_EXPIRING's guarantee ends 16 days
+   * after the evaluation; DRAW_NOT_TOPPED_UP is drawn 12 working days before the last day and
+   * never topped up; DRAW_TOPPED_UP is drawn and topped up on the 10th working day (no finding).
+   */
+  function makeDeposits(): DemoCity['deposits'] {
+    type Event = { project: SimProject; date: string; second: number; body: DepositRecordBody };
+    const events: Event[] = [];
+    const cases: Array<{ rule: ExpectedRule; c: ExpectedCase; event?: Event }> = [];
+    const add = (
+      project: SimProject,
+      date: string,
+      second: number,
+      rest: Omit<DepositRecordBody, 'bankRef' | 'projectId' | 'occurredAt'>,
+    ): Event => {
+      const e: Event = {
+        project,
+        date,
+        second,
+        body: { bankRef: '', projectId: project.body.projectId, ...rest, occurredAt: bookedAt(date, second) },
+      };
+      events.push(e);
+      return e;
+    };
+    const clean = (permitDate: string) =>
+      contractorRecord({ findings: [], firstSeen: permitDate }, permitDate, { signedOn: permitDate });
+    const arrearsProject = projects[ARREARS] as SimProject;
+    const firstArrearsDue = dues.get(`${arrearsProject.body.projectId}|${skipMonth}`) as string;
+    const noticeYear = lastDay.slice(0, 4);
+    projects.forEach((project, i) => {
+      const body = project.body;
+      const id = body.projectId;
+      const sameArea = projects
+        .slice(0, i)
+        .filter(
+          (o) =>
+            o.body.contractor.creditCode === body.contractor.creditCode && o.body.district === body.district,
+        ).length;
+      const input = {
+        contractValueFen: parseYuan(body.contractValue),
+        permitDate: body.permitDate,
+        sameAreaOtherOpenProjects: sameArea,
+        policy: NATIONAL_DEFAULT,
+      };
+      const base = requiredDeposit({ ...input, contractorRecord: clean(body.permitDate) });
+      expected.requiredDeposits.push({
+        projectId: id,
+        amount: formatFen(base.amountFen),
+        exempt: base.exempt,
+      });
+      if (base.exempt) return;
+      const required = formatFen(base.amountFen);
+      const deadline = cal.addWorkingDays(body.permitDate, 20);
+      if (i === DEPOSIT_MISSING) {
+        cases.push({
+          rule: 'deposit-missing',
+          c: {
+            projectId: id,
+            dueDate: deadline,
+            requiredAmount: required,
+            heldAmount: '0.00',
+            status: 'open',
+            note: `nothing lodged and no guarantee: ${required} (2% of ${body.contractValue}) was due within 20 working days of the permit of ${body.permitDate}, by ${deadline}`,
+          },
+        });
+        return;
+      }
+      const lodgedOn = cal.addWorkingDays(body.permitDate, rng.int(2, 18));
+      const second = 10 * 3600 + rng.int(0, 5 * 3600);
+      const ample = roundUpThousandYuan(applyBp(base.amountFen, rng.int(15_000, 18_000)));
+      const amountFen = i === SHORT_PAIR ? base.amountFen : ample;
+      if (GUARANTEED.has(i)) {
+        const validTo =
+          i === GUARANTEE_EXPIRING
+            ? addDays(evalDay, 16)
+            : addDays(maxDate(addYears(lodgedOn, 1), body.plannedEndDate), rng.int(0, 30));
+        const guaranteeNo = `${project.bank.refPrefix}-BH-${lodgedOn.replaceAll('-', '')}-${String(i + 1).padStart(3, '0')}`;
+        const e = add(project, lodgedOn, second, {
+          kind: 'guarantee-issued',
+          amount: formatFen(amountFen),
+          guaranteeNo,
+          validFrom: lodgedOn,
+          validTo,
+          issuer: project.bank.name,
+        });
+        if (i === GUARANTEE_EXPIRING) {
+          cases.push({
+            rule: 'guarantee-expiring',
+            event: e,
+            c: {
+              projectId: id,
+              guaranteeNo,
+              dueDate: validTo,
+              requiredAmount: required,
+              heldAmount: formatFen(amountFen),
+              status: 'open',
+              note: `the only deposit is guarantee ${guaranteeNo} (${formatFen(amountFen)}), valid ${lodgedOn} to ${validTo}, short of the contract term (to ${body.plannedEndDate}); nothing replaces it`,
+            },
+          });
+        }
+        return;
+      }
+      add(project, lodgedOn, second, { kind: 'lodged', amount: formatFen(amountFen) });
+      if (i === SHORT_PAIR) {
+        const raised = requiredDeposit({
+          ...input,
+          contractorRecord: contractorRecord(
+            {
+              findings: [
+                {
+                  rule: 'wages-missed',
+                  raisedAt: new Date(`${firstArrearsDue}T23:59:59+08:00`),
+                  projectId: arrearsProject.body.projectId,
+                },
+              ],
+              firstSeen: body.permitDate,
+            },
+            evalDay,
+            { signedOn: body.permitDate },
+          ),
+        });
+        cases.push({
+          rule: 'deposit-short',
+          c: {
+            projectId: id,
+            date: firstArrearsDue,
+            requiredAmount: formatFen(raised.amountFen),
+            heldAmount: required,
+            status: 'open',
+            note: `lodged exactly the base ${required}; the contractor (${body.contractor.name}) has wage arrears on ${arrearsProject.body.projectId} from ${firstArrearsDue}, so the requirement rose 50% to ${formatFen(raised.amountFen)}`,
+          },
+        });
+      }
+      if (i === DRAW_NOT_TOPPED_UP || i === DRAW_TOPPED_UP) {
+        const drawnOn = cal.addWorkingDays(lastDay, i === DRAW_NOT_TOPPED_UP ? -12 : -25);
+        const drawnFen = roundUpThousandYuan(amountFen / 2n);
+        const noticeRef = `PZH-RS-${noticeYear}-${String(i === DRAW_NOT_TOPPED_UP ? rng.int(30, 59) : rng.int(1, 29)).padStart(3, '0')}`;
+        const draw = add(project, drawnOn, 14 * 3600 + rng.int(0, 3600), {
+          kind: 'drawn',
+          amount: formatFen(drawnFen),
+          noticeRef,
+        });
+        const topUpBy = cal.addWorkingDays(drawnOn, 10);
+        if (i === DRAW_TOPPED_UP) {
+          add(project, topUpBy, 15 * 3600 + rng.int(0, 3600), {
+            kind: 'topped-up',
+            amount: formatFen(drawnFen),
+          });
+        } else {
+          cases.push({
+            rule: 'deposit-not-topped-up',
+            event: draw,
+            c: {
+              projectId: id,
+              date: drawnOn,
+              dueDate: topUpBy,
+              noticeRef,
+              requiredAmount: required,
+              heldAmount: formatFen(amountFen - drawnFen),
+              status: 'open',
+              note: `${formatFen(drawnFen)} drawn on ${drawnOn} (payment notice ${noticeRef}) for the wages of the month without a sheet; not topped up by ${topUpBy}`,
+            },
+          });
+        }
+      }
+    });
+
+    const out: DemoCity['deposits'] = [];
+    for (const bank of BANKS) {
+      const list = events
+        .filter((e) => e.project.bank.bankCode === bank.bankCode)
+        .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.second - b.second));
+      list.forEach((e, n) => {
+        e.body.bankRef = `${bank.refPrefix}DEP${e.date.replaceAll('-', '')}${String(n + 1).padStart(4, '0')}`;
+      });
+      if (list.length) out.push({ bankCode: bank.bankCode, body: { records: list.map((e) => e.body) } });
+    }
+    for (const { rule, c, event } of cases)
+      pending.push({ rule, c: event ? { ...c, bankRef: event.body.bankRef } : c });
+    return out;
+  }
+}
+
+/** The same day next month (the last day of a shorter month): the end of an allocation cycle. */
+function sameDayNextMonth(d: string): string {
+  return dateInMonth(addMonths(periodOf(d), 1), Number(d.slice(8, 10)));
+}
+
+/** Rounds up to whole thousands of yuan. */
+function roundUpThousandYuan(fen: bigint): bigint {
+  const step = 100_000n;
+  return ((fen + step - 1n) / step) * step;
 }

@@ -1,18 +1,36 @@
+import { createHash } from 'node:crypto';
 import {
   addDays,
+  addMonths,
+  addYears,
+  contractorRecord,
+  type DepositEvent,
+  dateInMonth,
+  defaultCalendar,
+  dueDateFor,
+  evaluateDeposit,
+  evaluateProject,
   firstDayOf,
   formatFen,
   lastDayOf,
   minFen,
+  NATIONAL_DEFAULT,
+  type PastFinding,
   parseYuan,
+  periodOf,
+  requiredDeposit,
   validateAccountNo,
   validateCreditCode,
   validateResidentId,
 } from '@wagewatch/domain';
 import { describe, expect, it } from 'vitest';
 import {
+  DEPOSIT_RULES,
   type DemoCity,
+  type DepositRuleCode,
   type ExpectedCase,
+  FORWARD_RULES,
+  type ForwardRule,
   generateBenchMonth,
   generateDemoCity,
   type TransferBody,
@@ -37,7 +55,49 @@ function activeIn(w: { enrolledOn: string; leftOn?: string }, period: string): b
  * when it is a booked debit from the project's wage account to the worker's registered card (or
  * carrying the worker's ID), not returned; it goes to the worker's oldest unpaid month first.
  */
+type Owed = {
+  projectId: string;
+  idNumber: string;
+  period: string;
+  fen: bigint;
+  due: string;
+  rest: bigint;
+  paidOn: string;
+};
+
+/** Each payment to the worker's oldest unpaid month first: what is left of each sheet line. */
+function allocate(
+  obligations: Map<string, Array<{ period: string; fen: bigint; due: string }>>,
+  payments: Map<string, Array<{ date: string; fen: bigint }>>,
+): Owed[] {
+  const all: Owed[] = [];
+  for (const [key, list] of obligations) {
+    list.sort((a, b) => a.period.localeCompare(b.period));
+    const paid = (payments.get(key) ?? []).sort((a, b) => a.date.localeCompare(b.date));
+    const [projectId = '', idNumber = ''] = key.split('|');
+    const left = list.map((o) => ({ ...o, projectId, idNumber, rest: o.fen, paidOn: '' }));
+    for (const p of paid) {
+      let amount = p.fen;
+      for (const o of left) {
+        if (amount === 0n) break;
+        if (o.rest === 0n) continue;
+        const take = minFen(amount, o.rest);
+        o.rest -= take;
+        amount -= take;
+        if (o.rest === 0n) o.paidOn = p.date;
+      }
+      if (amount > 0n) throw new Error(`overpaid ${key}`);
+    }
+    all.push(...left);
+  }
+  return all;
+}
+
 function wageFindings(c: DemoCity): Record<WageRule, string[]> {
+  return wageModel(c).found;
+}
+
+function wageModel(c: DemoCity): { found: Record<WageRule, string[]>; owed: Owed[] } {
   const out = Object.fromEntries(WAGE_RULES.map((r) => [r, [] as string[]])) as Record<WageRule, string[]>;
   const projectByAccount = new Map(c.projects.map((p) => [p.wageAccount.accountNo, p]));
   const workerByCard = new Map(allWorkers(c).map((w) => [w.accountNo, w]));
@@ -75,30 +135,12 @@ function wageFindings(c: DemoCity): Record<WageRule, string[]> {
       obligations.set(key, list);
     }
   }
-  for (const [key, list] of obligations) {
-    list.sort((a, b) => a.period.localeCompare(b.period));
-    const paid = (payments.get(key) ?? []).sort((a, b) => a.date.localeCompare(b.date));
-    const left = list.map((o) => ({ ...o, rest: o.fen, paidOn: '' }));
-    for (const p of paid) {
-      let amount = p.fen;
-      for (const o of left) {
-        if (amount === 0n) break;
-        if (o.rest === 0n) continue;
-        const take = minFen(amount, o.rest);
-        o.rest -= take;
-        amount -= take;
-        if (o.rest === 0n) o.paidOn = p.date;
-      }
-      if (amount > 0n) throw new Error(`overpaid ${key}`);
-    }
-    const [projectId, idNumber] = key.split('|');
-    for (const o of left) {
-      if (o.due > c.lastDay) continue;
-      const k = `${projectId}|${o.period}|${idNumber}`;
-      if (o.rest === o.fen) out['wages-missed'].push(k);
-      else if (o.rest > 0n) out['wages-short'].push(k);
-      else if (o.paidOn > o.due) out['wages-late'].push(k);
-    }
+  for (const o of allocate(obligations, payments)) {
+    if (o.due > c.lastDay) continue;
+    const k = `${o.projectId}|${o.period}|${o.idNumber}`;
+    if (o.rest === o.fen) out['wages-missed'].push(k);
+    else if (o.rest > 0n) out['wages-short'].push(k);
+    else if (o.paidOn > o.due) out['wages-late'].push(k);
   }
   const sheets = new Set(c.payrolls.map((p) => `${p.projectId}|${p.body.period}`));
   for (const d of c.expected.dueDates) {
@@ -107,8 +149,246 @@ function wageFindings(c: DemoCity): Record<WageRule, string[]> {
     if (body.some((w) => activeIn(w, d.period))) out['payroll-missing'].push(`${d.projectId}|${d.period}`);
   }
   for (const r of WAGE_RULES) out[r].sort();
+  return { found: out, owed: allocate(obligations, payments) };
+}
+
+const sameDayNextMonth = (d: string) => dateInMonth(addMonths(periodOf(d), 1), Number(d.slice(8, 10)));
+
+/**
+ * An independent model of rules 7-9 as of `expected.asOf` (10:00 on its day):
+ * - labour-cost-missing: from the start, then from each owner credit (purpose labour-cost), a
+ *   credit is due by the same day next month; `project|since|open or resolved`;
+ * - balance-short: 5 working days or less before a due date not yet passed, the last statement's
+ *   closing balance (plus movements since) below what is still owed on the month's sheet, or,
+ *   before that sheet exists, the previous month's total; `project|period`;
+ * - arrears-growing: a worker with two or more months still owed after their due dates;
+ *   `project|idNumber`.
+ */
+function forwardFindings(c: DemoCity): Record<ForwardRule, string[]> {
+  const out = Object.fromEntries(FORWARD_RULES.map((r) => [r, [] as string[]])) as Record<
+    ForwardRule,
+    string[]
+  >;
+  const today = c.expected.asOf.slice(0, 10);
+  const records = allRecords(c).filter((r) => r.status !== 'failed' && dateOf(r) < today);
+  const { owed } = wageModel(c);
+  for (const p of c.projects) {
+    const id = p.projectId;
+    const mine = records.filter((r) => r.accountNo === p.wageAccount.accountNo);
+    let since = p.startDate;
+    const credits = mine
+      .filter((r) => r.direction === 'credit' && r.status === 'booked' && r.purpose === 'labour-cost')
+      .map(dateOf)
+      .sort();
+    for (const d of [...credits, undefined]) {
+      const end = sameDayNextMonth(since);
+      if (d === undefined ? today > end : d > end)
+        out['labour-cost-missing'].push(`${id}|${since}|${d ? 'resolved' : 'open'}`);
+      if (d === undefined) break;
+      since = d;
+    }
+    const statements = c.statements.filter(
+      (s) => s.body.accountNo === p.wageAccount.accountNo && s.body.date < today,
+    );
+    const latest = statements.at(-1)?.body;
+    if (!latest) continue;
+    let balance = parseYuan(latest.closingBalance);
+    for (const r of mine) {
+      if (dateOf(r) > latest.date) balance += (r.direction === 'credit' ? 1n : -1n) * parseYuan(r.amount);
+    }
+    for (const k of [-2, -1, 0]) {
+      const period = addMonths(periodOf(today), k);
+      const { due } = dueDateFor({ period, payDay: p.payDay, payMonthOffset: p.payMonthOffset });
+      if (due < today || today < defaultCalendar.addWorkingDays(due, -5)) continue;
+      const sheet = c.payrolls.find((s) => s.projectId === id && s.body.period === period);
+      const previous = c.payrolls.find((s) => s.projectId === id && s.body.period === addMonths(period, -1));
+      const need = sheet
+        ? owed.filter((o) => o.projectId === id && o.period === period).reduce((a, o) => a + o.rest, 0n)
+        : (previous?.body.lines ?? []).reduce((a, l) => a + parseYuan(l.amountDue), 0n);
+      if (need > 0n && balance < need) out['balance-short'].push(`${id}|${period}`);
+    }
+  }
+  const months = new Map<string, number>();
+  for (const o of owed) {
+    if (o.rest === 0n || o.due >= today) continue;
+    const k = `${o.projectId}|${o.idNumber}`;
+    months.set(k, (months.get(k) ?? 0) + 1);
+  }
+  for (const [k, n] of months) if (n >= 2) out['arrears-growing'].push(k);
+  for (const r of FORWARD_RULES) out[r].sort();
   return out;
 }
+
+function expectedForward(c: DemoCity): Record<ForwardRule, string[]> {
+  const key = (rule: ForwardRule, e: ExpectedCase) =>
+    rule === 'labour-cost-missing'
+      ? `${e.projectId}|${e.date}|${e.status}`
+      : rule === 'balance-short'
+        ? `${e.projectId}|${e.period}`
+        : `${e.projectId}|${e.idNumber}`;
+  return Object.fromEntries(
+    FORWARD_RULES.map((r) => [r, c.expected.byRule[r].map((e) => key(r, e)).sort()]),
+  ) as Record<ForwardRule, string[]>;
+}
+
+const ARREARS_RULES = new Set(['wages-missed', 'wages-short', 'wages-late']);
+
+/**
+ * Rules 10-13 as the domain evaluates them as of `expected.asOf`, with the required amount from
+ * the national policy and the contractor's record built from the expected wage findings (each
+ * raised at the end of its due date, a late payment on its payment day); `rule|project|status`.
+ */
+function depositFindings(c: DemoCity): string[] {
+  const asOf = new Date(c.expected.asOf);
+  const today = c.expected.asOf.slice(0, 10);
+  const byProject = new Map(c.projects.map((p) => [p.projectId, p]));
+  const history: PastFinding[] = [];
+  for (const rule of ARREARS_RULES) {
+    for (const e of c.expected.byRule[rule as WageRule]) {
+      const day = rule === 'wages-late' ? (e.paidOn ?? '') : (e.dueDate ?? '');
+      history.push({ rule, projectId: e.projectId, raisedAt: new Date(`${day}T23:59:59+08:00`) });
+    }
+  }
+  const events = c.deposits.flatMap((d) => d.body.records);
+  const out: string[] = [];
+  c.projects.forEach((p, i) => {
+    const code = p.contractor.creditCode;
+    const findings = history.filter((f) => byProject.get(f.projectId)?.contractor.creditCode === code);
+    const sameArea = c.projects
+      .slice(0, i)
+      .filter(
+        (o) => o.contractor.creditCode === code && o.district === p.district && o.plannedEndDate >= today,
+      ).length;
+    const input = {
+      contractValueFen: parseYuan(p.contractValue),
+      permitDate: p.permitDate,
+      sameAreaOtherOpenProjects: sameArea,
+      policy: NATIONAL_DEFAULT,
+    };
+    const record = contractorRecord({ findings, firstSeen: p.permitDate }, today, { signedOn: p.permitDate });
+    const required = requiredDeposit({ ...input, contractorRecord: record });
+    const atPermit = requiredDeposit({
+      ...input,
+      contractorRecord: contractorRecord({ findings: [], firstSeen: p.permitDate }, p.permitDate, {
+        signedOn: p.permitDate,
+      }),
+    });
+    const rose = required.amountFen > atPermit.amountFen;
+    const firstArrears = findings.map((f) => f.raisedAt.getTime()).sort((a, b) => a - b)[0];
+    const mine: DepositEvent[] = events
+      .filter((e) => e.projectId === p.projectId)
+      .map((e) => ({
+        kind: e.kind,
+        bankRef: e.bankRef,
+        at: new Date(e.occurredAt),
+        ...(e.amount ? { amountFen: parseYuan(e.amount) } : {}),
+        ...(e.guaranteeNo ? { guaranteeNo: e.guaranteeNo } : {}),
+        ...(e.validFrom ? { validFrom: e.validFrom } : {}),
+        ...(e.validTo ? { validTo: e.validTo } : {}),
+        ...(e.issuer ? { issuer: e.issuer } : {}),
+        ...(e.noticeRef ? { noticeRef: e.noticeRef } : {}),
+        evidence: e.bankRef,
+      }));
+    const found = evaluateDeposit(
+      {
+        project: {
+          projectId: p.projectId,
+          contractor: p.contractor,
+          permitDate: p.permitDate,
+          plannedEndDate: p.plannedEndDate,
+          open: today <= p.plannedEndDate,
+        },
+        required,
+        ...(rose && firstArrears !== undefined ? { requiredSince: new Date(firstArrears) } : {}),
+        events: mine,
+      },
+      asOf,
+      defaultCalendar,
+    );
+    for (const f of found) out.push(`${f.rule}|${p.projectId}|${f.status}`);
+  });
+  return out.sort();
+}
+
+/**
+ * Rules 7-9 as the domain's `evaluateProject` gives them as of `expected.asOf`, every feed
+ * received at the end of its day: `rule|project|detail|status`, in the keys of `expectedForward`.
+ */
+function domainForward(c: DemoCity): Record<ForwardRule, string[]> {
+  const out = Object.fromEntries(FORWARD_RULES.map((r) => [r, [] as string[]])) as Record<
+    ForwardRule,
+    string[]
+  >;
+  const endOf = (d: string) => new Date(`${d}T23:59:00+08:00`);
+  const records = allRecords(c);
+  for (const p of c.projects) {
+    const accountNo = p.wageAccount.accountNo;
+    const found = evaluateProject(
+      {
+        project: {
+          projectId: p.projectId,
+          contractor: p.contractor,
+          owner: p.owner,
+          bankCode: p.wageAccount.bankCode,
+          accountNo,
+          payDay: p.payDay,
+          payMonthOffset: p.payMonthOffset,
+          startDate: p.startDate,
+        },
+        workers: (c.workers.find((w) => w.projectId === p.projectId)?.body.workers ?? []).map((w) => ({
+          idNumber: w.idNumber,
+          name: w.name,
+          accountNo: w.accountNo,
+          enrolledOn: w.enrolledOn,
+          ...(w.leftOn ? { leftOn: w.leftOn } : {}),
+        })),
+        sheets: c.payrolls
+          .filter((s) => s.projectId === p.projectId)
+          .map((s) => ({
+            period: s.body.period,
+            sheetId: `${p.projectId}-${s.body.period}`,
+            version: 1,
+            submittedAt: endOf(lastDayOf(s.body.period)),
+            evidence: [],
+            lines: s.body.lines.map((l) => ({ ...l, amountDue: parseYuan(l.amountDue) })),
+          })),
+        transfers: records
+          .filter((r) => r.accountNo === accountNo)
+          .map((r) => {
+            const { amount, bookedAt, ...rest } = r;
+            return { ...rest, amount: parseYuan(amount), bookedAt: new Date(bookedAt), evidence: r.bankRef };
+          }),
+        statements: c.statements
+          .filter((s) => s.body.accountNo === accountNo)
+          .map(({ body: s }) => ({
+            ...s,
+            openingBalance: parseYuan(s.openingBalance),
+            closingBalance: parseYuan(s.closingBalance),
+            debitTotal: parseYuan(s.debitTotal),
+            creditTotal: parseYuan(s.creditTotal),
+            receivedAt: endOf(s.date),
+            evidence: `${accountNo}|${s.date}`,
+          })),
+        outsidePayments: [],
+      },
+      new Date(c.expected.asOf),
+      defaultCalendar,
+    );
+    for (const f of found) {
+      if (f.rule === 'labour-cost-missing')
+        out[f.rule].push(`${p.projectId}|${f.key.slice('labour-cost-missing:'.length)}|${f.status}`);
+      if (f.rule === 'balance-short') out[f.rule].push(`${p.projectId}|${f.period}`);
+      if (f.rule === 'arrears-growing') out[f.rule].push(`${p.projectId}|${f.worker?.idNumber}`);
+    }
+  }
+  for (const r of FORWARD_RULES) out[r].sort();
+  return out;
+}
+
+const expectedDeposits = (c: DemoCity): string[] =>
+  DEPOSIT_RULES.flatMap((r: DepositRuleCode) =>
+    c.expected.byRule[r].map((e) => `${r}|${e.projectId}|${e.status}`),
+  ).sort();
 
 function expectedKeys(c: DemoCity): Record<WageRule, string[]> {
   const key = (rule: WageRule, e: ExpectedCase): string => {
@@ -190,6 +470,74 @@ function checkChains(c: DemoCity): void {
       }
       expect(parseYuan(s.openingBalance)).toBe(carried);
     });
+  }
+}
+
+/** Every deposit record is well formed; but for the deliberate cases, lodged in time and enough. */
+function checkDeposits(c: DemoCity): void {
+  const projects = new Map(c.projects.map((p) => [p.projectId, p]));
+  const e = c.expected.byRule;
+  const ids = (r: DepositRuleCode) => new Set(e[r].map((x) => x.projectId));
+  const missing = ids('deposit-missing');
+  const shortPair = ids('deposit-short');
+  const expiring = ids('guarantee-expiring');
+  const today = c.expected.asOf.slice(0, 10);
+  for (const batch of c.deposits) {
+    const list = batch.body.records;
+    expect(new Set(list.map((r) => r.bankRef)).size).toBe(list.length);
+    expect(list.map((r) => r.occurredAt)).toEqual(list.map((r) => r.occurredAt).sort());
+    for (const r of list) {
+      expect(projects.get(r.projectId)?.wageAccount.bankCode).toBe(batch.bankCode);
+      expect(r.occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T(09|1[0-7]):\d{2}:\d{2}\+08:00$/);
+      expect(r.occurredAt.slice(0, 10) <= c.lastDay).toBe(true);
+      expect(r.amount).toMatch(/^\d+\.\d{2}$/);
+      expect(parseYuan(r.amount ?? '0') > 0n).toBe(true);
+      if (r.kind === 'drawn') expect(r.noticeRef).toMatch(/^PZH-RS-\d{4}-\d{3}$/);
+    }
+  }
+  const records = c.deposits.flatMap((d) => d.body.records);
+  for (const p of c.projects) {
+    const base = requiredDeposit({
+      contractValueFen: parseYuan(p.contractValue),
+      permitDate: p.permitDate,
+      contractorRecord: contractorRecord({ findings: [], firstSeen: p.permitDate }, p.permitDate, {
+        signedOn: p.permitDate,
+      }),
+      sameAreaOtherOpenProjects: 0,
+      policy: NATIONAL_DEFAULT,
+    });
+    expect(c.expected.requiredDeposits.find((r) => r.projectId === p.projectId)).toEqual({
+      projectId: p.projectId,
+      amount: formatFen(base.amountFen),
+      exempt: base.exempt,
+    });
+    const mine = records.filter((r) => r.projectId === p.projectId);
+    if (base.exempt || missing.has(p.projectId)) {
+      expect(mine).toEqual([]);
+      continue;
+    }
+    const [first, ...later] = mine;
+    if (!first) throw new Error(`no deposit for ${p.projectId}`);
+    expect(['lodged', 'guarantee-issued']).toContain(first.kind);
+    const day = first.occurredAt.slice(0, 10);
+    expect(day > p.permitDate && day <= defaultCalendar.addWorkingDays(p.permitDate, 20)).toBe(true);
+    const amount = parseYuan(first.amount ?? '0');
+    if (shortPair.has(p.projectId)) expect(amount).toBe(base.amountFen);
+    else expect(amount >= (base.amountFen * 3n) / 2n).toBe(true);
+    if (first.kind === 'guarantee-issued') {
+      expect(first.guaranteeNo).toMatch(/-BH-/);
+      expect(first.issuer).toBe(c.banks.find((b) => b.bankCode === p.wageAccount.bankCode)?.name);
+      expect(first.validFrom).toBe(day);
+      const validTo = first.validTo ?? '';
+      if (expiring.has(p.projectId)) expect(validTo > today && validTo <= addDays(today, 30)).toBe(true);
+      else expect(validTo >= addYears(day, 1) && validTo >= p.plannedEndDate).toBe(true);
+    }
+    let held = amount;
+    for (const r of later) {
+      expect(['drawn', 'topped-up']).toContain(r.kind);
+      held += (r.kind === 'drawn' ? -1n : 1n) * parseYuan(r.amount ?? '0');
+      expect(held >= 0n).toBe(true);
+    }
   }
 }
 
@@ -340,6 +688,54 @@ describe('generateDemoCity', () => {
     expect(new Set(perRule.flat()).size).toBeGreaterThanOrEqual(5);
   });
 
+  it('gives each project a contractor of its own, but for the deposit-short pair in two districts', () => {
+    const codes = city.projects.map((p) => p.contractor.creditCode);
+    expect(new Set(codes).size).toBe(codes.length - 1);
+    const [pair] = city.expected.byRule['deposit-short'];
+    const other = city.projects.find((p) => p.projectId === pair?.projectId);
+    const [missedCase] = city.expected.byRule['wages-missed'];
+    const arrears = city.projects.find((p) => p.projectId === missedCase?.projectId);
+    expect(other?.contractor).toEqual(arrears?.contractor);
+    expect(other?.district).not.toBe(arrears?.district);
+  });
+
+  it('shows each of rules 7-13 deliberately, and only the deliberate cases', () => {
+    expect(city.expected.asOf).toBe('2026-11-29T10:00:00+08:00');
+    expect(forwardFindings(city)).toEqual(expectedForward(city));
+    expect(domainForward(city)).toEqual(expectedForward(city));
+    expect(depositFindings(city)).toEqual(expectedDeposits(city));
+    const e = city.expected.byRule;
+    for (const r of [...FORWARD_RULES, ...DEPOSIT_RULES]) expect(e[r].length, r).toBeGreaterThanOrEqual(1);
+    // Labour cost: one cycle skipped then paid, one owner who stopped (open more than a month).
+    expect(e['labour-cost-missing'].map((x) => x.status).sort()).toEqual(['open', 'resolved']);
+    const open = e['labour-cost-missing'].find((x) => x.status === 'open');
+    expect(open && (open.dueDate ?? '') < '2026-11-29').toBe(true);
+    // Balance short: a pay date within 5 working days, measured on the October sheet.
+    const [bs] = e['balance-short'];
+    expect(bs).toMatchObject({ period: '2026-11', dueDate: '2026-12-04' });
+    expect(parseYuan(bs?.balance ?? '') < parseYuan(bs?.amountDue ?? '')).toBe(true);
+    expect(open?.projectId).toBe(bs?.projectId);
+    // Arrears growing: the worker is missed in September and October, both on wages-missed.
+    const [ag] = e['arrears-growing'];
+    const missedMonths = e['wages-missed'].filter((x) => x.idNumber === ag?.idNumber).map((x) => x.period);
+    expect(missedMonths).toEqual(['2026-09', '2026-10']);
+    expect(e['wages-missed'].find((x) => x.idNumber === ag?.idNumber)?.projectId).toBe(ag?.projectId);
+    // Deposits.
+    expect(e['guarantee-expiring'][0]?.dueDate).toBe('2026-12-15');
+    const draw = e['deposit-not-topped-up'][0];
+    expect(draw?.dueDate && draw.dueDate < '2026-11-29').toBe(true);
+    expect(draw?.noticeRef).toMatch(/^PZH-RS-2026-\d{3}$/);
+    const short = e['deposit-short'][0];
+    expect(parseYuan(short?.requiredAmount ?? '')).toBe((parseYuan(short?.heldAmount ?? '') * 3n) / 2n);
+    const toppedUp = city.deposits.flatMap((d) => d.body.records).filter((r) => r.kind === 'topped-up');
+    expect(toppedUp).toHaveLength(1);
+  });
+
+  it('has valid deposit records: amounts, dates, guarantees', () => {
+    checkDeposits(city);
+    expect(city.deposits.map((d) => d.bankCode)).toEqual(city.banks.map((b) => b.bankCode));
+  });
+
   it('records returned and failed payments with the records that show them', () => {
     const refs = new Map(allRecords(city).map((r) => [r.bankRef, r]));
     for (const r of city.expected.returnedPayments) {
@@ -371,6 +767,12 @@ describe('generateDemoCity', () => {
   it.each([1, 2, 3, 2026])('keeps the guarantees with seed %i', (seed) => {
     const other = generateDemoCity({ seed });
     expect(wageFindings(other)).toEqual(expectedKeys(other));
+    expect(forwardFindings(other)).toEqual(expectedForward(other));
+    expect(domainForward(other)).toEqual(expectedForward(other));
+    expect(depositFindings(other)).toEqual(expectedDeposits(other));
+    for (const r of [...FORWARD_RULES, ...DEPOSIT_RULES])
+      expect(other.expected.byRule[r].length, r).toBeGreaterThanOrEqual(1);
+    checkDeposits(other);
     expect(reconcile(other)).toHaveLength(1);
     checkChains(other);
   });
@@ -378,6 +780,9 @@ describe('generateDemoCity', () => {
   it('accepts other months and seeds with the same guarantees', () => {
     const other = generateDemoCity({ seed: 42, months: ['2026-07', '2026-08'] });
     expect(wageFindings(other)).toEqual(expectedKeys(other));
+    expect(forwardFindings(other)).toEqual(expectedForward(other));
+    expect(depositFindings(other)).toEqual(expectedDeposits(other));
+    checkDeposits(other);
     expect(reconcile(other)).toHaveLength(1);
     checkChains(other);
   });
@@ -404,6 +809,30 @@ describe('generateBenchMonth', () => {
     expect(bench.transfers.every((t) => t.body.records.length <= 500)).toBe(true);
     expect(bench.statements.length).toBeGreaterThan(0);
     checkChains(bench);
+  });
+
+  it('is unchanged by the deposits and rules 7-13 (the same bodies as before), with no deposits', () => {
+    const h = (b: DemoCity) =>
+      createHash('sha256')
+        .update(
+          JSON.stringify([
+            b.projects,
+            b.workers,
+            b.payrolls,
+            b.transfers,
+            b.statements,
+            b.lastDay,
+            b.expected.dueDates,
+          ]),
+        )
+        .digest('hex');
+    expect(h(generateBenchMonth({ workers: 2000 }))).toBe(
+      '172738ea4271672d82570f5d0bdbe1474293180a6060f17aaaa1b4555bae52f8',
+    );
+    expect(h(generateBenchMonth({ workers: 500, projects: 3, seed: 9, period: '2026-09' }))).toBe(
+      '764cad2806ee78b385b28abfbd0bad68ee2a8020fdec4e44b2b26d1db8c5edf0',
+    );
+    expect(generateBenchMonth({ workers: 100 }).deposits).toEqual([]);
   });
 
   it('is deterministic and honours projects and period', () => {

@@ -95,6 +95,16 @@ export class Ledger {
     return out;
   }
 
+  /** Debits booked or returned (not failed) on this account from `from` up to, not including, `until`. */
+  debitsBetween(accountNo: string, from: string, until: string): bigint {
+    let sum = 0n;
+    for (const r of this.records) {
+      if (r.accountNo !== accountNo || r.direction !== 'debit' || r.status === 'failed') continue;
+      if (r.date >= from && r.date < until) sum += r.fen;
+    }
+    return sum;
+  }
+
   finalize(lastDay: string): {
     transfers: Array<{ bankCode: string; body: { records: TransferBody[] } }>;
     statements: Array<{ bankCode: string; body: StatementBody }>;

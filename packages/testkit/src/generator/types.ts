@@ -75,6 +75,21 @@ export type StatementBody = {
   creditTotal: string;
 };
 
+/** One record of POST /v1/bank/deposits, reported by the bank that holds the project's wage account. */
+export type DepositRecordBody = {
+  bankRef: string;
+  projectId: string;
+  kind: 'lodged' | 'guarantee-issued' | 'guarantee-cancelled' | 'drawn' | 'topped-up' | 'refunded';
+  occurredAt: string;
+  amount?: string;
+  guaranteeNo?: string;
+  validFrom?: string;
+  validTo?: string;
+  issuer?: string;
+  /** The bureau's payment notice behind a draw. */
+  noticeRef?: string;
+};
+
 export type Bank = { bankCode: string; name: string };
 
 export const WAGE_RULES = [
@@ -87,8 +102,24 @@ export const WAGE_RULES = [
   'payroll-unsigned',
 ] as const;
 export type WageRule = (typeof WAGE_RULES)[number];
-export type ExpectedRule = WageRule | 'feed-incomplete';
-export const EXPECTED_RULES: readonly ExpectedRule[] = [...WAGE_RULES, 'feed-incomplete'];
+/** DOMAIN.md rules 7-9: labour cost not allocated, balance short before a pay date, arrears growing. */
+export const FORWARD_RULES = ['labour-cost-missing', 'balance-short', 'arrears-growing'] as const;
+export type ForwardRule = (typeof FORWARD_RULES)[number];
+/** DOMAIN.md rules 10-13: the wage-guarantee deposit. */
+export const DEPOSIT_RULES = [
+  'deposit-missing',
+  'deposit-short',
+  'guarantee-expiring',
+  'deposit-not-topped-up',
+] as const;
+export type DepositRuleCode = (typeof DEPOSIT_RULES)[number];
+export type ExpectedRule = WageRule | 'feed-incomplete' | ForwardRule | DepositRuleCode;
+export const EXPECTED_RULES: readonly ExpectedRule[] = [
+  ...WAGE_RULES,
+  'feed-incomplete',
+  ...FORWARD_RULES,
+  ...DEPOSIT_RULES,
+];
 
 /** One finding the scenario deliberately contains. */
 export type ExpectedCase = {
@@ -106,6 +137,17 @@ export type ExpectedCase = {
   amountPaid?: string;
   paidOn?: string;
   daysLate?: number;
+  /** Whether the finding is still open as of `expected.asOf` (rules 7-13), or was raised and cured. */
+  status?: 'open' | 'resolved';
+  /** The day the cure arrived (a resolved case). */
+  resolvedOn?: string;
+  /** balance-short: the account's balance (last statement plus movements since). */
+  balance?: string;
+  /** Deposits: the amount required as of `expected.asOf`, and what is held then. */
+  requiredAmount?: string;
+  heldAmount?: string;
+  guaranteeNo?: string;
+  noticeRef?: string;
   note: string;
 };
 
@@ -132,6 +174,13 @@ export type ExpectedStatementMismatch = {
 };
 
 export type ExpectedDemoFindings = {
+  /**
+   * The instant the expectations of rules 7-13 are stated for: 10:00 (+08:00) four days after
+   * the last day of the feeds (2026-11-29T10:00:00+08:00 for the default months).
+   */
+  asOf: string;
+  /** Per project, the deposit required at the permit (national policy, clean record). */
+  requiredDeposits: Array<{ projectId: string; amount: string; exempt: boolean }>;
   /** Per rule, the cases the scenario deliberately contains (exact for the wage rules). */
   byRule: Record<ExpectedRule, ExpectedCase[]>;
   feedGaps: ExpectedFeedGap[];
@@ -174,13 +223,17 @@ export type DemoCity = {
   transfers: Array<{ bankCode: string; body: { records: TransferBody[] } }>;
   /** One per account per day (except deliberate gaps), in date order. */
   statements: Array<{ bankCode: string; body: StatementBody }>;
+  /** Deposit events, one batch per bank (the bank of each project's wage account), in time order. */
+  deposits: Array<{ bankCode: string; body: { records: DepositRecordBody[] } }>;
   /** The last date covered by the feeds. */
   lastDay: string;
   expected: ExpectedDemoFindings;
 };
 
-export function emptyExpected(): ExpectedDemoFindings {
+export function emptyExpected(asOf = ''): ExpectedDemoFindings {
   return {
+    asOf,
+    requiredDeposits: [],
     byRule: {
       'wages-missed': [],
       'wages-late': [],
@@ -190,6 +243,13 @@ export function emptyExpected(): ExpectedDemoFindings {
       'payroll-missing': [],
       'payroll-unsigned': [],
       'feed-incomplete': [],
+      'labour-cost-missing': [],
+      'balance-short': [],
+      'arrears-growing': [],
+      'deposit-missing': [],
+      'deposit-short': [],
+      'guarantee-expiring': [],
+      'deposit-not-topped-up': [],
     },
     feedGaps: [],
     statementMismatches: [],
