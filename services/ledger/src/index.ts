@@ -1,2 +1,3 @@
 export { findingIdOf } from './findings.ts';
+export type { ExtraSweep } from './routes.ts';
 export * from './service.ts';

@@ -1,5 +1,5 @@
 import type { Outbox } from '@wagewatch/bus';
-import { localDateString, ruleSchema, yuanString } from '@wagewatch/contracts';
+import { localDateString, type RuleCode, ruleSchema, yuanString } from '@wagewatch/contracts';
 import type { Database } from '@wagewatch/db';
 import { formatFen, type WorkingDayCalendar } from '@wagewatch/domain';
 import {
@@ -16,7 +16,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findingIdOf } from './findings.ts';
-import { sweep } from './sweep.ts';
+import { type SweepResult, sweep } from './sweep.ts';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
 const transitionSummary = z.object({
@@ -26,11 +26,25 @@ const transitionSummary = z.object({
   key: z.string(),
 });
 
+/**
+ * Another service's sweep that the admin sweep also runs (the embedded system's deposits): its
+ * transitions are merged into the response. Finding ids are derived from (project, key) the
+ * same way everywhere.
+ */
+export type ExtraSweep = (asOf: Date) => Promise<{
+  results: {
+    projectId: string;
+    transitions: { kind: 'raised' | 'updated' | 'resolved'; finding: { key: string; rule: string } }[];
+  }[];
+}>;
+
 export function ledgerRoutes(deps: {
   db: Database;
   outbox: Outbox;
   clock: Clock;
   calendar: WorkingDayCalendar;
+  /** The ledger's sweep followed by any extra sweeps (see createLedger); default the ledger's alone. */
+  sweep?: (asOf: Date) => Promise<SweepResult & { extra?: Awaited<ReturnType<ExtraSweep>>['results'] }>;
 }): FastifyPluginAsync {
   return async (root) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
@@ -59,15 +73,19 @@ export function ledgerRoutes(deps: {
         const asOf = req.body?.asOf ? new Date(req.body.asOf) : deps.clock.now();
         if (Number.isNaN(asOf.getTime()))
           throw new ValidationError('asOf is not an instant', [{ field: 'asOf', message: 'invalid' }]);
-        const result = await sweep(deps, asOf);
+        const result: SweepResult & { extra?: Awaited<ReturnType<ExtraSweep>>['results'] } = deps.sweep
+          ? await deps.sweep(asOf)
+          : await sweep(deps, asOf);
+        // The extra sweeps ran at the ledger's effective instant; their transitions are listed too.
+        const extra = result.extra ?? [];
         const pick = (kind: 'raised' | 'updated' | 'resolved') =>
-          result.results.flatMap((r) =>
+          [...(result.results as Awaited<ReturnType<ExtraSweep>>['results']), ...extra].flatMap((r) =>
             r.transitions
               .filter((t) => t.kind === kind)
               .map((t) => ({
                 findingId: findingIdOf(r.projectId, t.finding.key),
                 projectId: r.projectId,
-                rule: t.finding.rule,
+                rule: t.finding.rule as RuleCode,
                 key: t.finding.key,
               })),
           );

@@ -4,22 +4,36 @@ import { type Database, migrate } from '@wagewatch/db';
 import type { WorkingDayCalendar } from '@wagewatch/domain';
 import type { Clock } from '@wagewatch/runtime';
 import { ledgerConsumer } from './consumer.ts';
-import { ledgerRoutes } from './routes.ts';
+import { type ExtraSweep, ledgerRoutes } from './routes.ts';
 import { sweep } from './sweep.ts';
 
 export const LEDGER_SCHEMA = 'ledger';
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 /** The ledger: obligations, transfers, statements; payment rules 1-6 and 14; deadline sweeps. */
-export function createLedger(deps: { db: Database; clock: Clock; calendar: WorkingDayCalendar }) {
+export function createLedger(deps: {
+  db: Database;
+  clock: Clock;
+  calendar: WorkingDayCalendar;
+  /** Other sweeps `POST /v1/admin/sweep` also runs (embedded: the deposits'); results merged. */
+  extraSweeps?: readonly ExtraSweep[];
+}) {
   const outbox = new Outbox(LEDGER_SCHEMA, 'ledger');
   const ctx = { ...deps, outbox };
+  /** The ledger's sweep, then the extra sweeps at its effective (monotonic) instant. */
+  const sweepAll = async (asOf: Date) => {
+    const result = await sweep(ctx, asOf);
+    const extra: Awaited<ReturnType<ExtraSweep>>['results'] = [];
+    for (const run of deps.extraSweeps ?? []) extra.push(...(await run(result.asOf)).results);
+    return { ...result, extra };
+  };
   return {
     name: 'ledger' as const,
     outbox,
     consumer: ledgerConsumer(ctx),
     migrate: () => migrate(deps.db, { folder: migrationsFolder, schema: LEDGER_SCHEMA }),
-    routes: ledgerRoutes(ctx),
-    sweep: (asOf: Date = deps.clock.now()) => sweep(ctx, asOf),
+    routes: ledgerRoutes({ ...ctx, sweep: sweepAll }),
+    /** Every time-based evaluation as of an instant: the ledger's, then the extra sweeps' (`extra`). */
+    sweep: (asOf: Date = deps.clock.now()) => sweepAll(asOf),
   };
 }

@@ -1,0 +1,125 @@
+import type { Consumer } from '@wagewatch/bus';
+import { type KnownEnvelope, TOPICS } from '@wagewatch/contracts';
+import type { Sql } from '@wagewatch/db';
+import { ARREARS_RULES, parseYuan, shanghaiDate } from '@wagewatch/domain';
+import { type DepositsContext, evaluateDirty } from './sweep.ts';
+
+/**
+ * The deposits service learns projects and deposit events from ingest, and each contractor's
+ * record from the findings topic (every wage-arrears finding, on any project). It marks the
+ * projects a batch touched dirty in the batch's transaction and evaluates them once caught up.
+ * A new arrears finding marks every open project of that contractor: its required amount may
+ * rise on all of them.
+ */
+export function depositsConsumer(deps: DepositsContext): Consumer {
+  return {
+    group: 'deposits',
+    topics: [TOPICS.ingest, TOPICS.findings],
+    async apply(tx, event) {
+      await applyEvent(tx, event);
+    },
+    idle: () => evaluateDirty(deps),
+    async afterBatch(tx, events) {
+      const touched = new Set<string>();
+      const contractors = new Set<string>();
+      for (const e of events) {
+        if (e.type === 'project.registered' || e.type === 'deposit.events-reported') touched.add(e.key);
+        else if (isArrearsFinding(e)) contractors.add(e.data.responsible.code);
+      }
+      if (contractors.size) {
+        // Every project of the contractor still open: the record worsened for all of them
+        // (a closed project is evaluated too, harmlessly: it has no deposit findings).
+        const rows = await tx.query<{ project_id: string }>(
+          'SELECT project_id FROM deposits.projects WHERE contractor_code = ANY($1::text[])',
+          [[...contractors]],
+        );
+        for (const r of rows) touched.add(r.project_id);
+      }
+      if (touched.size === 0) return;
+      const at = new Date(Math.max(...events.map((e) => Date.parse(e.occurredAt))));
+      await tx.query(
+        `INSERT INTO deposits.dirty_projects (project_id, changed_at) SELECT unnest($1::text[]), $2::timestamptz
+         ON CONFLICT (project_id) DO UPDATE SET changed_at = GREATEST(deposits.dirty_projects.changed_at, EXCLUDED.changed_at)`,
+        [[...touched], at],
+      );
+    },
+  };
+}
+
+type FindingEnvelope = Extract<
+  KnownEnvelope,
+  { type: 'finding.raised' | 'finding.updated' | 'finding.resolved' }
+>;
+
+function isArrearsFinding(e: KnownEnvelope): e is FindingEnvelope {
+  return (
+    (e.type === 'finding.raised' || e.type === 'finding.updated' || e.type === 'finding.resolved') &&
+    e.data.responsible.kind === 'contractor' &&
+    ARREARS_RULES.includes(e.data.rule)
+  );
+}
+
+async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
+  switch (event.type) {
+    case 'project.registered': {
+      const p = event.data;
+      await tx.query(
+        `INSERT INTO deposits.projects (project_id, district, contractor_code, contractor_name, contract_value_fen, permit_date,
+           planned_end_date, registered_at, event_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+         ON CONFLICT (project_id) DO UPDATE SET district = EXCLUDED.district, contractor_code = EXCLUDED.contractor_code,
+           contractor_name = EXCLUDED.contractor_name, contract_value_fen = EXCLUDED.contract_value_fen,
+           permit_date = EXCLUDED.permit_date, planned_end_date = EXCLUDED.planned_end_date, event_id = EXCLUDED.event_id`,
+        [
+          p.projectId,
+          p.district,
+          p.contractor.creditCode,
+          p.contractor.name,
+          parseYuan(p.contractValue).toString(),
+          p.permitDate,
+          p.plannedEndDate,
+          p.registeredAt,
+          event.id,
+        ],
+      );
+      await tx.query(
+        `INSERT INTO deposits.contractors (contractor_code, first_seen) VALUES ($1, $2)
+         ON CONFLICT (contractor_code) DO UPDATE SET first_seen = LEAST(deposits.contractors.first_seen, EXCLUDED.first_seen)`,
+        [p.contractor.creditCode, shanghaiDate(new Date(p.registeredAt))],
+      );
+      return;
+    }
+    case 'deposit.events-reported': {
+      const { bankCode, events } = event.data;
+      await tx.query(
+        `INSERT INTO deposits.deposit_events (bank_code, bank_ref, project_id, kind, occurred_at, record, event_id)
+         SELECT $1::text, u.*, $7::uuid FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[]) AS u
+         ON CONFLICT (bank_code, bank_ref) DO NOTHING`,
+        [
+          bankCode,
+          events.map((e) => e.bankRef),
+          events.map((e) => e.projectId),
+          events.map((e) => e.kind),
+          events.map((e) => e.occurredAt),
+          events.map((e) => JSON.stringify(e)),
+          event.id,
+        ],
+      );
+      return;
+    }
+    case 'finding.raised':
+    case 'finding.updated':
+    case 'finding.resolved': {
+      if (!isArrearsFinding(event)) return; // the deposits' own findings and other rules
+      const f = event.data;
+      await tx.query(
+        `INSERT INTO deposits.contractor_findings (finding_id, raised_at, contractor_code, project_id, rule, police_referral)
+         VALUES ($1,$2,$3,$4,$5,$6)
+         ON CONFLICT (finding_id, raised_at) DO UPDATE SET police_referral = deposits.contractor_findings.police_referral OR EXCLUDED.police_referral`,
+        [f.findingId, f.raisedAt, f.responsible.code, f.projectId, f.rule, f.policeReferral === true],
+      );
+      return;
+    }
+    default:
+      return; // workers, payroll, transfers, statements and other events: not the deposits' business
+  }
+}

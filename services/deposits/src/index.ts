@@ -1,0 +1,3 @@
+export { findingIdOf } from './findings.ts';
+export { summarize } from './routes.ts';
+export * from './service.ts';

@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import { Outbox } from '@wagewatch/bus';
+import { type Database, migrate } from '@wagewatch/db';
+import { NATIONAL_DEFAULT, policyById, type WorkingDayCalendar } from '@wagewatch/domain';
+import type { Clock } from '@wagewatch/runtime';
+import { depositsConsumer } from './consumer.ts';
+import { depositsAdminRoutes, depositsRoutes } from './routes.ts';
+import { sweep } from './sweep.ts';
+
+export const DEPOSITS_SCHEMA = 'deposits';
+const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+
+/**
+ * The deposits service: each project's wage-guarantee deposit (人社部发〔2021〕65号), the
+ * required amount under the configured provincial policy and the contractor's record from the
+ * findings history; rules 10-13. `policyId` must name a row of DEPOSIT_POLICIES (throws
+ * UnknownDepositPolicyError otherwise, so a bad configuration fails at start).
+ */
+export function createDeposits(deps: {
+  db: Database;
+  clock: Clock;
+  calendar: WorkingDayCalendar;
+  policyId?: string;
+}) {
+  const policy = policyById(deps.policyId ?? NATIONAL_DEFAULT.id);
+  const outbox = new Outbox(DEPOSITS_SCHEMA, 'deposits');
+  const ctx = { db: deps.db, clock: deps.clock, calendar: deps.calendar, policy, outbox };
+  return {
+    name: 'deposits' as const,
+    policy,
+    outbox,
+    consumer: depositsConsumer(ctx),
+    migrate: () => migrate(deps.db, { folder: migrationsFolder, schema: DEPOSITS_SCHEMA }),
+    routes: depositsRoutes(ctx),
+    /** POST /v1/admin/deposits/sweep, for the deposits process of the distributed mode. */
+    adminRoutes: depositsAdminRoutes(ctx),
+    sweep: (asOf: Date = deps.clock.now()) => sweep(ctx, asOf),
+  };
+}
+export type DepositsService = ReturnType<typeof createDeposits>;

@@ -1,0 +1,77 @@
+import type { NewEvent, Outbox } from '@wagewatch/bus';
+import type { Database, Sql } from '@wagewatch/db';
+import type { DepositPolicy, WorkingDayCalendar } from '@wagewatch/domain';
+import { type EvaluationResult, evaluateAndRecord } from './findings.ts';
+
+const EPOCH = new Date(0);
+
+export type DepositsContext = {
+  db: Database;
+  outbox: Outbox;
+  calendar: WorkingDayCalendar;
+  policy: DepositPolicy;
+};
+
+export async function readEvaluationInstant(tx: Sql): Promise<Date> {
+  const [row] = await tx.query<{ as_of: Date }>('SELECT as_of FROM deposits.evaluation_clock WHERE id = 1');
+  return row?.as_of ?? EPOCH;
+}
+
+/** Evaluates every project marked dirty, each in its own transaction (as the ledger does). */
+export async function evaluateDirty(deps: DepositsContext): Promise<boolean> {
+  const dirty = await deps.db.query<{ project_id: string }>(
+    'SELECT project_id FROM deposits.dirty_projects ORDER BY project_id',
+  );
+  for (const { project_id } of dirty) {
+    await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
+      const [mark] = await tx.query<{ changed_at: Date }>(
+        'DELETE FROM deposits.dirty_projects WHERE project_id = $1 RETURNING changed_at',
+        [project_id],
+      );
+      if (!mark) return;
+      const asOf = await readEvaluationInstant(tx);
+      await evaluateAndRecord(tx, project_id, {
+        asOf,
+        at: mark.changed_at,
+        calendar: deps.calendar,
+        policy: deps.policy,
+        emit,
+      });
+    });
+  }
+  return dirty.length > 0;
+}
+
+export type SweepResult = { asOf: Date; projects: number; results: EvaluationResult[] };
+
+/**
+ * Runs the deposit rules' time-based evaluation as of an instant, on the deposits' own
+ * monotonic evaluation clock (a sweep "as of" an earlier instant evaluates at the later one).
+ */
+export async function sweep(deps: DepositsContext, asOf: Date): Promise<SweepResult> {
+  const effective = await deps.db.transaction(async (tx) => {
+    const [row] = await tx.query<{ as_of: Date }>(
+      `INSERT INTO deposits.evaluation_clock (id, as_of) VALUES (1, $1)
+       ON CONFLICT (id) DO UPDATE SET as_of = GREATEST(deposits.evaluation_clock.as_of, EXCLUDED.as_of) RETURNING as_of`,
+      [asOf],
+    );
+    return row!.as_of;
+  });
+  const projects = await deps.db.query<{ project_id: string }>(
+    'SELECT project_id FROM deposits.projects ORDER BY project_id',
+  );
+  const results: EvaluationResult[] = [];
+  for (const { project_id } of projects) {
+    const result = await deps.outbox.unitOfWork(deps.db, async (tx, emit) =>
+      evaluateAndRecord(tx, project_id, {
+        asOf: effective,
+        at: effective,
+        calendar: deps.calendar,
+        policy: deps.policy,
+        emit: emit as (e: NewEvent) => void,
+      }),
+    );
+    if (result.transitions.length) results.push(result);
+  }
+  return { asOf: effective, projects: projects.length, results };
+}
