@@ -1,5 +1,6 @@
 import { InProcessBus } from '@wagewatch/bus';
 import type { Database } from '@wagewatch/db';
+import { createDeposits } from '@wagewatch/deposits';
 import { defaultCalendar, type WorkingDayCalendar } from '@wagewatch/domain';
 import { createIngest } from '@wagewatch/ingest';
 import { createInspection } from '@wagewatch/inspection';
@@ -22,6 +23,8 @@ export type EmbeddedOptions = {
   calendar?: WorkingDayCalendar;
   /** Interval of the deadline sweep timer; undefined: no timer (tests run sweeps explicitly). */
   sweepIntervalMs?: number;
+  /** The provincial deposit policy (a row of DEPOSIT_POLICIES); default national-default. */
+  depositPolicy?: string;
 };
 
 /**
@@ -32,34 +35,48 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
   const { db, clock, logger, apiKeys } = options;
   const calendar = options.calendar ?? defaultCalendar;
   const ingest = createIngest({ db, apiKeys, clock });
-  const ledger = createLedger({ db, clock, calendar });
+  const deposits = createDeposits({
+    db,
+    clock,
+    calendar,
+    ...(options.depositPolicy ? { policyId: options.depositPolicy } : {}),
+  });
+  // The ledger's sweep (the admin route, the timer, the demo) runs the deposits' sweep after
+  // its own, once the findings it raised have reached the deposits (contractors' records).
+  let bus: InProcessBus | undefined;
+  const sweepDeposits = async (asOf: Date) => {
+    await bus?.drain();
+    return deposits.sweep(asOf);
+  };
+  const ledger = createLedger({ db, clock, calendar, extraSweeps: [sweepDeposits] });
   const inspection = createInspection({ db });
-  for (const service of [ingest, ledger, inspection]) {
+  for (const service of [ingest, ledger, deposits, inspection]) {
     const applied = await service.migrate();
     if (applied) logger.info({ service: service.name, applied }, 'migrations applied');
   }
-  const bus = new InProcessBus(
+  bus = new InProcessBus(
     db,
-    [ingest.outbox, ledger.outbox],
-    [ledger.consumer, inspection.consumer],
+    [ingest.outbox, ledger.outbox, deposits.outbox],
+    [ledger.consumer, deposits.consumer, inspection.consumer],
     logger.child({ component: 'bus' }),
   );
+  const delivery = bus;
   const metrics = createMetrics();
   const app = await buildHttpApp({
     logger,
     apiKeys,
     metrics,
     readiness: [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }],
-    plugins: [ingest.routes, ledger.routes, inspection.routes],
+    plugins: [ingest.routes, ledger.routes, deposits.routes, inspection.routes],
   });
   app.addHook('onRequest', async (req) => {
     if (req.url === '/metrics') {
-      for (const o of [ingest.outbox, ledger.outbox])
+      for (const o of [ingest.outbox, ledger.outbox, deposits.outbox])
         metrics.outboxBacklog.labels(o.schema).set(await pendingFor(db, o.schema));
       metrics.eventsApplied.reset();
-      metrics.eventsApplied.labels('embedded').inc(bus.stats.applied);
+      metrics.eventsApplied.labels('embedded').inc(delivery.stats.applied);
       metrics.eventsDeadLettered.reset();
-      metrics.eventsDeadLettered.labels('embedded').inc(bus.stats.deadLettered);
+      metrics.eventsDeadLettered.labels('embedded').inc(delivery.stats.deadLettered);
     }
   });
   let scheduler: Scheduler | undefined;
@@ -67,30 +84,31 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
   return {
     app,
     db,
-    bus,
+    bus: delivery,
     ingest,
     ledger,
+    deposits,
     inspection,
     metrics,
     /** Starts delivery and, when configured, the sweep timer. */
     start() {
-      bus.start();
+      delivery.start();
       if (options.sweepIntervalMs) {
         scheduler = new TimerScheduler(logger);
         scheduler.every('deadline-sweep', options.sweepIntervalMs, async () => {
-          await bus.drain();
-          const r = await ledger.sweep(clock.now());
-          const n = r.results.reduce((s, x) => s + x.transitions.length, 0);
+          await delivery.drain();
+          const r = await ledger.sweep(clock.now()); // the deposits' sweep too (extraSweeps)
+          const n = [...r.results, ...r.extra].reduce((s, x) => s + x.transitions.length, 0);
           if (n) logger.info({ asOf: r.asOf, transitions: n }, 'deadline sweep recorded changes');
         });
       }
     },
     /** Waits until every event written so far has been applied by every consumer. */
-    drain: () => bus.drain(),
+    drain: () => delivery.drain(),
     async stop() {
       await scheduler?.stop();
       await app.close();
-      await bus.stop();
+      await delivery.stop();
     },
   };
 }
@@ -100,7 +118,8 @@ export type EmbeddedSystem = Awaited<ReturnType<typeof createEmbeddedSystem>>;
 async function pendingFor(db: Database, schema: string): Promise<number> {
   const rows = await db.query<{ n: bigint }>(
     `SELECT count(*) AS n FROM "${schema}".outbox WHERE seq > (SELECT coalesce(min(position), 0) FROM (
-       SELECT position FROM ledger.cursors WHERE source = $1 UNION ALL SELECT position FROM inspection.cursors WHERE source = $1) c)`,
+       SELECT position FROM ledger.cursors WHERE source = $1 UNION ALL SELECT position FROM deposits.cursors WHERE source = $1
+       UNION ALL SELECT position FROM inspection.cursors WHERE source = $1) c)`,
     [`outbox:${schema}`],
   );
   return Number(rows[0]?.n ?? 0n);
