@@ -1,8 +1,14 @@
 import type { Consumer } from '@wagewatch/bus';
 import { TOPICS } from '@wagewatch/contracts';
+import { caseKeyOf } from '@wagewatch/domain';
+import { evaluateDirty, type InspectionContext } from './sweep.ts';
 
-/** Keeps the bureau's view: projects (for routing by district) and every finding's latest state. */
-export function inspectionConsumer(): Consumer {
+/**
+ * Keeps the bureau's view: projects (for routing by district and sector) and every finding's
+ * latest state; marks the case each finding belongs to (project, responsible party) dirty in
+ * the same transaction. The cases are evaluated once the consumer has caught up (`idle`).
+ */
+export function inspectionConsumer(deps: InspectionContext): Consumer {
   return {
     group: 'inspection',
     topics: [TOPICS.ingest, TOPICS.findings],
@@ -15,6 +21,18 @@ export function inspectionConsumer(): Consumer {
              ON CONFLICT (project_id) DO UPDATE SET name = EXCLUDED.name, district = EXCLUDED.district, sector = EXCLUDED.sector,
                registration = EXCLUDED.registration`,
             [p.projectId, p.name, p.district, p.sector, JSON.stringify(p)],
+          );
+          // Findings that arrived before the registration take its district; their cases are re-routed.
+          await tx.query(
+            'UPDATE inspection.findings SET district = $2 WHERE project_id = $1 AND district <> $2',
+            [p.projectId, p.district],
+          );
+          await tx.query(
+            `INSERT INTO inspection.dirty_cases (case_key, changed_at)
+             SELECT DISTINCT project_id || '|' || (snapshot->'responsible'->>'code'), $2::timestamptz FROM inspection.findings
+             WHERE project_id = $1
+             ON CONFLICT (case_key) DO UPDATE SET changed_at = GREATEST(inspection.dirty_cases.changed_at, EXCLUDED.changed_at)`,
+            [p.projectId, event.occurredAt],
           );
           return;
         }
@@ -38,11 +56,17 @@ export function inspectionConsumer(): Consumer {
               event.occurredAt,
             ],
           );
+          await tx.query(
+            `INSERT INTO inspection.dirty_cases (case_key, changed_at) VALUES ($1, $2)
+             ON CONFLICT (case_key) DO UPDATE SET changed_at = GREATEST(inspection.dirty_cases.changed_at, EXCLUDED.changed_at)`,
+            [caseKeyOf(f.projectId, f.responsible.code), event.occurredAt],
+          );
           return;
         }
         default:
           return; // other ingest facts are the ledger's business
       }
     },
+    idle: () => evaluateDirty(deps),
   };
 }

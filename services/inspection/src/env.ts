@@ -1,4 +1,11 @@
 import { hostEnvSchema, parseEnv } from '@wagewatch/host';
+import { z } from 'zod';
 
 /** The only place the inspection process reads its environment. */
-export const env = parseEnv(hostEnvSchema, process.env);
+export const env = parseEnv(
+  hostEnvSchema.extend({
+    /** How often the escalation sweep runs (BullMQ, once per occurrence across instances); 0: never. */
+    WAGEWATCH_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  }),
+  process.env,
+);

@@ -1,14 +1,25 @@
+import { defaultCalendar } from '@wagewatch/domain';
 import { runService } from '@wagewatch/host';
 import { env } from './env.ts';
 import { createInspection } from './service.ts';
 
 /** Inspection as its own process (distributed mode). */
-await runService(env, ({ db }) => {
-  const inspection = createInspection({ db });
+await runService(env, ({ db, clock }) => {
+  const inspection = createInspection({ db, clock, calendar: defaultCalendar });
   return {
     name: 'inspection',
     migrate: inspection.migrate,
     routes: [inspection.routes],
+    outbox: inspection.outbox,
     consumers: [inspection.consumer],
+    schedules: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS
+      ? [
+          {
+            name: 'escalation-sweep',
+            intervalMs: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS * 1000,
+            run: () => inspection.sweep(clock.now()),
+          },
+        ]
+      : [],
   };
 });

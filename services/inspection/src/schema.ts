@@ -1,7 +1,19 @@
 import { deliveryTables } from '@wagewatch/db';
-import { index, jsonb, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
-/** Inspection's own tables: projects as the bureau routes them, and the findings read model. */
+/** Inspection's own tables: projects as the bureau routes them, the findings read model, cases and tasks. */
 export const inspection = pgSchema('inspection');
 export const { outbox, inbox, cursors, deadLetters } = deliveryTables(inspection);
 
@@ -31,3 +43,159 @@ export const findings = inspection.table(
     index('inspection_findings_district_idx').on(t.district, t.status),
   ],
 );
+
+/**
+ * Cases: one project's findings against one responsible party (key `projectId|code`), routed
+ * to the district's team, the sector's regulator and, at the criminal threshold, the police.
+ */
+export const cases = inspection.table(
+  'cases',
+  {
+    caseId: text('case_id').primaryKey(),
+    caseKey: text('case_key').notNull().unique(),
+    projectId: text('project_id').notNull(),
+    employerKind: text('employer_kind').notNull(),
+    employerCode: text('employer_code').notNull(),
+    employerName: text('employer_name').notNull(),
+    district: text('district').notNull(),
+    sector: text('sector').notNull(),
+    coRegulator: text('co_regulator'),
+    policeLiaison: boolean('police_liaison').notNull().default(false),
+    status: text('status').notNull(),
+    /** The highest ladder step taken in this cycle: none, notice, warning, inspection-task, critical. */
+    level: text('level').notNull().default('none'),
+    /** 1, then + 1 on every reopening. */
+    cycle: integer('cycle').notNull().default(1),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    reopenedAt: timestamp('reopened_at', { withTimezone: true }),
+    /** The date of the next ladder step (or a campaign's deadline). */
+    deadline: date('deadline'),
+    pausedUntil: date('paused_until'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('inspection_cases_district_idx').on(t.district, t.status),
+    index('inspection_cases_project_idx').on(t.projectId),
+    index('inspection_cases_employer_idx').on(t.employerCode),
+  ],
+);
+
+export const caseFindings = inspection.table(
+  'case_findings',
+  {
+    caseId: text('case_id').notNull(),
+    findingId: text('finding_id').notNull(),
+    cycle: integer('cycle').notNull(),
+    attachedAt: timestamp('attached_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.findingId] }),
+    index('inspection_case_findings_finding_idx').on(t.findingId),
+  ],
+);
+
+/** Every step and lifecycle change of a case: who, what, when. A ladder step's key is unique. */
+export const caseHistory = inspection.table(
+  'case_history',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    caseId: text('case_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    stepKey: text('step_key').unique(),
+    note: text('note'),
+    detail: jsonb('detail'),
+  },
+  (t) => [index('inspection_case_history_case_idx').on(t.caseId, t.id)],
+);
+
+export const tasks = inspection.table(
+  'tasks',
+  {
+    taskId: text('task_id').primaryKey(),
+    caseId: text('case_id').notNull(),
+    projectId: text('project_id').notNull(),
+    district: text('district').notNull(),
+    kind: text('kind').notNull(),
+    status: text('status').notNull(),
+    assignee: text('assignee'),
+    /** The SLA: the date the task is due. */
+    dueOn: date('due_on').notNull(),
+    /** The ladder step that opened it (idempotency). */
+    stepKey: text('step_key').unique(),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('inspection_tasks_case_idx').on(t.caseId),
+    index('inspection_tasks_district_idx').on(t.district, t.status),
+    index('inspection_tasks_assignee_idx').on(t.assignee, t.status),
+  ],
+);
+
+/** The audit trail of a task: who (key id) did what, when. */
+export const taskEvents = inspection.table(
+  'task_events',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    taskId: text('task_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    note: text('note'),
+  },
+  (t) => [index('inspection_task_events_task_idx').on(t.taskId, t.id)],
+);
+
+export const justifications = inspection.table(
+  'justifications',
+  {
+    justificationId: uuid('justification_id').primaryKey(),
+    caseId: text('case_id').notNull(),
+    cycle: integer('cycle').notNull(),
+    text: text('text').notNull(),
+    submittedBy: text('submitted_by').notNull(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    decision: text('decision'),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    reason: text('reason'),
+    /** Last day (inclusive) an accepted justification pauses the ladder. */
+    pausedUntil: date('paused_until'),
+  },
+  (t) => [index('inspection_justifications_case_idx').on(t.caseId)],
+);
+
+/** The latest risk grade of each project and employer (recomputed on every event). */
+export const riskGrades = inspection.table(
+  'risk_grades',
+  {
+    subjectKind: text('subject_kind').notNull(),
+    subjectId: text('subject_id').notNull(),
+    grade: text('grade').notNull(),
+    score: integer('score').notNull(),
+    computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
+    inputs: jsonb('inputs').notNull(),
+    /** Where the subject has projects (scoping an employer's grade). */
+    districts: text('districts').array().notNull(),
+    projectIds: text('project_ids').array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subjectKind, t.subjectId] })],
+);
+
+/** Cases whose findings changed since they were last evaluated (marked in the consumer's transaction). */
+export const dirtyCases = inspection.table('dirty_cases', {
+  caseKey: text('case_key').primaryKey(),
+  changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
+});
+
+/** The evaluation instant of the ladder: the latest "as of" a sweep has run at (monotonic). */
+export const evaluationClock = inspection.table('evaluation_clock', {
+  id: integer('id').primaryKey(),
+  asOf: timestamp('as_of', { withTimezone: true }).notNull(),
+});

@@ -1,0 +1,88 @@
+import type { Outbox } from '@wagewatch/bus';
+import type { Database, Sql } from '@wagewatch/db';
+import { type CaseContext, type CaseEvaluation, evaluateCase, recomputeRisk, splitCaseKey } from './cases.ts';
+
+const EPOCH = new Date(0);
+
+export type InspectionContext = CaseContext & { db: Database; outbox: Outbox };
+
+export async function readEvaluationInstant(tx: Sql): Promise<Date> {
+  const [row] = await tx.query<{ as_of: Date }>('SELECT as_of FROM inspection.evaluation_clock WHERE id = 1');
+  return row?.as_of ?? EPOCH;
+}
+
+const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
+
+/**
+ * Evaluates every case marked dirty by the consumer, each in its own transaction with its
+ * history and events; the mark is removed in that transaction. The ladder is evaluated as of
+ * the later of the evaluation instant and the change (a finding raised today has its day-0
+ * notice today). Risk grades of the case's project and employer are recomputed there too.
+ */
+export async function evaluateDirty(deps: InspectionContext): Promise<boolean> {
+  const dirty = await deps.db.query<{ case_key: string }>(
+    'SELECT case_key FROM inspection.dirty_cases ORDER BY case_key',
+  );
+  for (const { case_key } of dirty) {
+    await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
+      const [mark] = await tx.query<{ changed_at: Date }>(
+        'DELETE FROM inspection.dirty_cases WHERE case_key = $1 RETURNING changed_at',
+        [case_key],
+      );
+      if (!mark) return; // another evaluator took it
+      const asOf = later(await readEvaluationInstant(tx), mark.changed_at);
+      await evaluateCase(tx, case_key, { ...deps, asOf, at: asOf, emit });
+      const { projectId, code } = splitCaseKey(case_key);
+      await recomputeRisk(tx, { projectIds: [projectId], employerCodes: [code] }, asOf, deps.risk);
+    });
+  }
+  return dirty.length > 0;
+}
+
+export type InspectionSweepResult = {
+  asOf: Date;
+  cases: number;
+  steps: CaseEvaluation['steps'];
+  closed: string[];
+};
+
+/**
+ * Runs the ladder of every open case as of an instant. Time only moves forward: a sweep "as of"
+ * an instant earlier than one already run evaluates at the later one, so rerunning a sweep
+ * takes no step twice (and step keys are unique besides).
+ */
+export async function sweep(deps: InspectionContext, asOf: Date): Promise<InspectionSweepResult> {
+  await evaluateDirty(deps);
+  const effective = await deps.db.transaction(async (tx) => {
+    const [row] = await tx.query<{ as_of: Date }>(
+      `INSERT INTO inspection.evaluation_clock (id, as_of) VALUES (1, $1)
+       ON CONFLICT (id) DO UPDATE SET as_of = GREATEST(inspection.evaluation_clock.as_of, EXCLUDED.as_of) RETURNING as_of`,
+      [asOf],
+    );
+    return row!.as_of;
+  });
+  const open = await deps.db.query<{ case_key: string; project_id: string; employer_code: string }>(
+    `SELECT case_key, project_id, employer_code FROM inspection.cases WHERE status = 'open' ORDER BY case_key`,
+  );
+  const result: InspectionSweepResult = { asOf: effective, cases: open.length, steps: [], closed: [] };
+  for (const c of open) {
+    const r = await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
+      const evaluation = await evaluateCase(tx, c.case_key, {
+        ...deps,
+        asOf: effective,
+        at: effective,
+        emit,
+      });
+      await recomputeRisk(
+        tx,
+        { projectIds: [c.project_id], employerCodes: [c.employer_code] },
+        effective,
+        deps.risk,
+      );
+      return evaluation;
+    });
+    result.steps.push(...r.steps);
+    if (r.closed && r.caseId) result.closed.push(r.caseId);
+  }
+  return result;
+}
