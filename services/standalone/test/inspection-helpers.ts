@@ -66,6 +66,22 @@ export async function inspectionSweep(t: TestSystem, asOf: string) {
   };
 }
 
+export type PublishedEvent = {
+  topic: string;
+  occurredAt: string;
+  caseId?: string;
+  taskId?: string;
+  projectId: string;
+  status: string;
+  level?: string;
+  cycle?: number;
+  step?: { kind: string; key: string; dueOn: string };
+  actor?: string;
+  assignee?: string;
+  note?: string;
+  [field: string]: unknown;
+};
+
 /** The inspection's outbox events of a type about a case (alerts) or a task. */
 export async function inspectionEvents(t: TestSystem, type: string, filter: Record<string, string> = {}) {
   const rows = await t.db.query<{
@@ -75,7 +91,6 @@ export async function inspectionEvents(t: TestSystem, type: string, filter: Reco
   return rows
     .filter((r) => Object.entries(filter).every(([k, v]) => r.envelope.data[k] === v))
     .map(
-      (r) =>
-        ({ topic: r.topic, occurredAt: r.envelope.occurredAt, ...r.envelope.data }) as Record<string, any>,
+      (r) => ({ topic: r.topic, occurredAt: r.envelope.occurredAt, ...r.envelope.data }) as PublishedEvent,
     );
 }

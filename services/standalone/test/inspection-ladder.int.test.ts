@@ -188,7 +188,7 @@ describe('the escalation ladder on working days across the National Day block', 
     );
     expect(await caseOf(P.L1)).toMatchObject({ level: 'critical', routing: { policeLiaison: false } });
     const critical = (await inspectionEvents(t, 'case.escalated', { caseId: caseIds.L1 })).filter(
-      (e) => (e.step as { kind: string }).kind === 'critical',
+      (e) => e.step?.kind === 'critical',
     );
     expect(critical).toHaveLength(1);
     await publishFinding(
@@ -214,9 +214,7 @@ describe('the escalation ladder on working days across the National Day block', 
     });
     // Critical is one step: it is not taken again.
     expect(
-      (await inspectionEvents(t, 'case.escalated', { caseId: caseIds.L1 })).map(
-        (e) => (e.step as { kind: string }).kind,
-      ),
+      (await inspectionEvents(t, 'case.escalated', { caseId: caseIds.L1 })).map((e) => e.step?.kind),
     ).toEqual(['notice', 'warning', 'inspection-task', 'critical']);
     const detail = await t.admin.get(`/v1/cases/${caseIds.L1}`);
     expect(detail.body.history.filter((h: { action: string }) => h.action === 'routed')).toEqual([
