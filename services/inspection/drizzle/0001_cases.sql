@@ -113,4 +113,5 @@ CREATE INDEX "inspection_justifications_case_idx" ON "inspection"."justification
 CREATE INDEX "inspection_task_events_task_idx" ON "inspection"."task_events" USING btree ("task_id","id");--> statement-breakpoint
 CREATE INDEX "inspection_tasks_case_idx" ON "inspection"."tasks" USING btree ("case_id");--> statement-breakpoint
 CREATE INDEX "inspection_tasks_district_idx" ON "inspection"."tasks" USING btree ("district","status");--> statement-breakpoint
-CREATE INDEX "inspection_tasks_assignee_idx" ON "inspection"."tasks" USING btree ("assignee","status");
+CREATE INDEX "inspection_tasks_assignee_idx" ON "inspection"."tasks" USING btree ("assignee","status");--> statement-breakpoint
+CREATE INDEX "inspection_findings_responsible_idx" ON "inspection"."findings" USING btree (("snapshot"->'responsible'->>'code'));

@@ -1,4 +1,5 @@
 import { deliveryTables } from '@wagewatch/db';
+import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
@@ -41,6 +42,8 @@ export const findings = inspection.table(
   (t) => [
     index('inspection_findings_project_idx').on(t.projectId, t.status),
     index('inspection_findings_district_idx').on(t.district, t.status),
+    // Cases and employer risk grades look findings up by their responsible party.
+    index('inspection_findings_responsible_idx').on(sql`(${t.snapshot}->'responsible'->>'code')`),
   ],
 );
 
