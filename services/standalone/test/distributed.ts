@@ -17,7 +17,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export type ServiceName = 'ingest' | 'ledger' | 'inspection';
+export type ServiceName = 'ingest' | 'ledger' | 'deposits' | 'inspection';
 export type RunningService = {
   name: ServiceName;
   port: number;
@@ -91,9 +91,25 @@ export async function pushCity(ingestBase: string, city: DemoCity, k = keysFor(c
   for (const s of city.payrolls) await call(k.pm, `/v1/projects/${s.projectId}/payrolls`, s.body);
   for (const t of city.transfers) await call(k.bank(t.bankCode), '/v1/bank/transfers', t.body);
   for (const s of city.statements) await call(k.bank(s.bankCode), '/v1/bank/statements', s.body);
+  for (const d of city.deposits) await call(k.bank(d.bankCode), '/v1/bank/deposits', d.body);
 }
 
 const count = async (db: Database, sql: string) => Number((await db.query<{ n: bigint }>(sql))[0]?.n ?? 0n);
+
+/** The deposits service's delivery state, when it runs (its schema exists). */
+async function depositsState(db: Database) {
+  const [row] = await db.query<{ t: string | null }>("SELECT to_regclass('deposits.outbox')::text AS t");
+  if (!row?.t) return {};
+  return {
+    deposits: {
+      pending: await count(db, 'SELECT count(*) AS n FROM deposits.outbox WHERE published_at IS NULL'),
+      events: await count(db, 'SELECT count(*) AS n FROM deposits.outbox'),
+      applied: await count(db, 'SELECT count(*) AS n FROM deposits.inbox'),
+      dead: await count(db, 'SELECT count(*) AS n FROM deposits.dead_letters'),
+      dirty: await count(db, 'SELECT count(*) AS n FROM deposits.dirty_projects'),
+    },
+  };
+}
 
 /**
  * Waits until every event is published and applied everywhere: both outboxes drained, each
@@ -115,13 +131,20 @@ export async function waitForQuiescence(db: Database, timeoutMs = 120_000): Prom
       inspectionApplied: await count(db, 'SELECT count(*) AS n FROM inspection.inbox'),
       inspectionDead: await count(db, 'SELECT count(*) AS n FROM inspection.dead_letters'),
       dirty: await count(db, 'SELECT count(*) AS n FROM ledger.dirty_projects'),
+      ...(await depositsState(db)),
     };
+    const d = state.deposits;
     const done =
       state.ingestPending === 0 &&
       state.ledgerPending === 0 &&
       state.dirty === 0 &&
       state.ledgerApplied + state.ledgerDead >= state.ingestEvents &&
-      state.inspectionApplied + state.inspectionDead >= state.ingestEvents + state.ledgerEvents;
+      state.inspectionApplied + state.inspectionDead >=
+        state.ingestEvents + state.ledgerEvents + (d?.events ?? 0) &&
+      (!d ||
+        (d.pending === 0 &&
+          d.dirty === 0 &&
+          d.applied + d.dead >= state.ingestEvents + state.ledgerEvents + d.events));
     const key = JSON.stringify(state);
     if (done && key === last) {
       if (Date.now() - stableSince > 1000) return stableSince;
