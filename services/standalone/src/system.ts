@@ -48,15 +48,21 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     await bus?.drain();
     return deposits.sweep(asOf);
   };
-  const ledger = createLedger({ db, clock, calendar, extraSweeps: [sweepDeposits] });
-  const inspection = createInspection({ db });
+  // Then the inspection's sweep: the escalation ladder moves with the findings just recorded.
+  const sweepInspection = async (asOf: Date) => {
+    await bus?.drain();
+    await inspection.sweep(asOf);
+    return { results: [] };
+  };
+  const ledger = createLedger({ db, clock, calendar, extraSweeps: [sweepDeposits, sweepInspection] });
+  const inspection = createInspection({ db, clock, calendar });
   for (const service of [ingest, ledger, deposits, inspection]) {
     const applied = await service.migrate();
     if (applied) logger.info({ service: service.name, applied }, 'migrations applied');
   }
   bus = new InProcessBus(
     db,
-    [ingest.outbox, ledger.outbox, deposits.outbox],
+    [ingest.outbox, ledger.outbox, deposits.outbox, inspection.outbox],
     [ledger.consumer, deposits.consumer, inspection.consumer],
     logger.child({ component: 'bus' }),
   );
@@ -71,7 +77,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
   });
   app.addHook('onRequest', async (req) => {
     if (req.url === '/metrics') {
-      for (const o of [ingest.outbox, ledger.outbox, deposits.outbox])
+      for (const o of [ingest.outbox, ledger.outbox, deposits.outbox, inspection.outbox])
         metrics.outboxBacklog.labels(o.schema).set(await pendingFor(db, o.schema));
       metrics.eventsApplied.reset();
       metrics.eventsApplied.labels('embedded').inc(delivery.stats.applied);

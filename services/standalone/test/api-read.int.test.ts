@@ -48,6 +48,27 @@ beforeAll(async () => {
     startDate: '2026-11-01',
     wageAccount: { bankCode: 'ICBC-PZH', accountNo: wageAccount(2) },
   });
+  // Both deposits lodged in time (issue 5, rules 10-13), so only the wage rules speak here;
+  // p's at 3 % = 2 % + 50 %, what its contractor owes once in arrears.
+  const deposits = await t.api.as(t.key('bank', { bankCode: 'ICBC-PZH' })).post('/v1/bank/deposits', {
+    records: [
+      {
+        bankRef: 'READ-DEP-1',
+        projectId: p.projectId,
+        kind: 'lodged',
+        occurredAt: '2026-07-01T10:00:00+08:00',
+        amount: '360000.00',
+      },
+      {
+        bankRef: 'READ-DEP-2',
+        projectId: other.projectId,
+        kind: 'lodged',
+        occurredAt: '2026-07-01T10:00:00+08:00',
+        amount: '240000.00',
+      },
+    ],
+  });
+  expect(deposits.body).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
   const pm = t.api.as(t.key('project-manager', { projectIds: [p.projectId] }));
   const w = await pm.post(`/v1/projects/${p.projectId}/workers`, {
     workers: [workerBody(1, { name: '王建国' }), workerBody(2, { name: '李秀英' })],

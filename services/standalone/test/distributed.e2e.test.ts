@@ -70,6 +70,7 @@ describe('distributed mode: each service its own process, over Kafka, PostgreSQL
         startService('ledger', env),
         startService('ledger', env),
         startService('inspection', env),
+        startService('deposits', env),
       ])),
     );
   }, 180_000);
@@ -119,6 +120,12 @@ describe('distributed mode: each service its own process, over Kafka, PostgreSQL
     });
     expect(sweep.status).toBe(200);
     await waitForQuiescence(pg.db);
+    const depositsProc = services.find((s) => s.name === 'deposits')!;
+    const ds = await new ApiClient(depositsProc.base, k.admin).post('/v1/admin/deposits/sweep', {
+      asOf: sweep.body.asOf,
+    });
+    expect(ds.status).toBe(200);
+    await waitForQuiescence(pg.db);
     const distributed = await new ApiClient(inspection.base, k.admin).get('/v1/findings?limit=5000');
     expect(distributed.status).toBe(200);
 
@@ -135,5 +142,5 @@ describe('distributed mode: each service its own process, over Kafka, PostgreSQL
     expect(Number(applied[0]!.n)).toBeGreaterThan(0);
     const metrics = await (await fetch(`${inspection.base}/metrics`)).text();
     expect(metrics).toMatch(/wagewatch_events_applied_total\{group="inspection"\} [1-9]/);
-  });
+  }, 400_000);
 });
