@@ -1,4 +1,5 @@
 export * from './calendar.ts';
+export * from './campaigns/index.ts';
 export * from './cases/index.ts';
 export * from './dates.ts';
 export * from './deposits/index.ts';
