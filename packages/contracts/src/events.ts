@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditRaisedData, screeningCompletedData, winterProgressData } from './campaigns.ts';
 import { caseAlertData, taskEventData } from './inspection.ts';
 import { localDateString, periodString, yuanString } from './money.ts';
 
@@ -9,6 +10,11 @@ export type Sector = z.infer<typeof sectorSchema>;
 export const partySchema = z.object({ name: z.string().min(1), creditCode: z.string().length(18) });
 /** The owner, with the account it allocates the labour cost from when known. */
 export const ownerSchema = partySchema.extend({ accountNo: z.string().min(1).max(40).optional() });
+/** A person the public may call: the site's labour officer. */
+export const labourOfficerSchema = z.object({
+  name: z.string().min(1).max(50),
+  phone: z.string().regex(/^[0-9+][0-9 ()+-]{4,29}$/, 'must be a telephone number'),
+});
 
 export const projectRegisteredData = z.object({
   projectId: z.string(),
@@ -26,6 +32,12 @@ export const projectRegisteredData = z.object({
   payMonthOffset: z.number().int().min(0).max(2),
   /** Labour-cost allocation cycle in days (at most one month); absent: one calendar month. */
   allocationCycleDays: z.number().int().min(1).max(31).optional(),
+  /** The site's labour officer (劳资专管员), named on the public notice board (Decree 724 Art 34). */
+  labourOfficer: labourOfficerSchema.optional(),
+  /** Complaint channels for the board; absent: 12333 and the district bureau (render-time default). */
+  complaintChannels: z.array(z.string().min(1).max(200)).max(10).optional(),
+  /** The local minimum wage in yuan per month; absent: the district's configured figure. */
+  minimumWage: yuanString.optional(),
   registeredAt: z.iso.datetime({ offset: true }),
 });
 export type ProjectRegistered = z.infer<typeof projectRegisteredData>;
@@ -208,6 +220,9 @@ export const EVENT_SCHEMAS = {
   'task.progressed': { version: 1, data: taskEventData },
   'task.resolved': { version: 1, data: taskEventData },
   'task.closed': { version: 1, data: taskEventData },
+  'audit.raised': { version: 1, data: auditRaisedData },
+  'winter.progress': { version: 1, data: winterProgressData },
+  'screening.completed': { version: 1, data: screeningCompletedData },
 } as const;
 export type EventType = keyof typeof EVENT_SCHEMAS;
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]['data']>;

@@ -10,7 +10,14 @@ import {
   TOPICS,
 } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
-import { DEFAULT_LADDER_CONFIG, RISK_GRADES, shanghaiDate } from '@wagewatch/domain';
+import {
+  DEFAULT_CAMPAIGN_CONFIG,
+  DEFAULT_LADDER_CONFIG,
+  RISK_GRADES,
+  shanghaiDate,
+  winterCampaign,
+  winterSeverity,
+} from '@wagewatch/domain';
 import {
   type Clock,
   ConflictError,
@@ -63,7 +70,10 @@ const caseSummary = z.object({
   /** Set while an accepted justification pauses the ladder. */
   pausedUntil: localDateString.nullable(),
   openFindings: z.number(),
+  /** The highest severity of the open findings, wage findings one step higher during the winter campaign. */
   maxSeverity: z.enum(SEVERITIES).nullable(),
+  /** Whether the winter campaign is on (severities raised, deadline by the festival's eve). */
+  winterCampaign: z.boolean(),
 });
 const taskAuditEntry = z.object({
   at: iso,
@@ -151,11 +161,11 @@ function builder() {
   return { where, params, add, clause: () => (where.length ? `WHERE ${where.join(' AND ')}` : '') };
 }
 
-async function summaries(tx: Sql, rows: CaseRow[]): Promise<z.infer<typeof caseSummary>[]> {
+async function summaries(tx: Sql, rows: CaseRow[], winter: boolean): Promise<z.infer<typeof caseSummary>[]> {
   if (!rows.length) return [];
   const stats = await tx.query<{ case_id: string; open: bigint; severities: string[] | null }>(
     `SELECT cf.case_id, count(*) FILTER (WHERE f.status = 'open') AS open,
-       array_agg(DISTINCT f.snapshot->>'severity') FILTER (WHERE f.status = 'open') AS severities
+       array_agg(DISTINCT f.rule || ':' || (f.snapshot->>'severity')) FILTER (WHERE f.status = 'open') AS severities
      FROM inspection.case_findings cf JOIN inspection.findings f ON f.finding_id = cf.finding_id
      WHERE cf.case_id = ANY($1::text[]) GROUP BY cf.case_id`,
     [rows.map((r) => r.case_id)],
@@ -163,7 +173,10 @@ async function summaries(tx: Sql, rows: CaseRow[]): Promise<z.infer<typeof caseS
   const byCase = new Map(stats.map((s) => [s.case_id, s]));
   return rows.map((r) => {
     const s = byCase.get(r.case_id);
-    const sev = (s?.severities ?? []) as (typeof SEVERITIES)[number][];
+    const sev = (s?.severities ?? []).map((x) => {
+      const [rule = '', severity] = x.split(':');
+      return winterSeverity(rule, severity as (typeof SEVERITIES)[number], winter);
+    });
     const maxSeverity = sev.length
       ? (sev.reduce((a, b) => (SEVERITY_ORDER.indexOf(b) > SEVERITY_ORDER.indexOf(a) ? b : a)) ?? null)
       : null;
@@ -187,6 +200,7 @@ async function summaries(tx: Sql, rows: CaseRow[]): Promise<z.infer<typeof caseS
       pausedUntil: r.paused_until,
       openFindings: Number(s?.open ?? 0n),
       maxSeverity,
+      winterCampaign: winter,
     };
   });
 }
@@ -251,6 +265,10 @@ export function caseRoutes(deps: InspectionContext & { clock: Clock }): FastifyP
     return i.getTime() > 0 ? i : now();
   };
 
+  const winterOn = async (tx: Sql) =>
+    winterCampaign(await evaluationInstant(tx), deps.calendar, deps.campaigns ?? DEFAULT_CAMPAIGN_CONFIG)
+      .active;
+
   async function loadCase(tx: Sql, principal: Principal, caseId: string): Promise<CaseRow> {
     if (principal.role === 'bank') throw new ForbiddenError('banks do not see cases');
     const [row] = await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM inspection.cases WHERE case_id = $1`, [
@@ -277,7 +295,7 @@ export function caseRoutes(deps: InspectionContext & { clock: Clock }): FastifyP
   }
 
   async function detail(tx: Sql, row: CaseRow): Promise<z.infer<typeof caseDetail>> {
-    const [summary] = await summaries(tx, [row]);
+    const [summary] = await summaries(tx, [row], await winterOn(tx));
     const findings = await tx.query<{ snapshot: FindingSnapshot }>(
       `SELECT f.snapshot FROM inspection.case_findings cf JOIN inspection.findings f ON f.finding_id = cf.finding_id
        WHERE cf.case_id = $1 ORDER BY f.raised_at, f.finding_id`,
@@ -399,7 +417,10 @@ export function caseRoutes(deps: InspectionContext & { clock: Clock }): FastifyP
            LIMIT ${q.limit} OFFSET ${q.offset}`,
           b.params,
         );
-        return { total: Number(count?.n ?? 0n), cases: await summaries(deps.db, rows) };
+        return {
+          total: Number(count?.n ?? 0n),
+          cases: await summaries(deps.db, rows, await winterOn(deps.db)),
+        };
       },
     );
 
@@ -445,7 +466,7 @@ export function caseRoutes(deps: InspectionContext & { clock: Clock }): FastifyP
           `SELECT ${CASE_COLUMNS} FROM inspection.cases WHERE project_id = $1 ORDER BY opened_at DESC, case_id`,
           [projectId],
         );
-        return { projectId, cases: await summaries(deps.db, rows) };
+        return { projectId, cases: await summaries(deps.db, rows, await winterOn(deps.db)) };
       },
     );
 
@@ -883,6 +904,7 @@ export function caseRoutes(deps: InspectionContext & { clock: Clock }): FastifyP
                 z.object({ caseId: z.string(), step: z.string(), key: z.string(), dueOn: localDateString }),
               ),
               closed: z.array(z.string()),
+              campaigns: z.object({ ran: z.array(z.string()), warnings: z.array(z.string()) }),
             }),
             ...problems,
           },
@@ -892,7 +914,13 @@ export function caseRoutes(deps: InspectionContext & { clock: Clock }): FastifyP
         requireRole(principalOf(req), 'admin');
         const asOf = req.body?.asOf ? new Date(req.body.asOf) : now();
         const r = await sweep(deps, asOf);
-        return { asOf: r.asOf.toISOString(), cases: r.cases, steps: r.steps, closed: r.closed };
+        return {
+          asOf: r.asOf.toISOString(),
+          cases: r.cases,
+          steps: r.steps,
+          closed: r.closed,
+          campaigns: r.campaigns,
+        };
       },
     );
   };

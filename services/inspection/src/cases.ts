@@ -3,8 +3,11 @@ import type { NewEvent } from '@wagewatch/bus';
 import { type CaseAlert, type FindingSnapshot, type TaskEvent, TOPICS } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import {
+  type CampaignConfig,
   type CaseFinding,
   type CaseSector,
+  compareDates,
+  DEFAULT_CAMPAIGN_CONFIG,
   DEFAULT_LADDER_CONFIG,
   DEFAULT_RISK_CONFIG,
   type LadderConfig,
@@ -17,6 +20,7 @@ import {
   shanghaiDate,
   stepKeyOf,
   type WorkingDayCalendar,
+  winterCampaign,
 } from '@wagewatch/domain';
 
 export type Emit = (e: NewEvent) => void;
@@ -24,7 +28,39 @@ export type CaseContext = {
   calendar: WorkingDayCalendar;
   ladder?: LadderConfig;
   risk?: RiskConfig;
+  campaigns?: CampaignConfig;
 };
+
+/**
+ * Records an alert (GET /v1/alerts, the SSE stream, webhooks) and publishes it on the alerts
+ * topic, in the caller's transaction.
+ */
+export async function raiseAlert(
+  tx: Sql,
+  emit: Emit,
+  a: {
+    type:
+      | 'case.opened'
+      | 'case.escalated'
+      | 'case.closed'
+      | 'case.reopened'
+      | 'audit.raised'
+      | 'winter.progress'
+      | 'screening.completed';
+    district: string;
+    projectId?: string;
+    occurrence?: string;
+    key: string;
+    data: unknown;
+    at: Date;
+  },
+): Promise<void> {
+  await tx.query(
+    'INSERT INTO inspection.alerts (type, district, project_id, occurrence, data, raised_at) VALUES ($1,$2,$3,$4,$5,$6)',
+    [a.type, a.district, a.projectId ?? null, a.occurrence ?? null, JSON.stringify(a.data), a.at],
+  );
+  emit({ topic: TOPICS.alerts, type: a.type, key: a.key, data: a.data as never, occurredAt: a.at });
+}
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 20);
 export const caseIdOf = (caseKey: string) => `C-${hash(caseKey)}`;
@@ -224,7 +260,7 @@ export async function evaluateCase(
   const latest = snapshots[snapshots.length - 1];
   const { at, emit } = options;
   const alert = (type: 'case.opened' | 'case.escalated' | 'case.closed' | 'case.reopened', data: CaseAlert) =>
-    emit({ topic: TOPICS.alerts, type, key: projectId, data, occurredAt: at });
+    raiseAlert(tx, emit, { type, district: data.district, projectId, key: projectId, data, at });
 
   let [row] = await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM inspection.cases WHERE case_key = $1`, [
     caseKey,
@@ -259,7 +295,7 @@ export async function evaluateCase(
       action: 'opened',
       note: `opened on ${open.length} open finding(s); routed to ${routing.team || '(district unknown)'}${routing.coRegulator ? ` and ${routing.coRegulator}` : ''}${routing.policeLiaison ? ' and the police liaison' : ''}`,
     });
-    alert('case.opened', alertOf(row, open.length, `case opened against ${row.employer_name}`));
+    await alert('case.opened', alertOf(row, open.length, `case opened against ${row.employer_name}`));
     result.opened = true;
   } else if (row.status === 'closed' && open.length > 0) {
     [row] = await tx.query<CaseRow>(
@@ -275,7 +311,7 @@ export async function evaluateCase(
       action: 'reopened',
       note: `reopened (cycle ${row.cycle}): ${open.length} open finding(s)`,
     });
-    alert('case.reopened', alertOf(row, open.length, `case reopened: new open findings`));
+    await alert('case.reopened', alertOf(row, open.length, `case reopened: new open findings`));
     result.reopened = true;
   }
   const caseId = row.case_id;
@@ -369,7 +405,7 @@ export async function evaluateCase(
       level = higher(level, step.step);
       row = { ...row, level };
       if (step.step === 'inspection-task') await openLadderTask(tx, row, step.key, options, ladder);
-      alert(
+      await alert(
         'case.escalated',
         alertOf(row, open.length, step.reason, { kind: step.step, key: step.key, dueOn: step.dueOn }),
       );
@@ -385,7 +421,24 @@ export async function evaluateCase(
         stepKey: `${stepKeyOf(caseId, row.cycle, 'notice')}:calendar:${shanghaiDate(options.asOf).slice(0, 4)}`,
       });
     }
-    const deadline = verdict.next?.dueOn ?? null;
+    let deadline = verdict.next?.dueOn ?? null;
+    // The winter campaign: every open case is to be closed before the Spring Festival.
+    const winter = winterCampaign(
+      options.asOf,
+      options.calendar,
+      options.campaigns ?? DEFAULT_CAMPAIGN_CONFIG,
+    );
+    if (winter.active && winter.eve && open.length > 0) {
+      if (!deadline || compareDates(winter.eve, deadline) < 0) deadline = winter.eve;
+      await history(tx, {
+        caseId,
+        at,
+        actor: 'system',
+        action: 'campaign:winter',
+        stepKey: `${caseId}:winter:${winter.season}`,
+        note: `winter campaign ${winter.season}: to be closed before the Spring Festival, by ${winter.eve}; wage findings count one severity step higher`,
+      });
+    }
     const paused = verdict.pausedUntil ?? null;
     if (
       level !== row.level ||
@@ -421,7 +474,7 @@ export async function evaluateCase(
           action: 'closed',
           note: 'every finding resolved and every task done',
         });
-        alert('case.closed', alertOf(row, 0, 'every finding resolved and every task done'));
+        await alert('case.closed', alertOf(row, 0, 'every finding resolved and every task done'));
         result.closed = true;
       }
     }
@@ -451,7 +504,29 @@ async function openLadderTask(
     [taskIdOf(stepKey), row.case_id, row.project_id, row.district, dueOn, stepKey, options.at],
   );
   if (!task) return;
-  const note = `opened by the escalation ladder; due ${dueOn}`;
+  await announceTask(tx, task, `opened by the escalation ladder; due ${dueOn}`, options);
+}
+
+/** Opens an inspection task on a case for a campaign (once per key), in the caller's transaction. */
+export async function openCampaignTask(
+  tx: Sql,
+  c: { case_id: string; project_id: string; district: string },
+  stepKey: string,
+  dueOn: string,
+  note: string,
+  options: { at: Date; emit: Emit },
+): Promise<string | null> {
+  const [task] = await tx.query<TaskRow>(
+    `INSERT INTO inspection.tasks (task_id, case_id, project_id, district, kind, status, due_on, step_key, opened_at, updated_at)
+     VALUES ($1,$2,$3,$4,'inspection','open',$5,$6,$7,$7) ON CONFLICT (step_key) DO NOTHING RETURNING ${TASK_COLUMNS}`,
+    [taskIdOf(stepKey), c.case_id, c.project_id, c.district, dueOn, stepKey, options.at],
+  );
+  if (!task) return null;
+  await announceTask(tx, task, `${note}; due ${dueOn}`, options);
+  return task.task_id;
+}
+
+async function announceTask(tx: Sql, task: TaskRow, note: string, options: { at: Date; emit: Emit }) {
   await taskAudit(tx, {
     taskId: task.task_id,
     at: options.at,
@@ -463,7 +538,7 @@ async function openLadderTask(
   options.emit({
     topic: TOPICS.tasks,
     type: 'task.opened',
-    key: row.project_id,
+    key: task.project_id,
     data: taskEventOf(task, 'system', note),
     occurredAt: options.at,
   });

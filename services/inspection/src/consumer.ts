@@ -67,6 +67,10 @@ export function inspectionConsumer(deps: InspectionContext): Consumer {
           return; // other ingest facts are the ledger's business
       }
     },
-    idle: () => evaluateDirty(deps),
+    idle: async () => {
+      const changed = await evaluateDirty(deps);
+      await deps.webhooks?.step();
+      return changed;
+    },
   };
 }

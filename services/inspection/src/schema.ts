@@ -1,6 +1,7 @@
 import { deliveryTables } from '@wagewatch/db';
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   date,
@@ -11,6 +12,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -201,4 +203,104 @@ export const dirtyCases = inspection.table('dirty_cases', {
 export const evaluationClock = inspection.table('evaluation_clock', {
   id: integer('id').primaryKey(),
   asOf: timestamp('as_of', { withTimezone: true }).notNull(),
+});
+
+/**
+ * Every alert the inspection raises (case alerts and campaign alerts), in the order recorded:
+ * GET /v1/alerts reads it and the SSE stream resumes from its id (Last-Event-ID).
+ */
+export const alerts = inspection.table(
+  'alerts',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    type: text('type').notNull(),
+    district: text('district').notNull(),
+    projectId: text('project_id'),
+    occurrence: text('occurrence'),
+    data: jsonb('data').notNull(),
+    raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('inspection_alerts_district_idx').on(t.district, t.id)],
+);
+
+/** The campaign occurrences run (key e.g. `holiday-audit:national-day:2026`): each runs once. */
+export const campaignRuns = inspection.table('campaign_runs', {
+  occurrence: text('occurrence').primaryKey(),
+  kind: text('kind').notNull(),
+  asOf: timestamp('as_of', { withTimezone: true }).notNull(),
+  ranAt: timestamp('ran_at', { withTimezone: true }).notNull(),
+  detail: jsonb('detail'),
+});
+
+/** Campaign reports (holiday audits, winter progress, screenings), one per occurrence and district. */
+export const campaignReports = inspection.table(
+  'campaign_reports',
+  {
+    reportId: text('report_id').primaryKey(),
+    kind: text('kind').notNull(),
+    occurrence: text('occurrence').notNull(),
+    district: text('district').notNull(),
+    title: text('title').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    data: jsonb('data').notNull(),
+  },
+  (t) => [index('inspection_campaign_reports_kind_idx').on(t.kind, t.district, t.createdAt)],
+);
+
+/** Webhook subscribers: alert types and task events, optionally limited to districts. */
+export const webhooks = inspection.table('webhooks', {
+  webhookId: uuid('webhook_id').primaryKey(),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  events: text('events').array().notNull(),
+  districts: text('districts').array(),
+  createdBy: text('created_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  /** The outbox position when it subscribed: it receives the events after it. */
+  fromSeq: bigint('from_seq', { mode: 'bigint' }).notNull(),
+  deletedAt: timestamp('deleted_at', { withTimezone: true }),
+});
+
+/** One event to deliver to one subscriber, retried with exponential backoff until delivered or given up. */
+export const webhookDeliveries = inspection.table(
+  'webhook_deliveries',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    webhookId: uuid('webhook_id').notNull(),
+    eventId: uuid('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    body: text('body').notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('inspection_webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+    index('inspection_webhook_deliveries_hook_idx').on(t.webhookId, t.id),
+    uniqueIndex('inspection_webhook_deliveries_event_idx').on(t.webhookId, t.eventId),
+  ],
+);
+
+/** The delivery log: every attempt, its response status (or error) and how long it took. */
+export const webhookAttempts = inspection.table(
+  'webhook_attempts',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    deliveryId: bigint('delivery_id', { mode: 'bigint' }).notNull(),
+    attempt: integer('attempt').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('inspection_webhook_attempts_delivery_idx').on(t.deliveryId, t.attempt)],
+);
+
+/** How far in the outbox the webhook fan-out has looked (the last seq enqueued). */
+export const webhookCursor = inspection.table('webhook_cursor', {
+  id: integer('id').primaryKey(),
+  seq: bigint('seq', { mode: 'bigint' }).notNull(),
 });

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { Outbox } from '@wagewatch/bus';
 import { type Database, migrate } from '@wagewatch/db';
 import {
+  type CampaignConfig,
+  DEFAULT_CAMPAIGN_CONFIG,
   DEFAULT_LADDER_CONFIG,
   DEFAULT_RISK_CONFIG,
   defaultCalendar,
@@ -11,10 +13,12 @@ import {
 } from '@wagewatch/domain';
 import { type Clock, systemClock } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
+import { campaignRoutes } from './campaign-routes.ts';
 import { caseRoutes } from './case-routes.ts';
 import { inspectionConsumer } from './consumer.ts';
 import { inspectionRoutes } from './routes.ts';
 import { sweep } from './sweep.ts';
+import { type WebhookOptions, webhookDelivery } from './webhooks.ts';
 
 export const INSPECTION_SCHEMA = 'inspection';
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
@@ -23,7 +27,8 @@ const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
  * Inspection: the findings read model, cases (grouping, routing, escalation ladder, closing and
  * reopening), inspection tasks, justifications and risk grades, behind the inspector/project
  * manager API. Publishes case alerts (TOPICS.alerts) and task events (TOPICS.tasks) from its
- * outbox. Campaigns, webhooks and the public notice come later.
+ * outbox. Campaigns run in the sweep (holiday audits, winter campaign, quarterly screening);
+ * alerts are listed, streamed (SSE) and delivered to webhook subscribers.
  */
 export function createInspection(deps: {
   db: Database;
@@ -33,6 +38,10 @@ export function createInspection(deps: {
   calendar?: WorkingDayCalendar;
   ladder?: LadderConfig;
   risk?: RiskConfig;
+  /** Holiday audits (working days before, Labour Day), the winter campaign's start. */
+  campaigns?: CampaignConfig;
+  /** Webhook retry policy (backoff on the clock above). */
+  webhooks?: WebhookOptions;
 }) {
   const outbox = new Outbox(INSPECTION_SCHEMA, 'inspection');
   const clock = deps.clock ?? systemClock;
@@ -43,12 +52,16 @@ export function createInspection(deps: {
     calendar: deps.calendar ?? defaultCalendar,
     ladder: deps.ladder ?? DEFAULT_LADDER_CONFIG,
     risk: deps.risk ?? DEFAULT_RISK_CONFIG,
+    campaigns: deps.campaigns ?? DEFAULT_CAMPAIGN_CONFIG,
+    webhooks: webhookDelivery({ db: deps.db, clock, ...(deps.webhooks ? { options: deps.webhooks } : {}) }),
   };
   const findings = inspectionRoutes(ctx);
   const cases = caseRoutes(ctx);
+  const campaigns = campaignRoutes(ctx);
   const routes: FastifyPluginAsync = async (app) => {
     await findings(app, {});
     await cases(app, {});
+    await campaigns(app, {});
   };
   return {
     name: 'inspection' as const,
@@ -58,5 +71,7 @@ export function createInspection(deps: {
     routes,
     /** Runs the ladder of every open case as of an instant (monotonic); the embedded timer and the admin route call it. */
     sweep: (asOf: Date = clock.now()) => sweep(ctx, asOf),
+    /** One round of webhook delivery (fan-out of new alerts and task events, then the attempts due on the clock). */
+    deliverWebhooks: () => ctx.webhooks.step(),
   };
 }

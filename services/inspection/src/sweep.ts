@@ -1,10 +1,18 @@
 import type { Outbox } from '@wagewatch/bus';
 import type { Database, Sql } from '@wagewatch/db';
+import type { Clock } from '@wagewatch/runtime';
+import { type CampaignRunResult, runCampaigns } from './campaigns.ts';
 import { type CaseContext, type CaseEvaluation, evaluateCase, recomputeRisk, splitCaseKey } from './cases.ts';
 
 const EPOCH = new Date(0);
 
-export type InspectionContext = CaseContext & { db: Database; outbox: Outbox };
+export type InspectionContext = CaseContext & {
+  db: Database;
+  outbox: Outbox;
+  clock: Clock;
+  /** Webhook delivery: one round of fan-out and due attempts (after every sweep and idle). */
+  webhooks?: { step(): Promise<unknown> };
+};
 
 export async function readEvaluationInstant(tx: Sql): Promise<Date> {
   const [row] = await tx.query<{ as_of: Date }>('SELECT as_of FROM inspection.evaluation_clock WHERE id = 1');
@@ -44,6 +52,7 @@ export type InspectionSweepResult = {
   cases: number;
   steps: CaseEvaluation['steps'];
   closed: string[];
+  campaigns: CampaignRunResult;
 };
 
 /**
@@ -64,7 +73,13 @@ export async function sweep(deps: InspectionContext, asOf: Date): Promise<Inspec
   const open = await deps.db.query<{ case_key: string; project_id: string; employer_code: string }>(
     `SELECT case_key, project_id, employer_code FROM inspection.cases WHERE status = 'open' ORDER BY case_key`,
   );
-  const result: InspectionSweepResult = { asOf: effective, cases: open.length, steps: [], closed: [] };
+  const result: InspectionSweepResult = {
+    asOf: effective,
+    cases: open.length,
+    steps: [],
+    closed: [],
+    campaigns: { ran: [], warnings: [] },
+  };
   for (const c of open) {
     const r = await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
       const evaluation = await evaluateCase(tx, c.case_key, {
@@ -84,5 +99,8 @@ export async function sweep(deps: InspectionContext, asOf: Date): Promise<Inspec
     result.steps.push(...r.steps);
     if (r.closed && r.caseId) result.closed.push(r.caseId);
   }
+  // Campaigns after the ladder: risk grades and case states are those of this instant.
+  result.campaigns = await runCampaigns(deps, effective);
+  await deps.webhooks?.step();
   return result;
 }

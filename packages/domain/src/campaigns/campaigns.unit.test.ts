@@ -133,11 +133,17 @@ describe('winter campaign', () => {
 });
 
 describe('quarterly screening', () => {
-  it('given the last day of a quarter, then its screening; before it, the previous quarter', () => {
-    expect(quarterEnd('2026-09-30')).toMatchObject({ key: 'screening:2026-Q3', firstDay: '2026-07-01' });
-    expect(quarterEnd('2026-11-29').key).toBe('screening:2026-Q3');
-    expect(quarterEnd('2026-12-31').key).toBe('screening:2026-Q4');
-    expect(quarterEnd('2026-03-30')).toMatchObject({ key: 'screening:2025-Q4', lastDay: '2025-12-31' });
-    expect(quarterEnd('2026-06-30').lastDay).toBe('2026-06-30');
+  it('given a quarter has ended, then its screening is due for a 10-day window, and nothing outside it', () => {
+    expect(quarterEnd('2026-09-30')).toBeUndefined();
+    expect(quarterEnd('2026-10-01')).toMatchObject({
+      key: 'screening:2026-Q3',
+      firstDay: '2026-07-01',
+      lastDay: '2026-09-30',
+    });
+    expect(quarterEnd('2026-10-10')?.key).toBe('screening:2026-Q3');
+    expect(quarterEnd('2026-10-11')).toBeUndefined();
+    expect(quarterEnd('2027-01-05')).toMatchObject({ key: 'screening:2026-Q4', lastDay: '2026-12-31' });
+    expect(quarterEnd('2026-04-01')?.lastDay).toBe('2026-03-31');
+    expect(quarterEnd('2026-07-03', 2)).toBeUndefined();
   });
 });

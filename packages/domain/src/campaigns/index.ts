@@ -1,5 +1,13 @@
 import { CalendarCoverageError, type MajorHolidayKey, type WorkingDayCalendar } from '../calendar.ts';
-import { addDays, compareDates, dayOfWeek, type LocalDate, shanghaiDate, yearOf } from '../dates.ts';
+import {
+  addDays,
+  compareDates,
+  dayOfWeek,
+  daysBetween as daysBetweenDates,
+  type LocalDate,
+  shanghaiDate,
+  yearOf,
+} from '../dates.ts';
 import type { Severity } from '../payments/model.ts';
 
 /**
@@ -176,28 +184,34 @@ export function winterProgressDue(
 export type QuarterOccurrence = { key: string; quarter: string; firstDay: LocalDate; lastDay: LocalDate };
 
 /**
- * The latest quarter whose last day has come (the screening runs on the quarter's last day, or
- * on the first sweep after it): `screening:2026-Q3` from 2026-09-30 to 2026-12-30.
+ * The quarterly screening due as of an instant: the quarter that has just ended, from the day
+ * after its last day for a catch-up window of `windowDays` (default 10) — a sweep in that window
+ * runs it once; outside it there is nothing to run (a later sweep does not screen a stale
+ * quarter). `screening:2026-Q3` is due from 2026-10-01 to 2026-10-10.
  */
-export function quarterEnd(asOf: Date | LocalDate): QuarterOccurrence {
+export function quarterEnd(asOf: Date | LocalDate, windowDays = 10): QuarterOccurrence | undefined {
+  const day = today(asOf);
+  const q = lastQuarterEnded(day);
+  const since = daysBetweenDates(q.lastDay, day);
+  return since >= 1 && since <= windowDays ? q : undefined;
+}
+
+/** The latest quarter whose last day is before the day. */
+export function lastQuarterEnded(asOf: Date | LocalDate): QuarterOccurrence {
   const day = today(asOf);
   let year = yearOf(day);
-  let q = Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1;
-  const lastOf = (yy: number, qq: number) => addDays(`${yy}-${String(qq * 3 + 1).padStart(2, '0')}-01`, -1);
-  const last = (yy: number, qq: number) => (qq === 4 ? `${yy}-12-31` : lastOf(yy, qq));
-  if (compareDates(day, last(year, q)) < 0) {
-    q -= 1;
-    if (q === 0) {
-      q = 4;
-      year -= 1;
-    }
+  let q = Math.floor((Number(day.slice(5, 7)) - 1) / 3); // the quarter before the current one
+  if (q === 0) {
+    q = 4;
+    year -= 1;
   }
+  const lastDay = q === 4 ? `${year}-12-31` : addDays(`${year}-${String(q * 3 + 1).padStart(2, '0')}-01`, -1);
   const quarter = `${year}-Q${q}`;
   return {
     key: `screening:${quarter}`,
     quarter,
     firstDay: `${year}-${String((q - 1) * 3 + 1).padStart(2, '0')}-01`,
-    lastDay: last(year, q),
+    lastDay,
   };
 }
 
