@@ -6,11 +6,13 @@ import type {
 } from '@wagewatch/contracts';
 import {
   DEPOSIT_EVENT_KINDS,
+  labourOfficerSchema,
   localDateString,
   ownerSchema,
   partySchema,
   TRANSFER_DIRECTIONS,
   TRANSFER_STATUSES,
+  yuanString,
 } from '@wagewatch/contracts';
 import {
   formatFen,
@@ -272,6 +274,12 @@ export const projectInputSchema = z.object({
   payMonthOffset: z.number().int().min(0).max(2).default(1),
   /** Labour-cost allocation cycle in days, at most one month (default: one calendar month). */
   allocationCycleDays: z.number().int().min(1).max(31).optional(),
+  /** Shown on the public notice board (工资发放公示): the site's labour officer. */
+  labourOfficer: labourOfficerSchema.optional(),
+  /** Complaint channels for the board (default: 12333 and the district bureau). */
+  complaintChannels: z.array(z.string().min(1).max(200)).min(1).max(10).optional(),
+  /** Local minimum wage, yuan per month (default: the district's configured figure). */
+  minimumWage: yuanString.optional(),
 });
 export type ProjectInput = z.infer<typeof projectInputSchema>;
 

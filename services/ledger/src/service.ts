@@ -4,6 +4,7 @@ import { type Database, migrate } from '@wagewatch/db';
 import type { WorkingDayCalendar } from '@wagewatch/domain';
 import type { Clock } from '@wagewatch/runtime';
 import { ledgerConsumer } from './consumer.ts';
+import { withPublicNotice } from './public-notice.ts';
 import { type ExtraSweep, ledgerRoutes } from './routes.ts';
 import { sweep } from './sweep.ts';
 
@@ -32,7 +33,8 @@ export function createLedger(deps: {
     outbox,
     consumer: ledgerConsumer(ctx),
     migrate: () => migrate(deps.db, { folder: migrationsFolder, schema: LEDGER_SCHEMA }),
-    routes: ledgerRoutes({ ...ctx, sweep: sweepAll }),
+    /** The API under /v1 and the public notice of wage payment (/public, no key). */
+    routes: withPublicNotice(ledgerRoutes({ ...ctx, sweep: sweepAll }), ctx),
     /** Every time-based evaluation as of an instant: the ledger's, then the extra sweeps' (`extra`). */
     sweep: (asOf: Date = deps.clock.now()) => sweepAll(asOf),
   };
