@@ -169,6 +169,9 @@ async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
     case 'task.progressed':
     case 'task.resolved':
     case 'task.closed':
+    case 'audit.raised':
+    case 'winter.progress':
+    case 'screening.completed':
       return; // inspection's output; not on the ledger's input topic
     default: {
       const never: never = event;

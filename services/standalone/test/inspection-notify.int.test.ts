@@ -156,7 +156,8 @@ describe('the alert stream (SSE)', () => {
               .filter((l) => !l.startsWith(':') && l.includes(':'))
               .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
           );
-          if (fields.data) return { id: fields.id, event: fields.event, data: JSON.parse(fields.data) };
+          if (fields.data)
+            return { id: fields.id ?? '', event: fields.event ?? '', data: JSON.parse(fields.data) };
           continue;
         }
         const { value, done } = await reader.read();
