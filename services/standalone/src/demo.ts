@@ -5,6 +5,18 @@ import type { EmbeddedSystem } from './system.ts';
 export type DemoKeys = Record<string, { key: string; role: string; scope: string }>;
 
 /**
+ * The demo city is swept as a bureau running since September would have swept it: on
+ * 2026-09-24 (inside the audit windows before Mid-Autumn and National Day), on 2026-10-09
+ * (inside the third quarter's screening window), then now. Time only moves forward (sweeps
+ * are monotonic), so this leaves holiday audits, a screening report and cases at several
+ * steps of the escalation ladder to look at. The distributed tests replay the same instants.
+ */
+export const DEMO_HISTORY_SWEEPS: readonly Date[] = [
+  new Date('2026-09-24T10:00:00+08:00'),
+  new Date('2026-10-09T10:00:00+08:00'),
+];
+
+/**
  * Loads the demo city through the public HTTP API, with each role's own key, so the demo
  * exercises the same validation, scopes and events as real callers. Safe to run again after
  * an interruption: projects already registered, duplicate bank records and statements are
@@ -65,6 +77,11 @@ export async function loadDemo(
     await call(bankKey.get(s.bankCode)!, 'POST', '/v1/bank/statements', s.body);
   for (const d of city.deposits) await call(bankKey.get(d.bankCode)!, 'POST', '/v1/bank/deposits', d.body);
   await system.drain();
+  for (const asOf of DEMO_HISTORY_SWEEPS) {
+    if (asOf >= clock.now()) continue;
+    await system.ledger.sweep(asOf); // the deposits' and inspection's sweeps run with it
+    await system.drain();
+  }
   const swept = await system.ledger.sweep(clock.now());
   await system.drain();
   logger.info(

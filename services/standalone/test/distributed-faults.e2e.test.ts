@@ -21,6 +21,7 @@ import {
   type ServiceName,
   startService,
   stopService,
+  sweepLikeTheDemo,
   waitForQuiescence,
 } from './distributed.ts';
 import { card, projectBody, residentId } from './fixtures.ts';
@@ -91,21 +92,8 @@ class Deployment {
   }
   async sweepAndFindings(ledger: RunningService, inspection: RunningService) {
     await waitForQuiescence(this.pg.db);
-    expect(
-      (await new ApiClient(ledger.base, k.admin).post('/v1/admin/sweep', { asOf: TEST_NOW.toISOString() }))
-        .status,
-    ).toBe(200);
-    await waitForQuiescence(this.pg.db);
-    // The deposits process sweeps on its own (its BullMQ schedule; here by hand): after the
-    // ledger's, so arrears just raised count toward the contractor's record, as in embedded mode.
     const deposits = this.services.find((s) => s.name === 'deposits' && s.child.exitCode === null);
-    if (deposits) {
-      const r = await new ApiClient(deposits.base, k.admin).post('/v1/admin/deposits/sweep', {
-        asOf: TEST_NOW.toISOString(),
-      });
-      expect(r.status).toBe(200);
-      await waitForQuiescence(this.pg.db);
-    }
+    await sweepLikeTheDemo(this.pg.db, ledger, deposits, k.admin, TEST_NOW);
     const res = await new ApiClient(inspection.base, k.admin).get('/v1/findings?limit=5000');
     expect(res.status).toBe(200);
     return toRows(res.body.findings);

@@ -17,6 +17,7 @@ import {
   type RunningService,
   startService,
   stopService,
+  sweepLikeTheDemo,
   waitForQuiescence,
 } from './distributed.ts';
 import { ApiClient, startTestSystem, TEST_NOW } from './harness.ts';
@@ -115,17 +116,13 @@ describe('distributed mode: each service its own process, over Kafka, PostgreSQL
     await pushCity(ingest.base, city);
     await waitForQuiescence(pg.db);
     const k = keysFor(city);
-    const sweep = await new ApiClient(ledgerA.base, k.admin).post('/v1/admin/sweep', {
-      asOf: TEST_NOW.toISOString(),
-    });
-    expect(sweep.status).toBe(200);
-    await waitForQuiescence(pg.db);
-    const depositsProc = services.find((s) => s.name === 'deposits')!;
-    const ds = await new ApiClient(depositsProc.base, k.admin).post('/v1/admin/deposits/sweep', {
-      asOf: sweep.body.asOf,
-    });
-    expect(ds.status).toBe(200);
-    await waitForQuiescence(pg.db);
+    await sweepLikeTheDemo(
+      pg.db,
+      ledgerA,
+      services.find((s) => s.name === 'deposits'),
+      k.admin,
+      TEST_NOW,
+    );
     const distributed = await new ApiClient(inspection.base, k.admin).get('/v1/findings?limit=5000');
     expect(distributed.status).toBe(200);
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from '@wagewatch/db';
 import { ApiKeys } from '@wagewatch/runtime';
 import type { DemoCity } from '@wagewatch/testkit/generator';
+import { DEMO_HISTORY_SWEEPS } from '../src/demo.ts';
 import { ApiClient, TEST_SECRET } from './harness.ts';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
@@ -153,4 +154,32 @@ export async function waitForQuiescence(db: Database, timeoutMs = 120_000): Prom
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`the system did not settle: ${last}`);
+}
+
+/**
+ * Sweeps a distributed deployment at the instants the embedded demo loader sweeps (the demo's
+ * history, then `finalAsOf`): the ledger first, then the deposits process (each service sweeps
+ * on its own schedule in production), waiting for every event to be applied in between.
+ */
+export async function sweepLikeTheDemo(
+  db: Database,
+  ledger: RunningService,
+  deposits: RunningService | undefined,
+  adminKey: string,
+  finalAsOf: Date,
+): Promise<void> {
+  for (const asOf of [...DEMO_HISTORY_SWEEPS, finalAsOf]) {
+    const r = await new ApiClient(ledger.base, adminKey).post('/v1/admin/sweep', {
+      asOf: asOf.toISOString(),
+    });
+    if (r.status !== 200) throw new Error(`ledger sweep: ${r.status} ${JSON.stringify(r.body)}`);
+    await waitForQuiescence(db);
+    if (deposits) {
+      const d = await new ApiClient(deposits.base, adminKey).post('/v1/admin/deposits/sweep', {
+        asOf: asOf.toISOString(),
+      });
+      if (d.status !== 200) throw new Error(`deposits sweep: ${d.status} ${JSON.stringify(d.body)}`);
+      await waitForQuiescence(db);
+    }
+  }
 }
