@@ -64,7 +64,7 @@ const SPECS: Spec[] = [
   //    months); its contractor also builds project 8
   { name: '攀枝花市东区炳草岗安置房项目', district: DONG, sector: 'housing', payDay: 10 },
   // 1: wages-late (first month, 3 workers, 3/7/12 days); labour-cost-missing, resolved (the owner
-  //    skips a cycle)
+  //    skips a cycle); one unsigned line in the last month (a case at the ladder's warning step)
   { name: '攀枝花市西区格里坪片区道路改造工程', district: XI, sector: 'transport', payDay: 15 },
   // 2: wages-short (last month, 2 workers at 80%); pay day 5 falls in the National Day block;
   //    the owner allocates only what each month's payments need and stops: labour-cost-missing
@@ -238,6 +238,11 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
     [months[0] as string, unsigned1],
     [second, unsigned2],
   ]);
+  // One unsigned line in project 1's last month (due Friday 11-13): its case is the demo's case
+  // at the ladder's warning step (day 10 on 11-27, day 15 on 12-04). Chosen without a random
+  // draw, so the rest of the city is unchanged.
+  const finalMonth = months[months.length - 1] as string;
+  const lateUnsigned = (regulars.get(projects[LATE] as SimProject) ?? []).find((w) => !late.includes(w));
 
   // Payroll sheets.
   const payrolls: DemoCity['payrolls'] = [];
@@ -254,7 +259,9 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
       }
       const lines: SheetLine[] = [];
       for (const w of project.workers) {
-        const signed = !(p === UNSIGNED && unsignedLines.get(period) === w);
+        const signed =
+          !(p === UNSIGNED && unsignedLines.get(period) === w) &&
+          !(p === LATE && period === finalMonth && w === lateUnsigned);
         const line = sheetLine(rng, w, period, signed);
         if (!line) continue;
         lines.push(line);

@@ -620,7 +620,7 @@ describe('generateDemoCity', () => {
     }
     const lines = city.payrolls.flatMap((p) => p.body.lines);
     expect(lines.some((l) => !l.amountDue.endsWith('.00'))).toBe(true);
-    expect(lines.filter((l) => !l.signed)).toHaveLength(2);
+    expect(lines.filter((l) => !l.signed)).toHaveLength(3); // two on project 6, one on project 1 (the warning-step case)
   });
 
   it('sends batches of at most 500 records per bank, bank hours, +08:00', () => {
@@ -677,7 +677,7 @@ describe('generateDemoCity', () => {
     expect(e['wrong-payee']).toHaveLength(2);
     expect(e['paid-outside-account']).toHaveLength(1);
     expect(e['payroll-missing']).toHaveLength(1);
-    expect(e['payroll-unsigned']).toHaveLength(2);
+    expect(e['payroll-unsigned']).toHaveLength(3);
     expect(e['feed-incomplete']).toHaveLength(2);
     expect(city.expected.returnedPayments).toHaveLength(1);
     expect(city.expected.failedPayments).toHaveLength(1);
