@@ -11,6 +11,14 @@ import { createEmbeddedSystem } from './system.ts';
 const env = readEnv();
 const logger = createLogger({ level: env.LOG_LEVEL, name: 'wagewatch' });
 mkdirSync(env.WAGEWATCH_DATA_DIR, { recursive: true });
+// Every state change is transactional (state and events together), so a stray rejected promise
+// cannot leave half-done work: log it loudly and keep serving. An uncaught exception may have
+// left the process in an unknown state: log it and exit (restart to recover).
+process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+process.on('uncaughtException', (err) => {
+  logger.fatal({ err }, 'uncaught exception; exiting');
+  process.exit(1);
+});
 
 const secretFile = join(env.WAGEWATCH_DATA_DIR, 'key-secret');
 if (!env.WAGEWATCH_KEY_SECRET && !existsSync(secretFile))

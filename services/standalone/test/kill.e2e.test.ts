@@ -24,6 +24,12 @@ async function freePort(): Promise<number> {
 }
 
 /** The real server entry (`pnpm start`), as its own OS process. */
+let lastOutput = '';
+/** The server's output, printed when a test fails (the process may have exited). */
+export function serverOutput(): string {
+  return lastOutput;
+}
+
 async function startServer(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: standaloneDir,
@@ -40,8 +46,14 @@ async function startServer(port: number): Promise<ChildProcess> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += String(d)));
-  child.stderr!.on('data', (d) => (out += String(d)));
+  child.stdout!.on('data', (d) => {
+    out += String(d);
+    lastOutput = out;
+  });
+  child.stderr!.on('data', (d) => {
+    out += String(d);
+    lastOutput = out;
+  });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (out.includes('Wagewatch is running')) return child;
@@ -160,6 +172,11 @@ describe('the embedded server killed with SIGKILL mid-ingest', () => {
     const deadline = Date.now() + 30_000;
     let owed = '';
     while (Date.now() < deadline) {
+      if (server.exitCode !== null || server.signalCode) {
+        throw new Error(
+          `the restarted server exited (${server.exitCode ?? server.signalCode}):\n${serverOutput().slice(-4000)}`,
+        );
+      }
       const s = await admin.get('/v1/projects/PZH-T-001/status');
       owed = s.body.amountOwed;
       const f = await admin.get('/v1/findings?projectId=PZH-T-001&status=open');
