@@ -107,6 +107,19 @@ describe('the demo city through the embedded system', () => {
     expect(pglite.rows.filter((r) => r.rule === 'wages-missed').every((r) => r.status === 'open')).toBe(true);
   });
 
+  it('leaves a case at every step of the ladder, the holiday audits and a screening report to look at', async () => {
+    const cases = await pglite.t.admin.get('/v1/cases?limit=500');
+    expect(cases.status).toBe(200);
+    const levels = new Set(cases.body.cases.map((c: { level: string }) => c.level));
+    for (const level of ['notice', 'warning', 'inspection-task', 'critical']) expect(levels).toContain(level);
+    const reports = await pglite.t.admin.get('/v1/campaigns/reports?limit=500');
+    expect(reports.status).toBe(200);
+    const keys = new Set(reports.body.reports.map((r: { occurrence: string }) => r.occurrence));
+    expect(keys).toContain('holiday-audit:mid-autumn:2026');
+    expect(keys).toContain('holiday-audit:national-day:2026');
+    expect(keys).toContain('screening:2026-Q3');
+  });
+
   it('a second sweep at the same instant changes nothing (idempotent evaluation)', async () => {
     const res = await pglite.t.admin.post('/v1/admin/sweep', {});
     expect(res.status).toBe(200);
