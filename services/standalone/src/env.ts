@@ -14,6 +14,8 @@ const schema = z.object({
   /** Signs API keys; generated and kept in the data folder when not given. */
   WAGEWATCH_KEY_SECRET: z.string().min(32).optional(),
   WAGEWATCH_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** The provincial wage-guarantee deposit policy (an id of DEPOSIT_POLICIES). */
+  WAGEWATCH_DEPOSIT_POLICY: z.string().default('national-default'),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -39,6 +39,7 @@ const system = await createEmbeddedSystem({
   logger,
   apiKeys,
   sweepIntervalMs: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS * 1000,
+  depositPolicy: env.WAGEWATCH_DEPOSIT_POLICY,
 });
 
 let demoKeys: DemoKeys | undefined;
