@@ -1,6 +1,7 @@
 export * from './auth.ts';
 export * from './clock.ts';
 export * from './errors.ts';
+export * from './finding-store.ts';
 export * from './http.ts';
 export * from './logger.ts';
 export * from './mask.ts';

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { NewEvent } from '@wagewatch/bus';
-import { type FindingSnapshot, TOPICS } from '@wagewatch/contracts';
+import type { FindingSnapshot } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import {
   type DesiredFinding,
@@ -12,39 +11,11 @@ import {
   type Transition,
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
+import { findingIdOf, readRecordedFindings, recordTransitions } from '@wagewatch/runtime';
 import { loadProjectState } from './state.ts';
 
-export const findingIdOf = (projectId: string, key: string) =>
-  `F-${createHash('sha256').update(`${projectId}|${key}`).digest('hex').slice(0, 24)}`;
-
-type Serialized = Omit<RecordedFinding, 'amountOwed' | 'amountPaid' | 'raisedAt' | 'resolvedAt'> & {
-  amountOwed?: string;
-  amountPaid?: string;
-  raisedAt: string;
-  resolvedAt?: string;
-};
-
-function serialize(f: RecordedFinding): Serialized {
-  const { amountOwed, amountPaid, raisedAt, resolvedAt, ...rest } = f;
-  return {
-    ...rest,
-    ...(amountOwed !== undefined ? { amountOwed: amountOwed.toString() } : {}),
-    ...(amountPaid !== undefined ? { amountPaid: amountPaid.toString() } : {}),
-    raisedAt: raisedAt.toISOString(),
-    ...(resolvedAt ? { resolvedAt: resolvedAt.toISOString() } : {}),
-  };
-}
-
-function deserialize(s: Serialized): RecordedFinding {
-  const { amountOwed, amountPaid, raisedAt, resolvedAt, ...rest } = s;
-  return {
-    ...rest,
-    ...(amountOwed !== undefined ? { amountOwed: BigInt(amountOwed) } : {}),
-    ...(amountPaid !== undefined ? { amountPaid: BigInt(amountPaid) } : {}),
-    raisedAt: new Date(raisedAt),
-    ...(resolvedAt ? { resolvedAt: new Date(resolvedAt) } : {}),
-  };
-}
+/** The id of a finding, shared with every service that raises findings. */
+export { findingIdOf };
 
 /** The published shape: ID numbers masked, amounts in yuan. */
 export function toSnapshot(projectId: string, f: RecordedFinding | DesiredFinding): FindingSnapshot {
@@ -86,42 +57,12 @@ export async function evaluateAndRecord(
   const loaded = await loadProjectState(tx, projectId);
   if (!loaded) return { projectId, transitions: [] };
   const desired = evaluateProject(loaded.state, options.asOf, options.calendar);
-  const rows = await tx.query<{ record: Serialized }>(
-    'SELECT record FROM ledger.findings WHERE project_id = $1',
-    [projectId],
-  );
-  const recorded = new Map(rows.map((r) => [r.record.key, deserialize(r.record)]));
+  const recorded = await readRecordedFindings<RecordedFinding>(tx, 'ledger', projectId);
   const transitions = reconcile(recorded, desired, options.at);
-  if (transitions.length === 0) return { projectId, transitions };
-  const snapshots = transitions.map((t) => toSnapshot(projectId, t.finding));
-  await tx.query(
-    `INSERT INTO ledger.findings (finding_id, project_id, key, rule, status, snapshot, record, updated_at)
-     SELECT u.*, $8::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[]) AS u
-     ON CONFLICT (finding_id) DO UPDATE SET status = EXCLUDED.status, snapshot = EXCLUDED.snapshot, record = EXCLUDED.record, updated_at = EXCLUDED.updated_at`,
-    [
-      snapshots.map((s) => s.findingId),
-      transitions.map(() => projectId),
-      transitions.map((t) => t.finding.key),
-      transitions.map((t) => t.finding.rule),
-      transitions.map((t) => t.finding.status),
-      snapshots.map((s) => JSON.stringify(s)),
-      transitions.map((t) => JSON.stringify(serialize(t.finding))),
-      options.at,
-    ],
-  );
-  for (const [i, t] of transitions.entries()) {
-    options.emit({
-      topic: TOPICS.findings,
-      type:
-        t.kind === 'raised'
-          ? 'finding.raised'
-          : t.kind === 'updated'
-            ? 'finding.updated'
-            : 'finding.resolved',
-      key: projectId,
-      data: snapshots[i]!,
-      occurredAt: options.at,
-    });
-  }
+  await recordTransitions(tx, 'ledger', projectId, transitions, {
+    at: options.at,
+    toSnapshot: (f) => toSnapshot(projectId, f),
+    emit: options.emit,
+  });
   return { projectId, transitions };
 }
