@@ -1,3 +1,4 @@
+import { CLOCK_MODES } from '@wagewatch/runtime';
 import { z } from 'zod';
 
 /** The environment every distributed service reads (each service's env.ts extends it). */
@@ -30,6 +31,14 @@ export const hostEnvSchema = z.object({
   WAGEWATCH_RELAY_ENABLED: z.enum(['0', '1']).default('1'),
   /** Outbox rows per relay send. */
   WAGEWATCH_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  /**
+   * `system`: the wall clock. `manual`: a replay — the process's "now" is the latest instant it
+   * was swept to (its admin sweep route; `WAGEWATCH_CLOCK_START` before the first), and no
+   * scheduled sweep runs.
+   */
+  WAGEWATCH_CLOCK: z.enum(CLOCK_MODES).default('system'),
+  /** The manual clock's instant before the first sweep (ISO 8601); default the epoch. */
+  WAGEWATCH_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
   /** Fault injection for tests only: exit right after a relay send, before marking it published. */
   WAGEWATCH_FAULT: z.enum(['none', 'exit-after-send']).default('none'),
 });

@@ -12,10 +12,10 @@ import {
   ApiKeys,
   buildHttpApp,
   type Clock,
+  createClock,
   createLogger,
   createMetrics,
   type Logger,
-  systemClock,
 } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { Redis } from 'ioredis';
@@ -35,7 +35,16 @@ export type ServiceModule = {
   consumers?: Consumer[];
   /** Other long-running parts (a bank's inbound topic reader) with start/stop. */
   workers?: { start(): Promise<void>; stop(): Promise<void> }[];
-  /** Scheduled work: BullMQ job schedulers, one run per occurrence across instances. */
+  /**
+   * The latest instant the service was swept to (its persisted evaluation instant). With the
+   * manual clock the process starts there and re-reads it on every request, so the replicas of
+   * a service agree on "now" after any one of them was swept.
+   */
+  clockInstant?: () => Promise<Date>;
+  /**
+   * Scheduled work: BullMQ job schedulers, one run per occurrence across instances. These are
+   * the time-driven sweeps, so none runs on the manual clock (a replay sweeps explicitly).
+   */
   schedules?: { name: string; intervalMs: number; run: () => Promise<unknown> }[];
 };
 
@@ -58,11 +67,23 @@ export async function runService(
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 200, retries: 8 },
   });
-  const service = build({ db, apiKeys, clock: systemClock, logger, kafka });
+  // The one clock of the process, chosen here (docs/adr/0007-the-system-clock.md).
+  const manual = env.WAGEWATCH_CLOCK === 'manual';
+  const clock = createClock(
+    env.WAGEWATCH_CLOCK,
+    env.WAGEWATCH_CLOCK_START ? new Date(env.WAGEWATCH_CLOCK_START) : undefined,
+  );
+  const service = build({ db, apiKeys, clock, logger, kafka });
   const log = logger.child({ service: service.name });
 
   const applied = await service.migrate();
   if (applied) log.info({ applied }, 'migrations applied');
+  const followSweeps = async () => {
+    if (manual && service.clockInstant) clock.sweptTo?.(await service.clockInstant());
+  };
+  await followSweeps();
+  if (manual)
+    log.info({ now: clock.now().toISOString() }, 'manual clock: now is the latest instant swept to');
   if (env.WAGEWATCH_ENSURE_TOPICS === '1') {
     const admin = kafka.admin();
     await admin.connect();
@@ -108,7 +129,10 @@ export async function runService(
   void lag;
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => {});
-  const scheduler = service.schedules?.length
+  const schedules = manual ? [] : (service.schedules ?? []);
+  if (manual && service.schedules?.length)
+    log.info({ schedules: service.schedules.map((x) => x.name) }, 'manual clock: scheduled sweeps are off');
+  const scheduler = schedules.length
     ? new BullScheduler({
         redisUrl: env.REDIS_URL,
         prefix: env.WAGEWATCH_REDIS_PREFIX,
@@ -142,6 +166,7 @@ export async function runService(
     plugins: service.routes,
   });
   app.addHook('onRequest', async (req) => {
+    if (manual && /^\/(v1|public)\//.test(req.url)) await followSweeps();
     if (req.url === '/metrics' && service.outbox) {
       metrics.outboxBacklog.labels(service.outbox.schema).set(await service.outbox.backlog(db));
     }
@@ -150,7 +175,7 @@ export async function runService(
   await relay?.start();
   for (const r of runners) await r.start();
   for (const w of service.workers ?? []) await w.start();
-  for (const s of service.schedules ?? []) scheduler!.every(s.name, s.intervalMs, s.run);
+  for (const s of schedules) scheduler!.every(s.name, s.intervalMs, s.run);
   const address = await app.listen({ port: env.PORT, host: env.HOST });
   log.info({ address }, `${service.name} is running`);
 

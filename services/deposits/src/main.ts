@@ -14,6 +14,7 @@ await runService(env, ({ db, clock }) => {
   return {
     name: 'deposits',
     migrate: deposits.migrate,
+    clockInstant: deposits.clockInstant,
     routes: [deposits.routes, deposits.adminRoutes],
     outbox: deposits.outbox,
     consumers: [deposits.consumer],

@@ -5,7 +5,7 @@ import { NATIONAL_DEFAULT, policyById, type WorkingDayCalendar } from '@wagewatc
 import type { Clock } from '@wagewatch/runtime';
 import { depositsConsumer } from './consumer.ts';
 import { depositsAdminRoutes, depositsRoutes } from './routes.ts';
-import { sweep } from './sweep.ts';
+import { readEvaluationInstant, sweep } from './sweep.ts';
 
 export const DEPOSITS_SCHEMA = 'deposits';
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
@@ -35,6 +35,8 @@ export function createDeposits(deps: {
     /** POST /v1/admin/deposits/sweep, for the deposits process of the distributed mode. */
     adminRoutes: depositsAdminRoutes(ctx),
     sweep: (asOf: Date = deps.clock.now()) => sweep(ctx, asOf),
+    /** The latest instant swept to (the epoch when never): a replay clock resumes there. */
+    clockInstant: () => readEvaluationInstant(deps.db),
   };
 }
 export type DepositsService = ReturnType<typeof createDeposits>;

@@ -1,6 +1,7 @@
 import type { NewEvent, Outbox } from '@wagewatch/bus';
 import type { Database, Sql } from '@wagewatch/db';
 import type { DepositPolicy, WorkingDayCalendar } from '@wagewatch/domain';
+import type { Clock } from '@wagewatch/runtime';
 import { type EvaluationResult, evaluateAndRecord } from './findings.ts';
 
 const EPOCH = new Date(0);
@@ -48,7 +49,7 @@ export type SweepResult = { asOf: Date; projects: number; results: EvaluationRes
  * Runs the deposit rules' time-based evaluation as of an instant, on the deposits' own
  * monotonic evaluation clock (a sweep "as of" an earlier instant evaluates at the later one).
  */
-export async function sweep(deps: DepositsContext, asOf: Date): Promise<SweepResult> {
+export async function sweep(deps: DepositsContext & { clock?: Clock }, asOf: Date): Promise<SweepResult> {
   const effective = await deps.db.transaction(async (tx) => {
     const [row] = await tx.query<{ as_of: Date }>(
       `INSERT INTO deposits.evaluation_clock (id, as_of) VALUES (1, $1)
@@ -57,6 +58,7 @@ export async function sweep(deps: DepositsContext, asOf: Date): Promise<SweepRes
     );
     return row!.as_of;
   });
+  deps.clock?.sweptTo?.(effective); // a replay clock's "now" is the latest instant swept to
   const projects = await deps.db.query<{ project_id: string }>(
     'SELECT project_id FROM deposits.projects ORDER BY project_id',
   );

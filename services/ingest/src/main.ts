@@ -9,7 +9,8 @@ await runService(env, ({ db, apiKeys, clock, logger, kafka }) => {
   return {
     name: 'ingest',
     migrate: ingest.migrate,
-    routes: [ingest.routes],
+    clockInstant: ingest.clockInstant,
+    routes: [ingest.routes, ingest.clockRoutes],
     outbox: ingest.outbox,
     workers:
       env.WAGEWATCH_BANK_TOPICS === '1'

@@ -129,3 +129,12 @@ export const apiKeyIssuance = ingest.table('api_key_issuance', {
   issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
   revoked: boolean('revoked').notNull().default(false),
 });
+
+/**
+ * The replay clock's instant (`WAGEWATCH_CLOCK=manual`, distributed mode): the latest instant
+ * an admin moved this process's clock to, so a restart resumes the replay where it was.
+ */
+export const clockInstant = ingest.table('clock_instant', {
+  id: integer('id').primaryKey(),
+  asOf: timestamp('as_of', { withTimezone: true }).notNull(),
+});

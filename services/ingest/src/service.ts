@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Outbox } from '@wagewatch/bus';
 import { type Database, migrate } from '@wagewatch/db';
 import type { ApiKeys, Clock } from '@wagewatch/runtime';
+import { ingestClockRoutes, readClockInstant } from './clock-routes.ts';
 import { ingestRoutes } from './routes.ts';
 
 export const INGEST_SCHEMA = 'ingest';
@@ -15,5 +16,9 @@ export function createIngest(deps: { db: Database; apiKeys: ApiKeys; clock: Cloc
     outbox,
     migrate: () => migrate(deps.db, { folder: migrationsFolder, schema: INGEST_SCHEMA }),
     routes: ingestRoutes({ ...deps, outbox }),
+    /** Distributed mode only: moves this process's replay clock (the embedded sweep moves the one clock). */
+    clockRoutes: ingestClockRoutes(deps),
+    /** The instant the replay clock was last moved to (a restarted process resumes there). */
+    clockInstant: () => readClockInstant(deps.db),
   };
 }

@@ -9,6 +9,7 @@ await runService(env, ({ db, clock }) => {
   return {
     name: 'inspection',
     migrate: inspection.migrate,
+    clockInstant: inspection.clockInstant,
     routes: [inspection.routes],
     outbox: inspection.outbox,
     consumers: [inspection.consumer],

@@ -17,7 +17,7 @@ import { campaignRoutes } from './campaign-routes.ts';
 import { caseRoutes } from './case-routes.ts';
 import { inspectionConsumer } from './consumer.ts';
 import { inspectionRoutes } from './routes.ts';
-import { sweep } from './sweep.ts';
+import { readEvaluationInstant, sweep } from './sweep.ts';
 import { type WebhookOptions, webhookDelivery } from './webhooks.ts';
 
 export const INSPECTION_SCHEMA = 'inspection';
@@ -71,6 +71,8 @@ export function createInspection(deps: {
     routes,
     /** Runs the ladder of every open case as of an instant (monotonic); the embedded timer and the admin route call it. */
     sweep: (asOf: Date = clock.now()) => sweep(ctx, asOf),
+    /** The latest instant swept to (the epoch when never): a replay clock resumes there. */
+    clockInstant: () => readEvaluationInstant(deps.db),
     /** One round of webhook delivery (fan-out of new alerts and task events, then the attempts due on the clock). */
     deliverWebhooks: () => ctx.webhooks.step(),
   };

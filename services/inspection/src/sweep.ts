@@ -70,6 +70,7 @@ export async function sweep(deps: InspectionContext, asOf: Date): Promise<Inspec
     );
     return row!.as_of;
   });
+  deps.clock.sweptTo?.(effective); // a replay clock's "now" is the latest instant swept to
   const open = await deps.db.query<{ case_key: string; project_id: string; employer_code: string }>(
     `SELECT case_key, project_id, employer_code FROM inspection.cases WHERE status = 'open' ORDER BY case_key`,
   );

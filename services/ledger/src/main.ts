@@ -9,6 +9,7 @@ await runService(env, ({ db, clock }) => {
   return {
     name: 'ledger',
     migrate: ledger.migrate,
+    clockInstant: ledger.clockInstant,
     routes: [ledger.routes],
     outbox: ledger.outbox,
     consumers: [ledger.consumer],

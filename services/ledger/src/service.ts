@@ -6,7 +6,7 @@ import type { Clock } from '@wagewatch/runtime';
 import { ledgerConsumer } from './consumer.ts';
 import { withPublicNotice } from './public-notice.ts';
 import { type ExtraSweep, ledgerRoutes } from './routes.ts';
-import { sweep } from './sweep.ts';
+import { readEvaluationInstant, sweep } from './sweep.ts';
 
 export const LEDGER_SCHEMA = 'ledger';
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
@@ -37,5 +37,7 @@ export function createLedger(deps: {
     routes: withPublicNotice(ledgerRoutes({ ...ctx, sweep: sweepAll }), ctx),
     /** Every time-based evaluation as of an instant: the ledger's, then the extra sweeps' (`extra`). */
     sweep: (asOf: Date = deps.clock.now()) => sweepAll(asOf),
+    /** The latest instant swept to (the epoch when never): a replay clock resumes there. */
+    clockInstant: () => readEvaluationInstant(deps.db),
   };
 }

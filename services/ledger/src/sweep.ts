@@ -1,6 +1,7 @@
 import type { NewEvent, Outbox } from '@wagewatch/bus';
 import type { Database, Sql } from '@wagewatch/db';
 import type { WorkingDayCalendar } from '@wagewatch/domain';
+import type { Clock } from '@wagewatch/runtime';
 import { type EvaluationResult, evaluateAndRecord } from './findings.ts';
 
 const EPOCH = new Date(0);
@@ -44,7 +45,7 @@ export type SweepResult = { asOf: Date; projects: number; results: EvaluationRes
  * with increasing sweeps gives the findings live operation gave, and nothing flaps).
  */
 export async function sweep(
-  deps: { db: Database; outbox: Outbox; calendar: WorkingDayCalendar },
+  deps: { db: Database; outbox: Outbox; calendar: WorkingDayCalendar; clock?: Clock },
   asOf: Date,
 ): Promise<SweepResult> {
   const effective = await deps.db.transaction(async (tx) => {
@@ -55,6 +56,7 @@ export async function sweep(
     );
     return row!.as_of;
   });
+  deps.clock?.sweptTo?.(effective); // a replay clock's "now" is the latest instant swept to
   const projects = await deps.db.query<{ project_id: string }>(
     'SELECT project_id FROM ledger.projects ORDER BY project_id',
   );

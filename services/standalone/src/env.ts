@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { CLOCK_MODES } from '@wagewatch/runtime';
 import { z } from 'zod';
 
 /** The only place the standalone process reads its environment. */
@@ -13,7 +14,15 @@ const schema = z.object({
   WAGEWATCH_BOOTSTRAP_ADMIN_KEY: z.string().min(16).optional(),
   /** Signs API keys; generated and kept in the data folder when not given. */
   WAGEWATCH_KEY_SECRET: z.string().min(32).optional(),
-  WAGEWATCH_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** How often the timer sweeps (every time-based rule as of now); 0: never (sweep by hand). */
+  WAGEWATCH_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  /**
+   * `system`: the wall clock. `manual`: a replay — "now" is the latest instant swept to
+   * (`POST /v1/admin/sweep {asOf}`), `WAGEWATCH_CLOCK_START` before the first; no timer runs.
+   */
+  WAGEWATCH_CLOCK: z.enum(CLOCK_MODES).default('system'),
+  /** The manual clock's instant before the first sweep (ISO 8601); default the epoch. */
+  WAGEWATCH_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
   /** The provincial wage-guarantee deposit policy (an id of DEPOSIT_POLICIES). */
   WAGEWATCH_DEPOSIT_POLICY: z.string().default('national-default'),
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@wagewatch/db';
-import { ApiKeys, createLogger, systemClock } from '@wagewatch/runtime';
+import { ApiKeys, createClock, createLogger } from '@wagewatch/runtime';
 import { type DemoKeys, loadDemo } from './demo.ts';
 import { readEnv } from './env.ts';
 import { createEmbeddedSystem } from './system.ts';
@@ -33,12 +33,21 @@ const db = await openDatabase(
     ? { kind: 'postgres', url: env.WAGEWATCH_DATABASE_URL }
     : { kind: 'pglite', dataDir: join(env.WAGEWATCH_DATA_DIR, 'pglite') },
 );
+// The one clock of the process (docs/adr/0007-the-system-clock.md): on the manual clock
+// nothing runs on the wall clock, so there is no sweep timer.
+const manual = env.WAGEWATCH_CLOCK === 'manual';
+const clock = createClock(
+  env.WAGEWATCH_CLOCK,
+  env.WAGEWATCH_CLOCK_START ? new Date(env.WAGEWATCH_CLOCK_START) : undefined,
+);
 const system = await createEmbeddedSystem({
   db,
-  clock: systemClock,
+  clock,
   logger,
   apiKeys,
-  sweepIntervalMs: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS * 1000,
+  ...(manual || !env.WAGEWATCH_SWEEP_INTERVAL_SECONDS
+    ? {}
+    : { sweepIntervalMs: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS * 1000 }),
   depositPolicy: env.WAGEWATCH_DEPOSIT_POLICY,
 });
 
@@ -48,7 +57,7 @@ if (env.WAGEWATCH_DEMO === '1') {
   if (existsSync(demoFile)) demoKeys = JSON.parse(readFileSync(demoFile, 'utf8')) as DemoKeys;
   else {
     logger.info('loading the demo city (first start on this data folder)');
-    demoKeys = await loadDemo(system, apiKeys, systemClock, logger);
+    demoKeys = await loadDemo(system, apiKeys, clock, logger);
     writeFileSync(demoFile, JSON.stringify(demoKeys, null, 2), { mode: 0o600 });
   }
 }

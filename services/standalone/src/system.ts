@@ -60,6 +60,8 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     const applied = await service.migrate();
     if (applied) logger.info({ service: service.name, applied }, 'migrations applied');
   }
+  // A replay clock resumes at the latest instant the system was swept to (a restart mid-replay).
+  for (const service of [ledger, deposits, inspection]) clock.sweptTo?.(await service.clockInstant());
   bus = new InProcessBus(
     db,
     [ingest.outbox, ledger.outbox, deposits.outbox, inspection.outbox],

@@ -78,6 +78,9 @@ class Deployment {
       REDIS_URL: redisUrl,
       WAGEWATCH_REDIS_PREFIX: `wwtest-${process.pid}-${Date.now()}`,
       WAGEWATCH_SWEEP_INTERVAL_SECONDS: '0',
+      // The processes run on the embedded reference's clock, whatever the machine's date.
+      WAGEWATCH_CLOCK: 'manual',
+      WAGEWATCH_CLOCK_START: TEST_NOW.toISOString(),
       DATABASE_POOL_SIZE: '4',
       KAFKA_SESSION_TIMEOUT_MS: '6000',
     };
