@@ -7,7 +7,9 @@ import { type NoticeScenario, OFFICER, startNoticeScenario } from './public-noti
 
 /**
  * The public notice in a real browser: Debian's chromium (CI installs it), driven by
- * playwright-core. Skipped only when /usr/bin/chromium is missing, and then loudly.
+ * playwright-core. Skipped only when /usr/bin/chromium is missing, and then loudly. Its Chinese
+ * must be drawn with a CJK font (Debian's fonts-noto-cjk; CI installs it): without one chromium
+ * draws every character as the same box ("tofu") and the page's text still reads right.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -16,6 +18,62 @@ if (!hasChromium) {
     `\n*** SKIPPED public-notice browser test: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does) ***\n`,
   );
 }
+
+// The few browser APIs the in-page code below uses. This package compiles without the DOM
+// library (Node's types only), so they are declared here, for this file alone.
+type PageElement = { textContent: string | null };
+type FontStyle = Record<'fontStyle' | 'fontWeight' | 'fontSize' | 'fontFamily', string>;
+type Canvas2d = {
+  font: string;
+  textBaseline: string;
+  clearRect(x: number, y: number, w: number, h: number): void;
+  fillText(text: string, x: number, y: number): void;
+  getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+};
+declare const document: {
+  querySelectorAll(selector: string): Iterable<PageElement>;
+  createElement(tag: 'canvas'): {
+    width: number;
+    height: number;
+    getContext(kind: '2d', options: { willReadFrequently: boolean }): Canvas2d | null;
+  };
+};
+declare function getComputedStyle(el: PageElement): FontStyle;
+
+/**
+ * How the Han characters of each element matching `selector` are drawn, measured in the page:
+ * each distinct character is drawn alone on a canvas in the element's own font and its pixels
+ * compared with those of U+10FFFD (private use, a codepoint no font has: the missing-glyph box).
+ * Widths would not tell: Noto CJK's missing-glyph box is 1em wide, like its characters.
+ */
+const hanGlyphs = (selector: string) => {
+  const missing = String.fromCodePoint(0x10fffd);
+  return [...document.querySelectorAll(selector)].map((el) => {
+    const style = getComputedStyle(el);
+    const size = Number.parseFloat(style.fontSize);
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = Math.ceil(size * 2);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('no 2d canvas');
+    ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    ctx.textBaseline = 'top';
+    const pixels = (text: string) => {
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      ctx.fillText(text, size / 2, size / 2);
+      return ctx.getImageData(0, 0, canvas.width, canvas.height).data.join(',');
+    };
+    const box = pixels(missing);
+    const chars = [...new Set((el.textContent ?? '').match(/\p{Script=Han}/gu) ?? [])];
+    const drawn = chars.map(pixels);
+    return {
+      text: chars.join(''),
+      font: ctx.font,
+      /** The characters drawn exactly like the missing-glyph box. */
+      asBox: chars.filter((_, i) => drawn[i] === box).join(''),
+      distinctGlyphs: new Set(drawn).size,
+    };
+  });
+};
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -76,6 +134,37 @@ describe.skipIf(!hasChromium)('the public notice in Chromium', () => {
     for (const item of s.personal) expect(text).not.toContain(item);
     // Self-contained: the page asked for nothing but itself.
     expect(requests).toEqual([url]);
+
+    // The Chinese is drawn with a CJK font, not as boxes.
+    const install = 'apt-get install fonts-noto-cjk; .ci/run does';
+    const headings = await page.evaluate(hanGlyphs, 'h1, h2');
+    expect(headings.length).toBeGreaterThan(1);
+    for (const h of headings) {
+      expect(h.text.length).toBeGreaterThan(1);
+      expect(h.asBox, `drawn as boxes, no CJK font (${install})`).toBe('');
+      expect(h.distinctGlyphs, `${h.text}: its characters look alike`).toBe(h.text.length);
+    }
+    // ... and with a CJK font the page's CSS names (chromium reports the fonts it used).
+    const cdp = await browser.newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument');
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: 'h1' });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    const named = await page.locator('h1').evaluate((el) =>
+      getComputedStyle(el)
+        .fontFamily.split(',')
+        .map((f) => f.trim().replace(/^"|"$/g, '')),
+    );
+    expect(named).toContain('Noto Sans CJK SC');
+    const cjkNamed = named.filter((f) => !['serif', 'sans-serif', 'monospace', 'system-ui'].includes(f));
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const { familyName } of fonts)
+      expect(
+        cjkNamed,
+        `the heading is drawn with ${familyName}, not a CJK font the page names (${install})`,
+      ).toContain(familyName);
+    await cdp.detach();
 
     const file = join(dir, 'notice.png');
     await page.screenshot({ path: file, fullPage: true });
