@@ -1,20 +1,55 @@
+import {
+  addDays,
+  addMonths,
+  defaultCalendar,
+  holidayAuditsDue,
+  type LocalDate,
+  periodOf,
+  quarterEnd,
+  shanghaiDate,
+  type WorkingDayCalendar,
+} from '@wagewatch/domain';
 import type { ApiKeys, Clock, Logger } from '@wagewatch/runtime';
 import { type DemoCity, generateDemoCity } from '@wagewatch/testkit/generator';
 import type { EmbeddedSystem } from './system.ts';
 
 export type DemoKeys = Record<string, { key: string; role: string; scope: string }>;
 
+/** The demo's months: the three whole months before the day it is loaded. */
+export function demoMonths(today: LocalDate): string[] {
+  const m = periodOf(today);
+  return [addMonths(m, -3), addMonths(m, -2), addMonths(m, -1)];
+}
+
 /**
- * The demo city is swept as a bureau running since September would have swept it: on
- * 2026-09-24 (inside the audit windows before Mid-Autumn and National Day), on 2026-10-09
- * (inside the third quarter's screening window), then now. Time only moves forward (sweeps
- * are monotonic), so this leaves holiday audits, a screening report and cases at several
- * steps of the escalation ladder to look at. The distributed tests replay the same instants.
+ * The instants before `now` at which the demo city is swept, as a bureau running since its
+ * first month would have swept it: day 24 of the second month and day 9 of the third (10:00,
+ * Asia/Shanghai), and for every holiday audit and quarterly screening whose window lies in
+ * those months and contains neither instant, the first day of its window. So the demo shows each
+ * campaign the calendar allows, findings recorded at several dates and cases at several steps of
+ * the escalation ladder. Time only moves forward (sweeps are monotonic); the distributed tests
+ * replay the same instants. Loaded on 2026-11-29: 2026-09-24 (the Mid-Autumn and National Day
+ * audits) and 2026-10-09 (the third quarter's screening).
  */
-export const DEMO_HISTORY_SWEEPS: readonly Date[] = [
-  new Date('2026-09-24T10:00:00+08:00'),
-  new Date('2026-10-09T10:00:00+08:00'),
-];
+export function demoHistorySweeps(now: Date, calendar: WorkingDayCalendar = defaultCalendar): Date[] {
+  const today = shanghaiDate(now);
+  const months = demoMonths(today);
+  const at = (d: LocalDate) => new Date(`${d}T10:00:00+08:00`);
+  const planned = [`${months[1]}-24`, `${months[2]}-09`];
+  const windows = new Map<string, LocalDate[]>();
+  for (let d = `${months[0]}-01`; d < today; d = addDays(d, 1)) {
+    const keys = holidayAuditsDue(d, calendar).due.map((o) => o.key);
+    const screening = quarterEnd(d);
+    if (screening) keys.push(screening.key);
+    for (const k of keys) windows.set(k, [...(windows.get(k) ?? []), d]);
+  }
+  const days = new Set(planned);
+  for (const inside of windows.values()) if (!inside.some((d) => planned.includes(d))) days.add(inside[0]!);
+  return [...days]
+    .sort()
+    .map(at)
+    .filter((i) => i < now);
+}
 
 /**
  * Loads the demo city through the public HTTP API, with each role's own key, so the demo
@@ -27,7 +62,7 @@ export async function loadDemo(
   apiKeys: ApiKeys,
   clock: Clock,
   logger: Logger,
-  city: DemoCity = generateDemoCity(),
+  city: DemoCity = generateDemoCity({ months: demoMonths(shanghaiDate(clock.now())) }),
 ) {
   const keys: DemoKeys = {};
   const issue = (
@@ -77,8 +112,7 @@ export async function loadDemo(
     await call(bankKey.get(s.bankCode)!, 'POST', '/v1/bank/statements', s.body);
   for (const d of city.deposits) await call(bankKey.get(d.bankCode)!, 'POST', '/v1/bank/deposits', d.body);
   await system.drain();
-  for (const asOf of DEMO_HISTORY_SWEEPS) {
-    if (asOf >= clock.now()) continue;
+  for (const asOf of demoHistorySweeps(clock.now())) {
     await system.ledger.sweep(asOf); // the deposits' and inspection's sweeps run with it
     await system.drain();
   }

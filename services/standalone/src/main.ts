@@ -51,6 +51,13 @@ const system = await createEmbeddedSystem({
   depositPolicy: env.WAGEWATCH_DEPOSIT_POLICY,
 });
 
+if (manual && env.WAGEWATCH_DEMO === '1' && clock.now().getTime() === 0) {
+  logger.fatal(
+    'WAGEWATCH_CLOCK=manual with the demo city: set WAGEWATCH_CLOCK_START (the demo is loaded relative to it), or WAGEWATCH_DEMO=0 to replay your own feeds',
+  );
+  process.exit(2);
+}
+
 let demoKeys: DemoKeys | undefined;
 const demoFile = join(env.WAGEWATCH_DATA_DIR, 'demo-keys.json');
 if (env.WAGEWATCH_DEMO === '1') {
@@ -67,7 +74,9 @@ const address = await system.app.listen({ port: env.PORT, host: env.HOST });
 const base = address.replace('0.0.0.0', '127.0.0.1');
 const lines = [
   '',
-  `Wagewatch is running (embedded: PGlite in ${env.WAGEWATCH_DATA_DIR}, in-process events, timers)`,
+  `Wagewatch is running (embedded: PGlite in ${env.WAGEWATCH_DATA_DIR}, in-process events, ${
+    manual ? `manual clock at ${clock.now().toISOString()}: sweep with POST /v1/admin/sweep {asOf}` : 'timers'
+  })`,
   `  API docs:  ${base}/docs`,
   `  health:    ${base}/health    metrics: ${base}/metrics`,
 ];

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from '@wagewatch/db';
 import { ApiKeys } from '@wagewatch/runtime';
 import type { DemoCity } from '@wagewatch/testkit/generator';
-import { DEMO_HISTORY_SWEEPS } from '../src/demo.ts';
+import { demoHistorySweeps } from '../src/demo.ts';
 import { ApiClient, TEST_SECRET } from './harness.ts';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
@@ -117,7 +117,7 @@ async function depositsState(db: Database) {
  * consumer's inbox holds every event of its topics, and no project awaits evaluation.
  */
 /** Resolves with the instant (Date.now()) the final state was first seen. */
-export async function waitForQuiescence(db: Database, timeoutMs = 120_000): Promise<number> {
+export async function waitForQuiescence(db: Database, timeoutMs = 120_000, stableMs = 1000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let stableSince = 0;
   let last = '';
@@ -148,10 +148,10 @@ export async function waitForQuiescence(db: Database, timeoutMs = 120_000): Prom
           d.applied + d.dead >= state.ingestEvents + state.ledgerEvents + d.events));
     const key = JSON.stringify(state);
     if (done && key === last) {
-      if (Date.now() - stableSince > 1000) return stableSince;
+      if (Date.now() - stableSince > stableMs) return stableSince;
     } else stableSince = Date.now();
     last = key;
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, Math.min(250, stableMs / 2)));
   }
   throw new Error(`the system did not settle: ${last}`);
 }
@@ -168,7 +168,7 @@ export async function sweepLikeTheDemo(
   adminKey: string,
   finalAsOf: Date,
 ): Promise<void> {
-  for (const asOf of [...DEMO_HISTORY_SWEEPS, finalAsOf]) {
+  for (const asOf of [...demoHistorySweeps(finalAsOf), finalAsOf]) {
     const r = await new ApiClient(ledger.base, adminKey).post('/v1/admin/sweep', {
       asOf: asOf.toISOString(),
     });

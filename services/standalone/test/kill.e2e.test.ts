@@ -41,6 +41,9 @@ async function startServer(port: number): Promise<ChildProcess> {
       WAGEWATCH_DEMO: '0',
       WAGEWATCH_KEY_SECRET: TEST_SECRET,
       WAGEWATCH_SWEEP_INTERVAL_SECONDS: '3600',
+      // The evening of the day the test's feeds describe, whatever the machine's date.
+      WAGEWATCH_CLOCK: 'manual',
+      WAGEWATCH_CLOCK_START: '2026-11-13T20:00:00+08:00',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
