@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { type ParsedPayrollFile, PayrollFileError, parseBoolSigned, parsePayrollFile } from './index.ts';
+import { parseSignature } from '../signature.ts';
+import { type ParsedPayrollFile, PayrollFileError, parsePayrollFile } from './index.ts';
 
 const FIXTURES = new URL('../../../../../shared/fixtures/payroll/', import.meta.url);
 const fixture = (name: string) => readFile(new URL(name, FIXTURES));
@@ -45,7 +46,9 @@ function expectTheFiveWorkers(r: ParsedPayrollFile) {
   expect(r.rows.map((w) => w.name)).toEqual(WORKERS.map((w) => w.name));
   expect(r.rows.map((w) => Number(w.amountDue))).toEqual(WORKERS.map((w) => w.net));
   expect(r.rows.map((w) => Number(w.grossAmount))).toEqual(WORKERS.map((w) => w.gross));
-  expect(r.rows.map((w) => parseBoolSigned(w.signed))).toEqual(WORKERS.map((w) => w.signed));
+  expect(r.rows.map((w) => parseSignature(w.signed, w.name))).toEqual(
+    WORKERS.map((w) => ({ ok: true, signed: w.signed })),
+  );
   expect(r.rows[3]?.signed).toBe('');
   expect(r.rows[0]).toMatchObject({ daysWorked: '26', team: '钢筋工', accountNo: '6217003760012345671' });
   for (const w of r.rows) expect(typeof w.idNumber).toBe('string');
@@ -293,34 +296,5 @@ describe('generated XLSX', () => {
     const r = await parsePayrollFile({ bytes: Buffer.from(await wb.xlsx.writeBuffer()) });
     expect(r.sheetName).toBe('1月');
     expect(r.rows).toHaveLength(1);
-  });
-});
-
-describe('parseBoolSigned', () => {
-  it.each([
-    ['已签', true],
-    ['是', true],
-    ['Y', true],
-    ['yes', true],
-    ['true', true],
-    ['1', true],
-    ['√', true],
-    ['✓', true],
-    ['王建国', true],
-    [' 已签 ', true],
-    ['', false],
-    ['  ', false],
-    ['否', false],
-    ['未签', false],
-    ['N', false],
-    ['no', false],
-    ['false', false],
-    ['0', false],
-    ['待签', false],
-    ['?', undefined],
-    ['maybe', undefined],
-    ['2026-01-05', undefined],
-  ] as const)('%j → %s', (raw, expected) => {
-    expect(parseBoolSigned(raw)).toBe(expected);
   });
 });
