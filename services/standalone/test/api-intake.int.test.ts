@@ -410,7 +410,7 @@ describe('POST /v1/projects/:id/payrolls (files)', () => {
         type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         source: 'xlsx',
       },
-    ];
+    ] as const;
     for (const [i, f] of files.entries()) {
       const res = await pm.upload(`/v1/projects/${main.projectId}/payrolls`, {
         bytes: payrollFixture(f.name),

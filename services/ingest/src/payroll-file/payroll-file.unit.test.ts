@@ -1,12 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { payrollFixture } from '@wagewatch/testkit/fixtures';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseSignature } from '../signature.ts';
 import { type ParsedPayrollFile, PayrollFileError, parsePayrollFile } from './index.ts';
-
-const FIXTURES = new URL('../../../../../shared/fixtures/payroll/', import.meta.url);
-const fixture = (name: string) => readFile(new URL(name, FIXTURES));
 
 const WORKERS = [
   { rowNumber: 4, idNumber: '510402197803150210', name: '王建国', net: 6950, gross: 7280, signed: true },
@@ -61,7 +58,7 @@ function expectTheFiveWorkers(r: ParsedPayrollFile) {
 describe('fixtures', () => {
   it('gongzi-2026-01.xlsx: title rows, both amounts, 合计 skipped', async () => {
     const r = await parsePayrollFile({
-      bytes: await fixture('gongzi-2026-01.xlsx'),
+      bytes: payrollFixture('gongzi-2026-01.xlsx'),
       filename: 'gongzi-2026-01.xlsx',
     });
     expect(r.format).toBe('xlsx');
@@ -72,7 +69,7 @@ describe('fixtures', () => {
 
   it('gongzi-2026-01.csv: UTF-8 without BOM', async () => {
     const r = await parsePayrollFile({
-      bytes: await fixture('gongzi-2026-01.csv'),
+      bytes: payrollFixture('gongzi-2026-01.csv'),
       filename: 'gongzi-2026-01.csv',
     });
     expect(r).toMatchObject({ format: 'csv', encoding: 'utf-8' });
@@ -81,15 +78,15 @@ describe('fixtures', () => {
   });
 
   it('gongzi-2026-01-gbk.csv: GBK, same five lines', async () => {
-    const r = await parsePayrollFile({ bytes: await fixture('gongzi-2026-01-gbk.csv') });
+    const r = await parsePayrollFile({ bytes: payrollFixture('gongzi-2026-01-gbk.csv') });
     expect(r).toMatchObject({ format: 'csv', encoding: 'gbk' });
     expectTheFiveWorkers(r);
-    const utf8 = await parsePayrollFile({ bytes: await fixture('gongzi-2026-01.csv') });
+    const utf8 = await parsePayrollFile({ bytes: payrollFixture('gongzi-2026-01.csv') });
     expect(r.rows).toEqual(utf8.rows);
   });
 
   it('gongzi-id-as-number.xlsx: a row-level issue on idNumber and accountNo for every worker', async () => {
-    const r = await parsePayrollFile({ bytes: await fixture('gongzi-id-as-number.xlsx') });
+    const r = await parsePayrollFile({ bytes: payrollFixture('gongzi-id-as-number.xlsx') });
     expect(r.rows.map((w) => w.name)).toEqual(WORKERS.map((w) => w.name));
     for (const w of r.rows) {
       expect(w.idNumber).toBe('');
