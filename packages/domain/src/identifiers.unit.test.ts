@@ -10,7 +10,7 @@ import {
   validateResidentId,
 } from './identifiers.ts';
 
-/** 王建国, first worker of shared/fixtures/payroll/gongzi-2026-01.csv. */
+/** 王建国, first worker of packages/testkit/fixtures/payroll/gongzi-2026-01.csv. */
 const FIXTURE_ID = '510402197803150210';
 /** The subcontractor's code in the same file. */
 const FIXTURE_CREDIT_CODE = '915104003141592656';

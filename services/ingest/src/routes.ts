@@ -262,7 +262,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
             // A multipart request reaches validation with a null body: the file is read in the handler.
             .nullish()
             .describe(
-              'JSON form: {period: "YYYY-MM", lines: [{idNumber, name, daysWorked, amountDue, signed}]}',
+              'JSON form: {period: "YYYY-MM", lines: [{idNumber, name, daysWorked, amountDue, signed}]}; signed is read as a sheet\'s 本人签字 cell: true, the worker\'s own name, 已签 or ✔ when signed; false, empty, 未签 or × when not',
             ),
           response: {
             201: batchResult.extend({

@@ -25,6 +25,7 @@ import {
 } from '@wagewatch/domain';
 import type { FieldIssue } from '@wagewatch/runtime';
 import { z } from 'zod';
+import { parseSignature } from './signature.ts';
 
 /**
  * Row validation shared by JSON bodies and files. Each check names the row (1-based, as the
@@ -216,15 +217,6 @@ export function validateWorker(input: unknown, row: number): RowResult<WorkerRec
   });
 }
 
-export function parseSigned(v: unknown): boolean | undefined {
-  if (typeof v === 'boolean') return v;
-  if (typeof v !== 'string') return undefined;
-  const s = v.trim().toLowerCase();
-  if (['true', 'yes', 'y', '1', '是', '已签', '√', '✓'].includes(s)) return true;
-  if (['false', 'no', 'n', '0', '否', '未签', ''].includes(s)) return false;
-  return undefined;
-}
-
 export function validatePayrollLine(input: unknown, row: number): RowResult<PayrollLineRecord> {
   const r = new Row(row, asObject(input));
   const idNumber = r.idNumber('idNumber');
@@ -239,9 +231,8 @@ export function validatePayrollLine(input: unknown, row: number): RowResult<Payr
       r.fail('daysWorked', `"${String(d)}" must be a number of days from 0 to 31`);
     else daysWorked = n;
   }
-  const signed = parseSigned(r.input.signed ?? '');
-  if (signed === undefined)
-    r.fail('signed', `"${String(r.input.signed)}" must be true or false (or 已签 / empty)`);
+  const signature = parseSignature(r.input.signed, name);
+  if (!signature.ok) r.fail('signed', signature.reason);
   if (amountDue && grossAmount && Number(grossAmount) < Number(amountDue)) {
     r.fail('grossAmount', `gross pay ${grossAmount} is below net pay ${amountDue}`);
   }
@@ -251,7 +242,7 @@ export function validatePayrollLine(input: unknown, row: number): RowResult<Payr
     daysWorked,
     amountDue: amountDue!,
     ...(grossAmount ? { grossAmount } : {}),
-    signed: signed!,
+    signed: signature.ok && signature.signed,
     sourceRow: row,
   });
 }

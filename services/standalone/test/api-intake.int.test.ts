@@ -410,7 +410,7 @@ describe('POST /v1/projects/:id/payrolls (files)', () => {
         type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         source: 'xlsx',
       },
-    ];
+    ] as const;
     for (const [i, f] of files.entries()) {
       const res = await pm.upload(`/v1/projects/${main.projectId}/payrolls`, {
         bytes: payrollFixture(f.name),
@@ -450,6 +450,93 @@ describe('POST /v1/projects/:id/payrolls (files)', () => {
       expect(lines.filter((l) => !l.signed).map((l) => l.name)).toEqual(['刘德明']);
     }
     expect(await countSheets(main.projectId, '2026-01')).toBe(3);
+  });
+
+  /**
+   * The UTF-8 fixture (CRLF, as Excel writes it) for another month, with its 本人签字 cells
+   * (rows 4-8, one per worker) replaced by `signatures`.
+   */
+  const sheetSignedWith = (month: number, signatures: string[]): Buffer => {
+    const lines = payrollFixture('gongzi-2026-01.csv').toString('utf8').split('\r\n');
+    lines[0] = lines[0]!.replace('2026年1月', `2026年${month}月`);
+    for (const [i, s] of signatures.entries()) {
+      lines[3 + i] = lines[3 + i]!.replace(/,[^,]*$/, `,${s}`);
+    }
+    return Buffer.from(lines.join('\r\n'), 'utf8');
+  };
+  const storedSignatures = (sheetId: string) =>
+    t.db.query<{ name: string; signed: boolean }>(
+      'SELECT name, signed FROM ingest.payroll_lines WHERE sheet_id = $1 ORDER BY source_row',
+      [sheetId],
+    );
+
+  it("stores a sheet whose 本人签字 column holds the workers' own names as signed", async () => {
+    const names = ['王建国', '李秀英', '张伟', '刘德明', '陈小龙'];
+    const res = await pm.upload(`/v1/projects/${main.projectId}/payrolls`, {
+      bytes: sheetSignedWith(3, names),
+      filename: 'gongzi-2026-03.csv',
+      type: 'text/csv',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ period: '2026-03', accepted: 5, rejected: [], totalDue: '30860.00' });
+    expect(await storedSignatures(res.body.sheetId)).toEqual(names.map((name) => ({ name, signed: true })));
+  });
+
+  it('stores ✔ as signed and × as not signed', async () => {
+    const res = await pm.upload(`/v1/projects/${main.projectId}/payrolls`, {
+      bytes: sheetSignedWith(4, ['✔', '✓', '√', '×', '已签字']),
+      filename: 'gongzi-2026-04.csv',
+      type: 'text/csv',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ period: '2026-04', accepted: 5, rejected: [] });
+    expect((await storedSignatures(res.body.sheetId)).map((l) => [l.name, l.signed])).toEqual([
+      ['王建国', true],
+      ['李秀英', true],
+      ['张伟', true],
+      ['刘德明', false],
+      ['陈小龙', true],
+    ]);
+  });
+
+  it("rejects a line signed with another person's name, naming the row and field; JSON reads signatures alike", async () => {
+    const res = await pm.upload(`/v1/projects/${main.projectId}/payrolls`, {
+      bytes: sheetSignedWith(5, ['王建国', '王建国', '张伟', '', '陈小龙']),
+      filename: 'gongzi-2026-05.csv',
+      type: 'text/csv',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ period: '2026-05', accepted: 4 });
+    expect(res.body.rejected).toEqual([
+      {
+        row: 5,
+        field: 'signed',
+        message: "signed by 王建国, not the worker 李秀英: only the worker's own signature confirms the line",
+      },
+    ]);
+    expect((await storedSignatures(res.body.sheetId)).map((l) => [l.name, l.signed])).toEqual([
+      ['王建国', true],
+      ['张伟', true],
+      ['刘德明', false],
+      ['陈小龙', true],
+    ]);
+
+    const json = await pm.post(`/v1/projects/${main.projectId}/payrolls`, {
+      period: '2026-06',
+      lines: [
+        lineBody(1, { signed: '工人1' }),
+        lineBody(2, { signed: '✔' }),
+        lineBody(3, { signed: '×' }),
+        lineBody(4, { signed: '工人1' }),
+      ],
+    });
+    expect(json.status, JSON.stringify(json.body)).toBe(201);
+    expect(rowsAndFields(json.body.rejected)).toEqual([{ row: 4, field: 'signed' }]);
+    expect((await storedSignatures(json.body.sheetId)).map((l) => [l.name, l.signed])).toEqual([
+      ['工人1', true],
+      ['工人2', true],
+      ['工人3', false],
+    ]);
   });
 
   it('refuses the sheet whose ID column was stored as numbers, row by row, telling to format as text', async () => {

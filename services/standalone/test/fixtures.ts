@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { creditCodeWithCheckCharacter, residentIdWithCheckDigit } from '@wagewatch/domain';
 
-/** The payroll sheets a project office produces (shared/fixtures/payroll). */
-export const payrollFixture = (name: string): Buffer =>
-  readFileSync(new URL(`../../../../shared/fixtures/payroll/${name}`, import.meta.url));
+/** The payroll sheets a project office produces (packages/testkit/fixtures/payroll). */
+export { payrollFixture } from '@wagewatch/testkit/fixtures';
 
 export const creditCode = (n: number) =>
   creditCodeWithCheckCharacter(`91510400MA${String(n).padStart(7, '0')}`);

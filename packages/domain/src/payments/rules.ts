@@ -125,9 +125,11 @@ const max = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
  * Payments: a booked debit from the project's wage account to the worker's registered card (and,
  * if the bank names an ID, naming that worker), not failed and not returned, counts and is
  * allocated to the worker's oldest unpaid month first (never to a month that had not begun).
- * A finding that depends on a payment's absence (missed, short, sheet missing or unsigned)
- * waits until the bank's end-of-day statement covers the due date; until then, and once the
- * statement is a working day overdue, `feed-incomplete` is raised against the bank instead.
+ * A finding that depends on a payment's absence (missed, short, and the late payment that
+ * resolves a missed one) waits until the bank's end-of-day statement covers the due date; once
+ * that statement is a working day overdue, `feed-incomplete` is raised against the bank. A
+ * sheet missing or unsigned (rule 6) is the contractor's own omission and does not wait for
+ * the bank: it is raised once the due date has passed (docs/adr/0005).
  */
 export function evaluateProject(
   state: ProjectState,
@@ -277,49 +279,52 @@ export function evaluateProject(
     );
     const dueEnd = endOfShanghaiDay(due);
     if (asOf < dueEnd) continue;
-    const coverage = coverageOf(due);
-    if (!coverage) {
-      // Only a month with something due (a sheet, or workers active) needs the due date's statement.
-      const somethingDue = sheets.has(period) || state.workers.some((w) => isActiveIn(w, period));
-      if (somethingDue) missingStatement.set(due, `the wage findings for ${period} (due ${due}) wait for it`);
-      continue;
-    }
-    const gateTime = max(dueEnd, coverage.receivedAt);
     const base = { period, dueDate: due, responsible: contractor, ...(warnings.length ? { warnings } : {}) };
     const sheet = sheets.get(period);
+    // Rule 6: the sheet is the contractor's own document, so its absence or a line without the
+    // worker's signature is known once the due date has passed, whatever the bank has reported.
     if (!sheet) {
       const active = state.workers.filter((w) => isActiveIn(w, period));
-      if (active.length === 0) continue;
-      out.push({
-        ...base,
-        key: `payroll-missing:${period}`,
-        rule: 'payroll-missing',
-        severity: SEVERITY['payroll-missing'],
-        status: 'open',
-        raisedAt: gateTime,
-        evidence: [coverage.evidence],
-        legalBasis: LEGAL_BASIS['payroll-missing'],
-        detail: `no payroll sheet for ${period} although ${active.length} registered worker(s) were active; wages were due ${due}`,
-      });
-      continue;
-    }
-    for (const line of sheet.lines) {
-      const worker = { idNumber: line.idNumber, name: line.name };
-      if (!line.signed) {
+      if (active.length > 0) {
+        out.push({
+          ...base,
+          key: `payroll-missing:${period}`,
+          rule: 'payroll-missing',
+          severity: SEVERITY['payroll-missing'],
+          status: 'open',
+          raisedAt: dueEnd,
+          evidence: [],
+          legalBasis: LEGAL_BASIS['payroll-missing'],
+          detail: `no payroll sheet for ${period} although ${active.length} registered worker(s) were active; wages were due ${due}`,
+        });
+      }
+    } else {
+      for (const line of sheet.lines) {
+        if (line.signed) continue;
         out.push({
           ...base,
           key: `payroll-unsigned:${period}:${line.idNumber}`,
           rule: 'payroll-unsigned',
           severity: SEVERITY['payroll-unsigned'],
           status: 'open',
-          worker,
-          raisedAt: gateTime,
+          worker: { idNumber: line.idNumber, name: line.name },
+          raisedAt: dueEnd,
           evidence: sheet.evidence,
           legalBasis: LEGAL_BASIS['payroll-unsigned'],
           detail: `the worker has not confirmed the ${period} payroll line (${formatFen(line.amountDue)})`,
         });
       }
     }
+    // Rules 1-3 depend on a payment's absence: they wait for the due date's own statement.
+    const coverage = coverageOf(due);
+    if (!coverage) {
+      // Only a month with something due (a sheet, or workers active) needs the due date's statement.
+      const somethingDue = sheet !== undefined || state.workers.some((w) => isActiveIn(w, period));
+      if (somethingDue) missingStatement.set(due, `the wage findings for ${period} (due ${due}) wait for it`);
+      continue;
+    }
+    if (!sheet) continue;
+    const gateTime = max(dueEnd, coverage.receivedAt);
     for (const ob of obligations.values()) {
       for (const o of ob) {
         if (o.period !== period || o.line.amountDue === 0n) continue;

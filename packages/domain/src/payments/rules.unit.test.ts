@@ -557,32 +557,51 @@ describe('rule 14: a due date with nothing due', () => {
 });
 
 describe('rule 6: payroll sheet missing', () => {
-  it('given an active worker and no sheet, when the due date is covered, then payroll-missing is open', () => {
+  const missing = (raisedAt: Date) => ({
+    key: `payroll-missing:${MARCH}`,
+    rule: 'payroll-missing',
+    severity: 'medium',
+    status: 'open',
+    period: MARCH,
+    dueDate: DUE,
+    raisedAt,
+    responsible: contractor,
+    evidence: [],
+    legalBasis: LEGAL_BASIS['payroll-missing'],
+    detail:
+      'no payroll sheet for 2026-03 although 1 registered worker(s) were active; wages were due 2026-04-15',
+  });
+
+  it('given an active worker and no sheet, when the due date has passed, then payroll-missing is open from the end of the due day', () => {
     const state = given().workers(LI).statement('2026-03-31').statement(DUE).build();
 
     expect(when(state, at('2026-04-15 23:00'))).toEqual([]);
-    expect(when(state, at('2026-04-16 12:00'))).toEqual([
-      {
-        key: `payroll-missing:${MARCH}`,
-        rule: 'payroll-missing',
-        severity: 'medium',
-        status: 'open',
-        period: MARCH,
-        dueDate: DUE,
-        raisedAt: at('2026-04-16 06:00'),
-        responsible: contractor,
-        evidence: ['statement:2026-04-15'],
-        legalBasis: LEGAL_BASIS['payroll-missing'],
-        detail:
-          'no payroll sheet for 2026-03 although 1 registered worker(s) were active; wages were due 2026-04-15',
-      },
-    ]);
+    // The statement (received 2026-04-16 06:00) does not delay it: the sheet is the contractor's.
+    expect(when(state, at('2026-04-16 01:00'))).toEqual([missing(at('2026-04-16 00:00'))]);
   });
 
-  it('given no statement for the due date, when evaluated, then no payroll-missing (feed-incomplete instead)', () => {
+  it('given an active worker, no sheet and no statement at all, when evaluated before the due date has passed, then nothing', () => {
+    const state = given().workers(LI).build();
+
+    expect(when(state, at('2026-04-15 23:59'))).toEqual([]);
+  });
+
+  it('given an active worker, no sheet and no statement at all, when the due date has passed, then payroll-missing is open all the same', () => {
+    const state = given().workers(LI).build();
+
+    expect(when(state, at('2026-04-16 12:00'))).toEqual([missing(at('2026-04-16 00:00'))]);
+  });
+
+  it('given no sheet and no statement for the due date, once the next working day has ended, then payroll-missing and feed-incomplete against the bank', () => {
     const state = given().workers(LI).statement('2026-03-31').build();
 
-    expect(when(state, at('2026-04-17 00:00')).map((f) => f.key)).toEqual([`feed-incomplete:missing:${DUE}`]);
+    const findings = when(state, at('2026-04-17 00:00'));
+    expect(findings.map((f) => f.key)).toEqual([
+      `payroll-missing:${MARCH}`,
+      `feed-incomplete:missing:${DUE}`,
+    ]);
+    expect(find(findings, `payroll-missing:${MARCH}`)).toEqual(missing(at('2026-04-16 00:00')));
+    expect(find(findings, `feed-incomplete:missing:${DUE}`).responsible).toEqual(bank);
   });
 
   it('given workers who left before March or enrolled after it, when evaluated, then no payroll-missing for March', () => {
@@ -596,7 +615,7 @@ describe('rule 6: payroll sheet missing', () => {
 
     const findings = when(state, at('2026-04-16 12:00'));
     expect(findings.filter((f) => f.period === MARCH)).toEqual([]);
-    // February's sheet is missing, though: Zhang was active then (due 2026-03-13, that day's statement received).
+    // February's sheet is missing, though: Zhang was active then (due 2026-03-13).
     expect(findings.map((f) => f.key)).toEqual(['payroll-missing:2026-02']);
   });
 
@@ -624,10 +643,24 @@ describe('rule 6: payroll sheet missing', () => {
         kind: 'resolved',
         key: `payroll-missing:${MARCH}`,
         status: 'resolved',
-        raisedAt: at('2026-04-16 06:00'),
+        raisedAt: at('2026-04-16 00:00'),
         resolvedAt: sweep,
       },
     ]);
+  });
+
+  it('given payroll-missing raised without a statement, when the statement arrives, then the finding is unchanged', () => {
+    const before = given().workers(LI).statement('2026-03-31');
+    const firstSweep = at('2026-04-16 12:00');
+    const recorded = applyTransitions(
+      new Map(),
+      reconcile(new Map(), when(before.build(), firstSweep), firstSweep),
+    );
+    expect([...recorded.keys()]).toEqual([`payroll-missing:${MARCH}`]);
+
+    const sweep = at('2026-04-16 13:00');
+    const after = before.statement(DUE, { receivedAt: at('2026-04-16 12:30') }).build();
+    expect(reconcile(recorded, when(after, sweep), sweep)).toEqual([]);
   });
 });
 
@@ -637,27 +670,29 @@ describe('rule 6: payroll line unsigned', () => {
       .workers(LI)
       .statement('2026-03-31')
       .sheet(MARCH, [line(LI, NET, false)])
-      .paid(LI, NET, at('2026-04-15 10:00'))
-      .statement(DUE);
+      .paid(LI, NET, at('2026-04-15 10:00'));
+  const finding = expect.objectContaining({
+    key: `payroll-unsigned:${MARCH}:${LI.idNumber}`,
+    rule: 'payroll-unsigned',
+    severity: 'low',
+    status: 'open',
+    worker: { idNumber: LI.idNumber, name: LI.name },
+    dueDate: DUE,
+    raisedAt: at('2026-04-16 00:00'),
+    evidence: ['sheet:S-2026-03:v1'],
+    detail: 'the worker has not confirmed the 2026-03 payroll line (5200.00)',
+  });
 
   it('given an unsigned line, when evaluated before the due date has passed, then nothing', () => {
-    expect(when(unsigned().build(), at('2026-04-15 12:00'))).toEqual([]);
+    expect(when(unsigned().statement(DUE).build(), at('2026-04-15 12:00'))).toEqual([]);
   });
 
   it('given an unsigned line, when evaluated after the due date, then payroll-unsigned is open', () => {
-    expect(when(unsigned().build(), at('2026-04-16 12:00'))).toEqual([
-      expect.objectContaining({
-        key: `payroll-unsigned:${MARCH}:${LI.idNumber}`,
-        rule: 'payroll-unsigned',
-        severity: 'low',
-        status: 'open',
-        worker: { idNumber: LI.idNumber, name: LI.name },
-        dueDate: DUE,
-        raisedAt: at('2026-04-16 06:00'),
-        evidence: ['sheet:S-2026-03:v1'],
-        detail: 'the worker has not confirmed the 2026-03 payroll line (5200.00)',
-      }),
-    ]);
+    expect(when(unsigned().statement(DUE).build(), at('2026-04-16 12:00'))).toEqual([finding]);
+  });
+
+  it('given an unsigned line and no statement for the due date, when evaluated after the due date, then payroll-unsigned is open all the same', () => {
+    expect(when(unsigned().build(), at('2026-04-16 12:00'))).toEqual([finding]);
   });
 });
 

@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { payrollFixture } from '@wagewatch/testkit/fixtures';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { type ParsedPayrollFile, PayrollFileError, parseBoolSigned, parsePayrollFile } from './index.ts';
-
-const FIXTURES = new URL('../../../../../shared/fixtures/payroll/', import.meta.url);
-const fixture = (name: string) => readFile(new URL(name, FIXTURES));
+import { parseSignature } from '../signature.ts';
+import { type ParsedPayrollFile, PayrollFileError, parsePayrollFile } from './index.ts';
 
 const WORKERS = [
   { rowNumber: 4, idNumber: '510402197803150210', name: '王建国', net: 6950, gross: 7280, signed: true },
@@ -45,7 +43,9 @@ function expectTheFiveWorkers(r: ParsedPayrollFile) {
   expect(r.rows.map((w) => w.name)).toEqual(WORKERS.map((w) => w.name));
   expect(r.rows.map((w) => Number(w.amountDue))).toEqual(WORKERS.map((w) => w.net));
   expect(r.rows.map((w) => Number(w.grossAmount))).toEqual(WORKERS.map((w) => w.gross));
-  expect(r.rows.map((w) => parseBoolSigned(w.signed))).toEqual(WORKERS.map((w) => w.signed));
+  expect(r.rows.map((w) => parseSignature(w.signed, w.name))).toEqual(
+    WORKERS.map((w) => ({ ok: true, signed: w.signed })),
+  );
   expect(r.rows[3]?.signed).toBe('');
   expect(r.rows[0]).toMatchObject({ daysWorked: '26', team: '钢筋工', accountNo: '6217003760012345671' });
   for (const w of r.rows) expect(typeof w.idNumber).toBe('string');
@@ -58,7 +58,7 @@ function expectTheFiveWorkers(r: ParsedPayrollFile) {
 describe('fixtures', () => {
   it('gongzi-2026-01.xlsx: title rows, both amounts, 合计 skipped', async () => {
     const r = await parsePayrollFile({
-      bytes: await fixture('gongzi-2026-01.xlsx'),
+      bytes: payrollFixture('gongzi-2026-01.xlsx'),
       filename: 'gongzi-2026-01.xlsx',
     });
     expect(r.format).toBe('xlsx');
@@ -69,7 +69,7 @@ describe('fixtures', () => {
 
   it('gongzi-2026-01.csv: UTF-8 without BOM', async () => {
     const r = await parsePayrollFile({
-      bytes: await fixture('gongzi-2026-01.csv'),
+      bytes: payrollFixture('gongzi-2026-01.csv'),
       filename: 'gongzi-2026-01.csv',
     });
     expect(r).toMatchObject({ format: 'csv', encoding: 'utf-8' });
@@ -78,15 +78,15 @@ describe('fixtures', () => {
   });
 
   it('gongzi-2026-01-gbk.csv: GBK, same five lines', async () => {
-    const r = await parsePayrollFile({ bytes: await fixture('gongzi-2026-01-gbk.csv') });
+    const r = await parsePayrollFile({ bytes: payrollFixture('gongzi-2026-01-gbk.csv') });
     expect(r).toMatchObject({ format: 'csv', encoding: 'gbk' });
     expectTheFiveWorkers(r);
-    const utf8 = await parsePayrollFile({ bytes: await fixture('gongzi-2026-01.csv') });
+    const utf8 = await parsePayrollFile({ bytes: payrollFixture('gongzi-2026-01.csv') });
     expect(r.rows).toEqual(utf8.rows);
   });
 
   it('gongzi-id-as-number.xlsx: a row-level issue on idNumber and accountNo for every worker', async () => {
-    const r = await parsePayrollFile({ bytes: await fixture('gongzi-id-as-number.xlsx') });
+    const r = await parsePayrollFile({ bytes: payrollFixture('gongzi-id-as-number.xlsx') });
     expect(r.rows.map((w) => w.name)).toEqual(WORKERS.map((w) => w.name));
     for (const w of r.rows) {
       expect(w.idNumber).toBe('');
@@ -293,34 +293,5 @@ describe('generated XLSX', () => {
     const r = await parsePayrollFile({ bytes: Buffer.from(await wb.xlsx.writeBuffer()) });
     expect(r.sheetName).toBe('1月');
     expect(r.rows).toHaveLength(1);
-  });
-});
-
-describe('parseBoolSigned', () => {
-  it.each([
-    ['已签', true],
-    ['是', true],
-    ['Y', true],
-    ['yes', true],
-    ['true', true],
-    ['1', true],
-    ['√', true],
-    ['✓', true],
-    ['王建国', true],
-    [' 已签 ', true],
-    ['', false],
-    ['  ', false],
-    ['否', false],
-    ['未签', false],
-    ['N', false],
-    ['no', false],
-    ['false', false],
-    ['0', false],
-    ['待签', false],
-    ['?', undefined],
-    ['maybe', undefined],
-    ['2026-01-05', undefined],
-  ] as const)('%j → %s', (raw, expected) => {
-    expect(parseBoolSigned(raw)).toBe(expected);
   });
 });
