@@ -58,8 +58,36 @@ export async function buildHttpApp(options: {
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 50 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  // Fastify hands an absent body to the validator as null, which an optional body schema
+  // (`z.object(...).optional()`, e.g. the sweeps' `{asOf?}`) refuses: validate it as undefined.
+  app.setValidatorCompiler<Parameters<typeof validatorCompiler>[0]['schema']>((route) => {
+    const validate = validatorCompiler(route);
+    return route.httpPart === 'body'
+      ? (data: unknown) => validate(data === null ? undefined : data)
+      : validate;
+  });
   app.setSerializerCompiler(serializerCompiler);
+  // A POST with no body works however it is sent: an empty `application/json` body is no body
+  // (Fastify refuses it by default: FST_ERR_CTP_EMPTY_JSON_BODY), and so is an empty form body;
+  // a form body holding JSON (`curl -d '{}'` labels its body a form unless told otherwise) is
+  // read as JSON, any other form body is still 415. JSON keeps Fastify's own parser (prototype-poisoning
+  // checks).
+  const json = app.getDefaultJsonParser('error', 'error');
+  const parseJson = (req: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void) =>
+    body.trim() === '' ? done(null, undefined) : json(req, body, done);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
+    parseJson(req, body as string, done),
+  );
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (req, body, done) =>
+    parseJson(req, body as string, (err, value) => {
+      if (!err) return done(null, value);
+      const unsupported = new Error(
+        'Unsupported Media Type: send the body as JSON (content-type: application/json)',
+      );
+      done(Object.assign(unsupported, { statusCode: 415 }), undefined);
+    }),
+  );
   app.decorateRequest('principal', null);
 
   await app.register(fastifySwagger, {

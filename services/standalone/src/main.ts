@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openDatabase } from '@wagewatch/db';
 import { ApiKeys, createClock, createLogger } from '@wagewatch/runtime';
 import { type DemoKeys, loadDemo } from './demo.ts';
+import { displayPath, saveDemoKeysEnv } from './demo-keys.ts';
 import { readEnv } from './env.ts';
 import { createEmbeddedSystem } from './system.ts';
 
@@ -59,14 +60,17 @@ if (manual && env.WAGEWATCH_DEMO === '1' && clock.now().getTime() === 0) {
 }
 
 let demoKeys: DemoKeys | undefined;
+let demoEnvFile: string | undefined;
 const demoFile = join(env.WAGEWATCH_DATA_DIR, 'demo-keys.json');
 if (env.WAGEWATCH_DEMO === '1') {
-  if (existsSync(demoFile)) demoKeys = JSON.parse(readFileSync(demoFile, 'utf8')) as DemoKeys;
+  const loaded = existsSync(demoFile);
+  if (loaded) demoKeys = JSON.parse(readFileSync(demoFile, 'utf8')) as DemoKeys;
   else {
     logger.info('loading the demo city (first start on this data folder)');
     demoKeys = await loadDemo(system, apiKeys, clock, logger);
     writeFileSync(demoFile, JSON.stringify(demoKeys, null, 2), { mode: 0o600 });
   }
+  demoEnvFile = saveDemoKeysEnv(env.WAGEWATCH_DATA_DIR, demoKeys, { replace: !loaded });
 }
 
 system.start();
@@ -84,12 +88,12 @@ if (demoKeys) {
   lines.push('', 'Demo API keys (Authorization: Bearer <key>):');
   for (const [label, k] of Object.entries(demoKeys))
     lines.push(`  ${label.padEnd(26)} ${k.key}`, `  ${''.padEnd(26)} (${k.role}: ${k.scope})`);
-  const inspector = demoKeys['inspector (all districts)']?.key;
   lines.push(
     '',
-    'Try:',
-    `  curl -s -H "Authorization: Bearer ${inspector}" "${base}/v1/findings?status=open&limit=20"`,
-    `  curl -s -H "Authorization: Bearer ${inspector}" "${base}/v1/projects/PZH-2026-001/status"`,
+    'Try (the keys as shell variables: ADMIN, INSPECTOR, INSPECTOR_DONG, PM, BANK_<code>):',
+    `  source ${displayPath(demoEnvFile!)}`,
+    `  curl -s -H "Authorization: Bearer $INSPECTOR" "${base}/v1/findings?status=open&limit=20"`,
+    `  curl -s -H "Authorization: Bearer $INSPECTOR" "${base}/v1/projects/PZH-2026-001/status"`,
   );
 }
 process.stdout.write(`${lines.join('\n')}\n\n`);

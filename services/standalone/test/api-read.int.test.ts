@@ -290,6 +290,45 @@ describe('service endpoints', () => {
     expect(html.status).toBe(200);
   });
 
+  it('the admin sweeps take no body however it is sent (curl -X POST, -H content-type, -d {})', async () => {
+    const ways: [string, RequestInit][] = [
+      ['no body, no content-type', {}],
+      ['application/json, no body', { headers: { 'content-type': 'application/json' } }],
+      [
+        "curl -d '{}' (a form body)",
+        { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '{}' },
+      ],
+    ];
+    for (const path of ['/v1/admin/sweep', '/v1/admin/inspection/sweep']) {
+      for (const [way, init] of ways) {
+        const res = await fetch(`${t.api.baseUrl}${path}`, {
+          ...init,
+          method: 'POST',
+          headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${t.admin.key}` },
+        });
+        const body = (await res.json()) as { asOf: string };
+        expect(res.status, `${path}, ${way}: ${JSON.stringify(body)}`).toBe(200);
+        expect(body.asOf, `${path}, ${way}`).toBe(t.clock.now().toISOString());
+      }
+    }
+    // Only JSON is read from a form body; an empty JSON body with a required schema is still 400.
+    const form = await fetch(`${t.api.baseUrl}/v1/admin/sweep`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Bearer ${t.admin.key}`,
+      },
+      body: 'asOf=2026-11-29',
+    });
+    expect(form.status).toBe(415);
+    const empty = await fetch(`${t.api.baseUrl}/v1/admin/api-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.admin.key}` },
+    });
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { type: string }).type).toBe('urn:wagewatch:problem:validation-failed');
+  });
+
   it('/health answers 200 without a key', async () => {
     const res = await t.api.get('/health');
     expect(res.status).toBe(200);

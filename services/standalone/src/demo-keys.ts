@@ -1,0 +1,71 @@
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import type { DemoKeys } from './demo.ts';
+
+/** The demo districts' shell names (`INSPECTOR_DONG` for 东区). */
+const DISTRICT_NAMES: Record<string, string> = {
+  东区: 'DONG',
+  西区: 'XI',
+  仁和区: 'RENHE',
+  米易县: 'MIYI',
+  盐边县: 'YANBIAN',
+};
+
+const shellName = (s: string) =>
+  s
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+
+/**
+ * The variable a demo key is exported as: `ADMIN`, `PM`, `INSPECTOR` (all districts),
+ * `INSPECTOR_DONG` (东区), `BANK_ICBC_PZH`; any other label upper-cased, A-Z 0-9 and `_` only.
+ */
+export function demoKeyVariable(label: string, entry: { role: string; scope: string }): string {
+  if (entry.role === 'admin') return 'ADMIN';
+  if (entry.role === 'project-manager') return 'PM';
+  if (entry.role === 'bank') return `BANK_${shellName(label.replace(/^bank\s+/i, ''))}`;
+  if (entry.role === 'inspector') {
+    if (entry.scope === 'all districts') return 'INSPECTOR';
+    const district = DISTRICT_NAMES[entry.scope] ?? shellName(entry.scope);
+    return district ? `INSPECTOR_${district}` : 'INSPECTOR';
+  }
+  return shellName(label) || 'KEY';
+}
+
+/** `source`-able bash: one `export NAME='key'` per demo key, its role and scope as a comment. */
+export function renderDemoKeysEnv(keys: DemoKeys): string {
+  const used = new Set<string>();
+  const lines = [
+    '# Wagewatch demo API keys (bash): source this file, then -H "Authorization: Bearer $ADMIN"',
+  ];
+  for (const [label, k] of Object.entries(keys)) {
+    const base = demoKeyVariable(label, k).replace(/^(?=[0-9])/, 'KEY_');
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
+    used.add(name);
+    const quoted = `'${k.key.replaceAll("'", `'\\''`)}'`;
+    const comment = `${label} (${k.role}: ${k.scope})`.replace(/[\r\n]+/g, ' ');
+    lines.push(`# ${comment}`, `export ${name}=${quoted}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Writes `<dataDir>/demo-keys.env` (mode 0600) next to `demo-keys.json`: always when `replace`
+ * (the demo was just loaded, the keys are new), else only when it is missing. Returns its path.
+ */
+export function saveDemoKeysEnv(dataDir: string, keys: DemoKeys, options: { replace: boolean }): string {
+  const file = join(dataDir, 'demo-keys.env');
+  if (options.replace || !existsSync(file)) {
+    rmSync(file, { force: true }); // `mode` applies only to a file created here
+    writeFileSync(file, renderDemoKeysEnv(keys), { mode: 0o600 });
+  }
+  return file;
+}
+
+/** A path as the user can type it: relative to the directory pnpm was started in when inside it. */
+export function displayPath(file: string, cwd: string = process.env.INIT_CWD ?? process.cwd()): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
