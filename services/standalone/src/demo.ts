@@ -15,9 +15,13 @@ import type { EmbeddedSystem } from './system.ts';
 
 export type DemoKeys = Record<string, { key: string; role: string; scope: string }>;
 
-/** The demo's months: the three whole months before the day it is loaded. */
+/**
+ * The demo's months: three whole payroll months whose feeds (which run to the 25th of the month
+ * after the last, see the generator) are over four days before the day it is loaded — the three
+ * months before this month from the 29th on, before last month until then.
+ */
 export function demoMonths(today: LocalDate): string[] {
-  const m = periodOf(today);
+  const m = Number(today.slice(8, 10)) >= 29 ? periodOf(today) : addMonths(periodOf(today), -1);
   return [addMonths(m, -3), addMonths(m, -2), addMonths(m, -1)];
 }
 

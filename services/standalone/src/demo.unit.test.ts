@@ -5,10 +5,11 @@ import { demoHistorySweeps, demoMonths } from './demo.ts';
 const iso = (ds: Date[]) => ds.map((d) => d.toISOString());
 
 describe('the demo city lives in the present', () => {
-  it('covers the three whole months before the day it is loaded', () => {
+  it('covers three whole months whose feeds are over before the day it is loaded', () => {
     expect(demoMonths('2026-11-29')).toEqual(['2026-08', '2026-09', '2026-10']);
-    expect(demoMonths('2027-01-03')).toEqual(['2026-10', '2026-11', '2026-12']);
-    expect(demoMonths('2027-03-01')).toEqual(['2026-12', '2027-01', '2027-02']);
+    expect(demoMonths('2026-12-02')).toEqual(['2026-08', '2026-09', '2026-10']);
+    expect(demoMonths('2026-12-31')).toEqual(['2026-09', '2026-10', '2026-11']);
+    expect(demoMonths('2027-03-01')).toEqual(['2026-11', '2026-12', '2027-01']);
   });
 
   it('loaded on 2026-11-29 it is swept on 09-24 (holiday audits) and 10-09 (Q3 screening)', () => {

@@ -37,6 +37,7 @@ import {
   type SimWorker,
   sheetLine,
 } from './common.ts';
+import { withWeekendFallback } from './calendar.ts';
 import { BANKS, CONTRACTORS, DISTRICTS, type District, MORE_CONTRACTORS, OWNERS } from './data.ts';
 import { Identities } from './identities.ts';
 import { bookedAt, Ledger, type LedgerRecord, toTransferBody } from './ledger.ts';
@@ -144,7 +145,7 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
   const ids = new Identities(rng);
   const companies = new Companies(ids);
   const ledger = new Ledger();
-  const cal = defaultCalendar;
+  const cal = withWeekendFallback(defaultCalendar);
   const first = months[0] as string;
   const lastIdx = months.length - 1;
   const second = months[1] as string;
