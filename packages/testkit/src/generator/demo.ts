@@ -24,6 +24,7 @@ import {
   periodOf,
   requiredDeposit,
 } from '@wagewatch/domain';
+import { withWeekendFallback } from './calendar.ts';
 import {
   allocateLabourCost,
   batchSeconds,
@@ -37,7 +38,6 @@ import {
   type SimWorker,
   sheetLine,
 } from './common.ts';
-import { withWeekendFallback } from './calendar.ts';
 import { BANKS, CONTRACTORS, DISTRICTS, type District, MORE_CONTRACTORS, OWNERS } from './data.ts';
 import { Identities } from './identities.ts';
 import { bookedAt, Ledger, type LedgerRecord, toTransferBody } from './ledger.ts';
