@@ -166,7 +166,7 @@ describe('distributed mode under faults', () => {
     const ledgerA2 = await d.run('ledger');
     expect(await d.sweepAndFindings(ledgerA2, inspection!)).toEqual(reference);
     await d.expectEachEventOnce();
-  });
+  }, 180_000); // five processes, a broker and PostgreSQL share 2 cores: a minute is not always enough
 
   it('ingest crashing after a publish but before marking it: the republished events are applied once', async () => {
     d = new Deployment();
@@ -197,7 +197,7 @@ describe('distributed mode under faults', () => {
     await admin.disconnect();
     const onTopic = offsets.reduce((s, o) => s + Number(o.high), 0);
     expect(onTopic).toBeGreaterThan(await d.count('SELECT count(*) AS n FROM ingest.outbox'));
-  });
+  }, 180_000); // five processes, a broker and PostgreSQL share 2 cores: a minute is not always enough
 
   it('the broker restarted on its data folder during a run: the same findings', async () => {
     d = new Deployment();
@@ -216,7 +216,7 @@ describe('distributed mode under faults', () => {
     );
     expect(await d.sweepAndFindings(ledger!, inspection!)).toEqual(reference);
     await d.expectEachEventOnce();
-  });
+  }, 180_000); // five processes, a broker and PostgreSQL share 2 cores: a minute is not always enough
 
   it('malformed and unknown-version messages land in the dead-letter topics and the partition keeps flowing', async () => {
     d = new Deployment();
