@@ -18,8 +18,11 @@ async function delivery(db: Sql, schema: string) {
     `CREATE TABLE ${schema}.inbox (event_id uuid PRIMARY KEY, type text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
   );
   await db.query(`CREATE TABLE ${schema}.cursors (source text PRIMARY KEY, position bigint NOT NULL)`);
-  await db.query(`CREATE TABLE ${schema}.dead_letters (id bigserial PRIMARY KEY, source text NOT NULL, event_id text, reason text NOT NULL,
-    payload text NOT NULL, failed_at timestamptz NOT NULL DEFAULT now())`);
+  await db.query(`CREATE TABLE ${schema}.dead_letters (id bigserial PRIMARY KEY, source text NOT NULL, event_id text, event_type text,
+    row_index integer, reason text NOT NULL, payload text NOT NULL, failed_at timestamptz NOT NULL DEFAULT now(),
+    status text NOT NULL DEFAULT 'open', reapplied_at timestamptz)`);
+  await db.query(`CREATE TABLE ${schema}.dead_letter_attempts (id bigserial PRIMARY KEY, dead_letter_id bigint NOT NULL,
+    attempted_by text NOT NULL, attempted_at timestamptz NOT NULL, outcome text NOT NULL, detail text)`);
 }
 
 /** A consumer that records each applied statement's date in its own table, in order. */

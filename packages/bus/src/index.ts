@@ -1,4 +1,5 @@
 export * from './consumer.ts';
+export * from './dead-letters.ts';
 export * from './in-process.ts';
 export * from './kafka/index.ts';
 export * from './outbox.ts';

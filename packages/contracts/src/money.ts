@@ -9,3 +9,10 @@ export const yuanString = z
   );
 export const localDateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 export const periodString = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
+/** A balance, which a bank may report below zero (an overdrawn account): the same bounds, signed. */
+export const signedYuanString = z
+  .string()
+  .regex(
+    /^-?\d{1,13}(\.\d{1,2})?$/,
+    'must be a decimal amount in yuan with at most two decimals, e.g. "5200.00" or "-12.30"',
+  );

@@ -38,10 +38,15 @@ import { checkProject, projectInputSchema, validatePayrollLine, validateWorker }
 
 export type IngestDeps = { db: Database; outbox: Outbox; apiKeys: ApiKeys; clock: Clock };
 
+const consumerReasons = z.array(z.object({ consumer: z.string(), reason: z.string() }));
 const batchResult = z.object({
   accepted: z.number(),
   duplicates: z.number(),
   rejected: z.array(z.object({ row: z.number().optional(), field: z.string(), message: z.string() })),
+  /** Repeats of records a consumer could not apply: not duplicates, listed with the reasons. */
+  deadLettered: z
+    .array(z.object({ row: z.number(), bankRef: z.string(), consumers: consumerReasons }))
+    .optional(),
 });
 const atomicQuery = z.object({ atomic: z.enum(['true', 'false']).optional() });
 const problems = {
@@ -447,7 +452,8 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           tags: ['bank'],
           summary: "Report movements of dedicated wage accounts held at the caller's bank",
           description:
-            'bankRef is unique per bank: a record seen before is acknowledged as a duplicate and changes nothing.',
+            'bankRef is unique per bank: a record seen before is acknowledged as a duplicate and changes nothing, ' +
+            'unless a consumer could not apply it: then it is listed under deadLettered with the reason (docs/adr/0008).',
           querystring: atomicQuery,
           body: z
             .object({ records: z.array(z.unknown()).min(1).max(20000) })
@@ -505,7 +511,13 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           tags: ['bank'],
           summary: 'Report the end-of-day statement of one dedicated wage account',
           body: statementInputSchema,
-          response: { 200: z.object({ status: z.enum(['accepted', 'duplicate', 'replaced']) }), ...problems },
+          response: {
+            200: z.object({
+              status: z.enum(['accepted', 'duplicate', 'replaced', 'dead-lettered']),
+              consumers: consumerReasons.optional(),
+            }),
+            ...problems,
+          },
         },
       },
       async (req) => {

@@ -3,6 +3,7 @@ import { Outbox } from '@wagewatch/bus';
 import { type Database, migrate } from '@wagewatch/db';
 import type { ApiKeys, Clock } from '@wagewatch/runtime';
 import { ingestClockRoutes, readClockInstant } from './clock-routes.ts';
+import { ingestDeliveriesConsumer } from './deliveries.ts';
 import { ingestRoutes } from './routes.ts';
 
 export const INGEST_SCHEMA = 'ingest';
@@ -14,6 +15,8 @@ export function createIngest(deps: { db: Database; apiKeys: ApiKeys; clock: Cloc
   return {
     name: 'ingest' as const,
     outbox,
+    /** Reads the consumers' dead-letter notices (a repeat of a dead-lettered record is not a duplicate). */
+    consumer: ingestDeliveriesConsumer(deps),
     migrate: () => migrate(deps.db, { folder: migrationsFolder, schema: INGEST_SCHEMA }),
     routes: ingestRoutes({ ...deps, outbox }),
     /** Distributed mode only: moves this process's replay clock (the embedded sweep moves the one clock). */
