@@ -57,14 +57,17 @@ export function textProblem(s: string): string | undefined {
 
 /** Text of 1..max characters that every database column and JSON document can hold. */
 export function boundedText(max: number) {
-  return z
-    .string()
-    .min(1, 'is required')
-    .max(max, `is longer than ${max} characters`)
-    .superRefine((s, ctx) => {
-      const p = textProblem(s);
-      if (p) ctx.addIssue({ code: 'custom', message: p });
-    });
+  return (
+    z
+      .string()
+      .min(1, 'is required')
+      // UTF-16 units, as the intake counts (zod's max counts code points).
+      .refine((s) => s.length <= max, `is longer than ${max} characters`)
+      .superRefine((s, ctx) => {
+        const p = textProblem(s);
+        if (p) ctx.addIssue({ code: 'custom', message: p });
+      })
+  );
 }
 
 /** Is `s` a real calendar date YYYY-MM-DD? */
