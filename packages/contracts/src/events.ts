@@ -39,7 +39,8 @@ export const projectRegisteredData = z.object({
   complaintChannels: z.array(boundedText(200)).max(10).optional(),
   /** The local minimum wage in yuan per month; absent: the district's configured figure. */
   minimumWage: yuanString.optional(),
-  registeredAt: recordInstant,
+  /** The service's own clock (a replay's may be before the window): not a reported instant. */
+  registeredAt: z.iso.datetime({ offset: true }),
 });
 export type ProjectRegistered = z.infer<typeof projectRegisteredData>;
 
@@ -78,7 +79,8 @@ export const payrollSubmittedData = z.object({
   version: z.number().int().positive(),
   part: z.number().int().positive(),
   parts: z.number().int().positive(),
-  submittedAt: recordInstant,
+  /** The service's own clock (a replay's may be before the window): not a reported instant. */
+  submittedAt: z.iso.datetime({ offset: true }),
   lines: z.array(payrollLineRecord),
 });
 export type PayrollSubmitted = z.infer<typeof payrollSubmittedData>;
@@ -122,7 +124,8 @@ export const statementReportedData = z.object({
   debitTotal: yuanString,
   creditCount: z.number().int().min(0).max(MAX_COUNT),
   creditTotal: yuanString,
-  receivedAt: recordInstant,
+  /** The service's own clock (a replay's may be before the window): not a reported instant. */
+  receivedAt: z.iso.datetime({ offset: true }),
 });
 export type StatementReported = z.infer<typeof statementReportedData>;
 
