@@ -1,3 +1,4 @@
+import { DeadLetterNotFoundError } from '@wagewatch/bus';
 import type { Database } from '@wagewatch/db';
 import type { ApiKeys, Clock, Logger } from '@wagewatch/runtime';
 import { createEmbeddedSystem } from './system.ts';
@@ -69,13 +70,19 @@ export async function deadLettersCommand(
       return 2;
     }
     const d = chosen[0]!;
-    if (verb === 'show') {
-      deps.out(JSON.stringify(await d.get(id), null, 2));
-      return 0;
+    try {
+      if (verb === 'show') {
+        deps.out(JSON.stringify(await d.get(id), null, 2));
+        return 0;
+      }
+      const r = await d.reapply(id, flags.get('by') ?? deps.by);
+      deps.out(`${d.group} ${id}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}`);
+      return r.outcome === 'failed' ? 1 : 0;
+    } catch (err) {
+      if (!(err instanceof DeadLetterNotFoundError)) throw err;
+      deps.out(err.message);
+      return 1;
     }
-    const r = await d.reapply(id, flags.get('by') ?? deps.by);
-    deps.out(`${d.group} ${id}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}`);
-    return r.outcome === 'failed' ? 1 : 0;
   } finally {
     await system.stop();
   }

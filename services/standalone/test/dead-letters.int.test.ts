@@ -4,7 +4,8 @@ import { TOPICS, type TransferRecord } from '@wagewatch/contracts';
 import { createLogger } from '@wagewatch/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLettersCommand } from '../src/dead-letters-command.ts';
-import { count, expectProblem, registerProject, transfer } from './api-helpers.ts';
+import { count, expectProblem, registerProject, residentId, transfer } from './api-helpers.ts';
+import { card } from './fixtures.ts';
 import { startTestSystem, type TestSystem } from './harness.ts';
 
 /**
@@ -130,6 +131,87 @@ describe.each(['pglite', 'postgres'] as const)('dead letters (%s)', (kind) => {
       CONSUMERS_OF_INGEST,
     );
     expect(res.body.deadLettered[0].consumers[0].reason).toContain('amount');
+  });
+
+  it('does the same for deposit events and workers: good rows applied, each bad row apart, repeats not duplicates', async () => {
+    const deposit = (bankRef: string, amount: string) => ({
+      bankRef,
+      projectId: p.projectId,
+      kind: 'lodged' as const,
+      occurredAt: '2026-11-20T10:00:00.000Z',
+      amount,
+    });
+    const bad = deposit('DEP-BAD-2', '99999999999999.00');
+    await t.system.ingest.outbox.unitOfWork(t.db, async (tx, emit) => {
+      await tx.query(
+        `INSERT INTO ingest.deposit_events (bank_code, bank_ref, project_id, kind, record, received_at)
+         VALUES ($1, 'DEP-BAD-2', $2, 'lodged', $3, $4)`,
+        [p.bankCode, p.projectId, JSON.stringify(bad), t.clock.now()],
+      );
+      emit({
+        topic: TOPICS.ingest,
+        type: 'deposit.events-reported',
+        key: p.projectId,
+        data: {
+          projectId: p.projectId,
+          bankCode: p.bankCode,
+          events: [deposit('DEP-GOOD-1', '50000.00'), bad],
+        },
+        occurredAt: t.clock.now(),
+      });
+      emit({
+        topic: TOPICS.ingest,
+        type: 'workers.registered',
+        key: p.projectId,
+        data: {
+          projectId: p.projectId,
+          workers: [
+            { idNumber: residentId(41), name: '工人41', accountNo: card(41), enrolledOn: '2026-08-01' },
+            {
+              idNumber: residentId(42),
+              name: '王'.repeat(51),
+              accountNo: card(42),
+              enrolledOn: '2026-08-01',
+            },
+          ],
+        },
+        occurredAt: t.clock.now(),
+      });
+    });
+    await t.settle();
+    expect(
+      await count(t, "SELECT count(*) AS n FROM deposits.deposit_events WHERE bank_ref = 'DEP-GOOD-1'"),
+    ).toBe(1);
+    expect(
+      await count(t, "SELECT count(*) AS n FROM deposits.deposit_events WHERE bank_ref = 'DEP-BAD-2'"),
+    ).toBe(0);
+    const depositsDl = (await list('deposits')).items.filter(
+      (x) => x.eventType === 'deposit.events-reported',
+    );
+    expect(depositsDl).toMatchObject([{ rowIndex: 1, status: 'open' }]);
+    expect(depositsDl[0]!.reason).toContain('events[1] at amount');
+    expect(
+      await count(t, 'SELECT count(*) AS n FROM ledger.workers WHERE id_number = ANY($1::text[])', [
+        [residentId(41), residentId(42)],
+      ]),
+    ).toBe(1);
+    const workerDl = (await list('ledger')).items.filter((x) => x.eventType === 'workers.registered');
+    expect(workerDl).toMatchObject([{ rowIndex: 1 }]);
+    expect(workerDl[0]!.reason).toContain('workers[1] at name');
+
+    const repeat = await bank.post('/v1/bank/deposits', { records: [deposit('DEP-BAD-2', '5000.00')] });
+    expect(repeat.status, JSON.stringify(repeat.body)).toBe(200);
+    expect(repeat.body).toMatchObject({ accepted: 0, duplicates: 0, rejected: [] });
+    expect(repeat.body.deadLettered).toEqual([
+      {
+        row: 1,
+        bankRef: 'DEP-BAD-2',
+        consumers: CONSUMERS_OF_INGEST.map((consumer) => ({
+          consumer,
+          reason: expect.stringContaining('amount'),
+        })),
+      },
+    ]);
   });
 
   it('re-applying a row that is still bad fails, is recorded, and leaves it listed with its reason', async () => {
@@ -272,14 +354,18 @@ describe.each(['pglite', 'postgres'] as const)('dead letters (%s)', (kind) => {
       out: (l: string) => lines.push(l),
     };
     expect(await deadLettersCommand(['list', '--consumer', 'deposits', '--status', 'open'], deps)).toBe(0);
-    expect(lines[0]).toBe('deposits: 1 dead letter(s)');
-    const [id] = lines[1]!.trim().split('\t');
-    expect(lines[1]).toContain('bank.transfers-reported row 1');
+    // The transfer row, the deposit row and the worker row of the tests above.
+    expect(lines[0]).toBe('deposits: 3 dead letter(s)');
+    const line = lines.find((l) => l.includes('bank.transfers-reported row 1'))!;
+    const [id] = line.trim().split('\t');
     lines.length = 0;
     expect(await deadLettersCommand(['reapply', '--consumer', 'deposits', id!], deps)).toBe(1);
     expect(lines[0]).toMatch(new RegExp(`^deposits ${id}: failed \\(.*amount`));
     const dl = await t.admin.get(`/v1/admin/dead-letters/deposits/${id}`);
     expect(dl.body.attempts).toEqual([expect.objectContaining({ by: 'cli:test', outcome: 'failed' })]);
+    lines.length = 0;
+    expect(await deadLettersCommand(['reapply', '--consumer', 'ledger', '999999'], deps)).toBe(1);
+    expect(lines).toEqual(['no dead letter 999999 in ledger']);
     lines.length = 0;
     expect(await deadLettersCommand(['frobnicate'], deps)).toBe(2);
     expect(lines[0]).toContain('usage:');
