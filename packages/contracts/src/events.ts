@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { boundedText, TEXT_LIMITS as L, MAX_COUNT, recordDate, recordInstant } from './bounds.ts';
 import { auditRaisedData, screeningCompletedData, winterProgressData } from './campaigns.ts';
 import { caseAlertData, taskEventData } from './inspection.ts';
-import { localDateString, periodString, signedYuanString, yuanString } from './money.ts';
+import { localDateString, periodString, signedYuanString, totalYuanString, yuanString } from './money.ts';
 
 export const SECTORS = ['housing', 'transport', 'water', 'other'] as const;
 export const sectorSchema = z.enum(SECTORS);
@@ -193,8 +193,8 @@ export const findingSnapshot = z.object({
   worker: z.object({ idNumberMasked: z.string(), name: z.string() }).optional(),
   period: periodString.optional(),
   dueDate: localDateString.optional(),
-  amountOwed: yuanString.optional(),
-  amountPaid: yuanString.optional(),
+  amountOwed: totalYuanString.optional(),
+  amountPaid: totalYuanString.optional(),
   raisedAt: z.iso.datetime({ offset: true }),
   resolvedAt: z.iso.datetime({ offset: true }).optional(),
   responsible: z.object({

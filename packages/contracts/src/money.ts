@@ -16,3 +16,14 @@ export const signedYuanString = z
     /^-?\d{1,13}(\.\d{1,2})?$/,
     'must be a decimal amount in yuan with at most two decimals, e.g. "5200.00" or "-12.30"',
   );
+/**
+ * A total of bounded amounts (a sheet's total, a worker's arrears over months, the cash held):
+ * a sum may pass the 13 digits of one amount, up to what a bigint of fen holds (17 digits of
+ * yuan). Findings and read models carry totals; records carry amounts.
+ */
+export const totalYuanString = z
+  .string()
+  .regex(/^\d{1,17}(\.\d{1,2})?$/, 'must be a decimal total in yuan with at most two decimals');
+export const signedTotalYuanString = z
+  .string()
+  .regex(/^-?\d{1,17}(\.\d{1,2})?$/, 'must be a decimal total in yuan with at most two decimals');

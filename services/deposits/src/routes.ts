@@ -1,4 +1,10 @@
-import { findingSnapshot, localDateString, yuanString } from '@wagewatch/contracts';
+import {
+  findingSnapshot,
+  localDateString,
+  signedTotalYuanString,
+  totalYuanString,
+  yuanString,
+} from '@wagewatch/contracts';
 import { compareDates, depositHoldings, formatFen, type LocalDate, shanghaiDate } from '@wagewatch/domain';
 import {
   type Clock,
@@ -18,15 +24,15 @@ import { loadDepositState } from './state.ts';
 import { type DepositsContext, sweep } from './sweep.ts';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
-/** A yuan amount that may be negative (a reason's effect, net cash after a draw on a guarantee). */
-const signedYuan = z.string().regex(/^-?\d{1,13}(\.\d{1,2})?$/, 'a decimal amount in yuan, may be negative');
+/** A yuan total that may be negative (a reason's effect, net cash after a draw on a guarantee). */
+const signedYuan = signedTotalYuanString;
 
 export const depositViewSchema = z.object({
   projectId: z.string(),
   policy: z.object({ id: z.string(), name: z.string() }),
   asOf: z.string().describe('the instant the figures are taken at'),
   required: z.object({
-    amount: yuanString,
+    amount: totalYuanString,
     exempt: z.boolean(),
     reasons: z.array(
       z.object({
@@ -48,9 +54,9 @@ export const depositViewSchema = z.object({
         status: z.enum(['valid', 'not-yet-valid', 'expired', 'cancelled']),
       }),
     ),
-    total: yuanString,
+    total: totalYuanString,
   }),
-  shortfall: yuanString,
+  shortfall: totalYuanString,
   nextExpiry: localDateString.optional().describe('the earliest validTo of a guarantee not yet expired'),
   openFindings: z.array(findingSnapshot),
 });

@@ -5,8 +5,8 @@ import {
   PAYROLL_PART_SIZE,
   type PayrollLineRecord,
   TOPICS,
+  totalYuanString,
   type WorkerRecord,
-  yuanString,
 } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
 import { firstDayOf, formatFen, isPeriod, parseYuan, periodOf, shanghaiDate } from '@wagewatch/domain';
@@ -274,7 +274,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
               sheetId: z.string(),
               period: z.string(),
               version: z.number(),
-              totalDue: yuanString,
+              totalDue: totalYuanString,
             }),
             ...problems,
           },

@@ -81,6 +81,17 @@ describe.each(['pglite', 'postgres'] as const)('intake bounds = consumer bounds 
     });
     expect(sheet.status, JSON.stringify(sheet.body)).toBe(201);
     expect(sheet.body).toMatchObject({ accepted: 2, rejected: [] });
+    // Totals of bounded amounts may pass 13 digits (a sheet's total, a worker's arrears over
+    // two months): findings and read models carry them.
+    const earlier = await pm.post(`/v1/projects/${p.projectId}/payrolls`, {
+      period: '2026-09',
+      lines: [
+        lineBody(1, { name: personName, amountDue: MAX_AMOUNT_YUAN }),
+        lineBody(2, { amountDue: MAX_AMOUNT_YUAN }),
+      ],
+    });
+    expect(earlier.status, JSON.stringify(earlier.body)).toBe(201);
+    expect(earlier.body.totalDue).toBe('19999999999999.98');
 
     const transfers = await bank.post('/v1/bank/transfers', {
       records: [
@@ -128,6 +139,21 @@ describe.each(['pglite', 'postgres'] as const)('intake bounds = consumer bounds 
     expect(statement.status, JSON.stringify(statement.body)).toBe(200);
     expect(statement.body).toEqual({ status: 'accepted' });
 
+    // The statements of the two due dates: the wage findings wait for them.
+    for (const date of ['2026-10-15', '2026-11-13']) {
+      const due = await bank.post('/v1/bank/statements', {
+        accountNo: p.accountNo,
+        date,
+        openingBalance: '0.00',
+        closingBalance: '0.00',
+        debitCount: 0,
+        debitTotal: '0.00',
+        creditCount: 0,
+        creditTotal: '0.00',
+      });
+      expect(due.body).toEqual({ status: 'accepted' });
+    }
+
     const deposits = await bank.post('/v1/bank/deposits', {
       records: [
         {
@@ -135,6 +161,13 @@ describe.each(['pglite', 'postgres'] as const)('intake bounds = consumer bounds 
           projectId: big.projectId,
           kind: 'lodged',
           occurredAt: '2000-01-01T00:00:00+08:00',
+          amount: MAX_AMOUNT_YUAN,
+        },
+        {
+          bankRef: reference('DEP2'),
+          projectId: big.projectId,
+          kind: 'lodged',
+          occurredAt: '2026-11-01T00:00:00+08:00',
           amount: MAX_AMOUNT_YUAN,
         },
         {
@@ -151,7 +184,7 @@ describe.each(['pglite', 'postgres'] as const)('intake bounds = consumer bounds 
       ],
     });
     expect(deposits.status, JSON.stringify(deposits.body)).toBe(200);
-    expect(deposits.body).toMatchObject({ accepted: 2, rejected: [] });
+    expect(deposits.body).toMatchObject({ accepted: 3, rejected: [] });
 
     await t.settle();
     const sweep = await t.admin.post('/v1/admin/sweep', {});
@@ -182,20 +215,31 @@ describe.each(['pglite', 'postgres'] as const)('intake bounds = consumer bounds 
       await count(t, 'SELECT count(*) AS n FROM ledger.payroll_lines WHERE amount_due_fen = $1', [
         '999999999999999',
       ]),
-    ).toBe(1);
+    ).toBe(3);
     expect(
       await count(t, 'SELECT count(*) AS n FROM deposits.deposit_events WHERE project_id = $1', [
         big.projectId,
       ]),
-    ).toBe(2);
+    ).toBe(3);
     expect(
       await count(t, 'SELECT count(*) AS n FROM inspection.projects WHERE project_id = ANY($1::text[])', [
         [p.projectId, big.projectId],
       ]),
     ).toBe(2);
-    // The deposit view computes with the largest contract value and deposit.
+    // The deposit view computes with the largest contract value and two of the largest deposits.
     const view = await t.admin.get(`/v1/projects/${big.projectId}/deposit`);
     expect(view.status, JSON.stringify(view.body)).toBe(200);
+    expect(view.body.held.cash).toBe('19999999999999.98');
+    // Findings with totals past 13 digits reach inspection and deposits (no dead letter above).
+    const status = await t.admin.get(`/v1/projects/${p.projectId}/status`);
+    expect(status.status, JSON.stringify(status.body)).toBe(200);
+    const findings = await t.admin.get(`/v1/findings?projectId=${p.projectId}&status=open`);
+    expect(findings.status, JSON.stringify(findings.body)).toBe(200);
+    const owed = findings.body.findings.map((f: { amountOwed?: string }) => f.amountOwed ?? '');
+    expect(
+      owed.some((a: string) => a.replace('.', '').length > 15),
+      JSON.stringify(owed),
+    ).toBe(true);
   });
 
   it('the issue: a good credit beside a 14-digit amount is applied; the bad row is refused by name', async () => {
@@ -324,7 +368,7 @@ describe.each(['pglite', 'postgres'] as const)('intake bounds = consumer bounds 
 
   it('refuses a payroll line with a 14-digit amount, naming its row and field', async () => {
     const res = await pm.post(`/v1/projects/${p.projectId}/payrolls?atomic=true`, {
-      period: '2026-09',
+      period: '2026-08',
       lines: [lineBody(1), lineBody(2, { amountDue: TOO_BIG })],
     });
     expectProblem(res, 400);
@@ -332,7 +376,7 @@ describe.each(['pglite', 'postgres'] as const)('intake bounds = consumer bounds 
     expect(
       await count(
         t,
-        "SELECT count(*) AS n FROM ingest.payroll_sheets WHERE project_id = $1 AND period = '2026-09'",
+        "SELECT count(*) AS n FROM ingest.payroll_sheets WHERE project_id = $1 AND period = '2026-08'",
         [p.projectId],
       ),
     ).toBe(0);
