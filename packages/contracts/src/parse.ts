@@ -40,7 +40,7 @@ export function parseEnvelopeRows(raw: unknown): { event: KnownEnvelope; rejecte
   const rejected: RejectedRow[] = [];
   for (const [index, row] of rows.entries()) {
     const r = batch.row.safeParse(row);
-    if (r.success) good.push(row);
+    if (r.success) good.push(r.data);
     else {
       const issue = r.error?.issues[0];
       rejected.push({
@@ -50,12 +50,16 @@ export function parseEnvelopeRows(raw: unknown): { event: KnownEnvelope; rejecte
       });
     }
   }
-  return { event: validate({ ...env, data: { ...data, [batch.field]: good } }), rejected };
+  // The rest of the event is validated with no rows (each row was just validated on its own).
+  const event = validate({ ...env, data: { ...data, [batch.field]: [] } });
+  (event.data as Record<string, unknown>)[batch.field] = good;
+  return { event, rejected };
 }
 
 type RowSchema = {
   safeParse(x: unknown): {
     success: boolean;
+    data?: unknown;
     error?: { issues: { path: PropertyKey[]; message: string }[] };
   };
 };
