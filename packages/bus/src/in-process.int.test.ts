@@ -102,6 +102,24 @@ describe.each(['pglite', 'postgres'] as const)('in-process delivery on %s', (kin
     expect(consumer.idleRuns).toBeGreaterThan(0);
   });
 
+  it('reads an idle outbox only after a commit to it, or at the next poll when another process wrote it', async () => {
+    const bus = new InProcessBus(db, [outbox], [recorder()], logger, { pollMs: 200, idleDelayMs: 20 });
+    bus.start();
+    try {
+      await outbox.unitOfWork(db, async (_tx, emit) => void emit(statement('2026-10-01')));
+      await bus.drain();
+      expect(await applied()).toEqual(['2026-10-01']);
+      // Another process's outbox object: this bus hears nothing of its commit, its poll finds it.
+      const elsewhere = new Outbox('src');
+      await elsewhere.unitOfWork(db, async (_tx, emit) => void emit(statement('2026-10-02')));
+      const until = Date.now() + 5000;
+      while ((await applied()).length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(await applied()).toEqual(['2026-10-01', '2026-10-02']);
+    } finally {
+      await bus.stop();
+    }
+  });
+
   it('a failure after a partial write rolls the batch back and the retry applies it once', async () => {
     await outbox.unitOfWork(db, async (_tx, emit) =>
       days(10).forEach((d) => {
