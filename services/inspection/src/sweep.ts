@@ -38,6 +38,27 @@ export async function evaluateDirty(deps: InspectionContext): Promise<boolean> {
   return dirty.length > 0;
 }
 
+/** Grades every registered project (and its general contractor) that has no risk grade yet. */
+async function gradeUngraded(deps: InspectionContext, asOf: Date): Promise<void> {
+  const missing = await deps.db.query<{ project_id: string; contractor: string | null }>(
+    `SELECT p.project_id, p.registration->'contractor'->>'creditCode' AS contractor FROM inspection.projects p
+     WHERE NOT EXISTS (SELECT 1 FROM inspection.risk_grades g WHERE g.subject_kind = 'project' AND g.subject_id = p.project_id)
+     ORDER BY p.project_id`,
+  );
+  if (!missing.length) return;
+  await deps.db.transaction((tx) =>
+    recomputeRisk(
+      tx,
+      {
+        projectIds: missing.map((m) => m.project_id),
+        employerCodes: missing.flatMap((m) => (m.contractor ? [m.contractor] : [])),
+      },
+      asOf,
+      deps.risk,
+    ),
+  );
+}
+
 export type InspectionSweepResult = {
   asOf: Date;
   cases: number;
@@ -91,6 +112,8 @@ export async function sweep(deps: InspectionContext, asOf: Date): Promise<Inspec
     result.steps.push(...r.steps);
     if (r.closed && r.caseId) result.closed.push(r.caseId);
   }
+  // Projects registered before every project was graded on registration: graded now (once).
+  await gradeUngraded(deps, effective);
   // Campaigns after the ladder: risk grades and case states are those of this instant.
   result.campaigns = await runCampaigns(deps, effective);
   await deps.webhooks?.step();

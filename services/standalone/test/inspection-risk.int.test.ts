@@ -108,4 +108,14 @@ describe.each(['pglite', 'postgres'] as const)('risk grades for everyone (%s)', 
     expectProblem(await t.api.as(pmC).get(`/v1/risk-grades?employer=${one}`), 403);
     expectProblem(await t.api.as(pmC).get(`/v1/risk-grades?projectId=${P.B}`), 403);
   });
+
+  it('a project registered before grades were given on registration is graded by the next sweep', async () => {
+    // As a database from before this version holds it: C and its contractor without a grade.
+    await t.db.query(`DELETE FROM inspection.risk_grades WHERE subject_id = ANY($1::text[])`, [[P.C, three]]);
+    expect(find(await grades(t.key('admin')), 'project', P.C)).toBeUndefined();
+    await inspectionSweep(t, '2026-11-30T10:00:00+08:00');
+    const all = await grades(t.key('admin'));
+    expect(find(all, 'project', P.C)).toMatchObject({ grade: 'A', computedAt: '2026-11-30T02:00:00.000Z' });
+    expect(find(all, 'employer', three)).toMatchObject({ grade: 'A' });
+  });
 });

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { localDateString } from '@wagewatch/contracts';
-import type { Sql } from '@wagewatch/db';
-import {
-  decideJustification,
-  type JustificationDecision,
-  type JustificationState,
-  shanghaiDate,
-} from '@wagewatch/domain';
+import { decideJustification, type JustificationDecision, shanghaiDate } from '@wagewatch/domain';
 import {
   ConflictError,
   ForbiddenError,
@@ -23,25 +17,7 @@ import { evaluateCase, history, lockCase } from '../cases/repository.ts';
 import { loadCase } from '../cases/routes.ts';
 import { caseDetail, detail, justificationView } from '../cases/views.ts';
 import { apiTime, type InspectionContext, problems } from '../context.ts';
-
-async function justificationsOf(tx: Sql, caseId: string): Promise<JustificationState[]> {
-  const rows = await tx.query<{
-    justification_id: string;
-    cycle: number;
-    decision: 'accepted' | 'rejected' | null;
-    paused_until: string | null;
-  }>(
-    `SELECT justification_id, cycle, decision, paused_until::text AS paused_until FROM inspection.justifications
-     WHERE case_id = $1 ORDER BY submitted_at, justification_id`,
-    [caseId],
-  );
-  return rows.map((j) => ({
-    justificationId: j.justification_id,
-    cycle: j.cycle,
-    decision: j.decision,
-    pausedUntil: j.paused_until,
-  }));
-}
+import { justificationsOf, recordDecision, recordSubmission } from './repository.ts';
 
 /** The domain's refusal as the API's answer: 404, 409 or 400 naming the field. */
 function accepted(d: JustificationDecision) {
@@ -108,11 +84,7 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
             ),
           );
           if (event.type !== 'justification.submitted') throw new Error(`unexpected ${event.type}`);
-          await tx.query(
-            `INSERT INTO inspection.justifications (justification_id, case_id, cycle, text, submitted_by, submitted_at)
-             VALUES ($1,$2,$3,$4,$5,$6)`,
-            [event.justificationId, row.case_id, event.cycle, event.text, principal.keyId, at],
-          );
+          await recordSubmission(tx, row.case_id, event, principal.keyId, at);
           await history(tx, {
             caseId: row.case_id,
             at,
@@ -186,18 +158,7 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
           );
           if (event.type === 'justification.submitted') throw new Error(`unexpected ${event.type}`);
           const pausedUntil = event.type === 'justification.accepted' ? event.pausedUntil : null;
-          await tx.query(
-            `UPDATE inspection.justifications SET decision = $2, decided_by = $3, decided_at = $4, reason = $5, paused_until = $6
-             WHERE justification_id = $1`,
-            [
-              req.params.justificationId,
-              req.body.decision,
-              principal.keyId,
-              at,
-              req.body.reason,
-              pausedUntil,
-            ],
-          );
+          await recordDecision(tx, event, principal.keyId, at);
           await history(tx, {
             caseId: c.case_id,
             at,
