@@ -169,7 +169,9 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
     );
     const reports = await east.get('/v1/campaigns/reports');
     expect(reports.status).toBe(200);
-    expect(reports.body.reports.map((r: { district: string }) => r.district)).toEqual(['东区']);
+    expect(reports.body.reports.map((r: { district: string }) => r.district)).toEqual(['东区']); // The alert stream is the inspectors': a project manager or a bank is refused before it opens.
+    expectProblem(await callers["A's project manager"]!.get('/v1/alerts/stream'), 403);
+    expectProblem(await callers['ICBC (A’s bank)']!.get('/v1/alerts/stream'), 403);
   });
 
   it('admin routes are the admin’s: every other caller 403', async () => {
