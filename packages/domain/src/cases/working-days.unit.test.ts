@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCalendar, defaultCalendar } from '../calendar.ts';
+import { holidayAuditsDue } from '../campaigns/index.ts';
 import { lastWorkingDayBefore, workingDaysAfter } from './working-days.ts';
 
 /*
@@ -45,5 +46,14 @@ describe('N working days, from the day after the starting day', () => {
     expect(r).toMatchObject({ dueOn: '2026-12-31' });
     const beyond = lastWorkingDayBefore(createCalendar({ overrides: {} }), '2027-02-01');
     expect(beyond.warning).toContain('does not cover 2027');
+  });
+
+  it('audit lead times count back on working days: Mid-Autumn on the make-up Sunday 09-20, National Day on 09-23', () => {
+    // Before 09-25: 09-24, 23, 22, 21, 20 (Sunday, worked). Before 10-01: 09-30, 29, 28, (25-27 off), 24, 23.
+    const { due } = holidayAuditsDue('2026-09-24', defaultCalendar);
+    expect(due.map((d) => `${d.key}@${d.auditOn}`)).toEqual([
+      'holiday-audit:mid-autumn:2026@2026-09-20',
+      'holiday-audit:national-day:2026@2026-09-23',
+    ]);
   });
 });
