@@ -13,10 +13,11 @@ import {
   type LadderStepKind,
   parseYuan,
   type RiskConfig,
+  TERMINAL_TASK_STATUSES,
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
 import { type Emit, raiseAlert } from '../alerts/repository.ts';
-import { openTask, pendingTasks } from '../tasks/repository.ts';
+import { openTask } from '../tasks/repository.ts';
 
 export type CaseContext = {
   calendar: WorkingDayCalendar;
@@ -208,26 +209,27 @@ export async function evaluateCase(
     caseKey,
   ]);
   const caseId = row?.case_id ?? caseIdOf(caseKey);
-  const attached = row
-    ? await tx.query<{ finding_id: string }>(
-        'SELECT finding_id FROM inspection.case_findings WHERE case_id = $1',
-        [caseId],
-      )
-    : [];
-  const taken = row
-    ? await tx.query<{ step_key: string }>(
-        'SELECT step_key FROM inspection.case_history WHERE case_id = $1 AND step_key IS NOT NULL',
-        [caseId],
-      )
-    : [];
-  const justifications = row
+  // What is on record about the case, in one round trip: attached findings, step keys taken,
+  // open tasks and every justification (each with its cycle).
+  const [recorded] = row
     ? await tx.query<{
-        cycle: number;
-        decision: 'accepted' | 'rejected' | null;
-        paused_until: string | null;
+        attached: string[];
+        taken: string[];
+        pending: bigint;
+        justifications: {
+          cycle: number;
+          decision: 'accepted' | 'rejected' | null;
+          paused_until: string | null;
+        }[];
       }>(
-        'SELECT cycle, decision, paused_until::text AS paused_until FROM inspection.justifications WHERE case_id = $1',
-        [caseId],
+        `SELECT
+           (SELECT coalesce(array_agg(finding_id), '{}') FROM inspection.case_findings WHERE case_id = $1) AS attached,
+           (SELECT coalesce(array_agg(step_key), '{}') FROM inspection.case_history
+              WHERE case_id = $1 AND step_key IS NOT NULL) AS taken,
+           (SELECT count(*) FROM inspection.tasks WHERE case_id = $1 AND status <> ALL($2::text[])) AS pending,
+           (SELECT coalesce(json_agg(json_build_object('cycle', cycle, 'decision', decision,
+              'paused_until', paused_until::text)), '[]') FROM inspection.justifications WHERE case_id = $1) AS justifications`,
+        [caseId, [...TERMINAL_TASK_STATUSES]],
       )
     : [];
   const events = decideCase(
@@ -235,15 +237,15 @@ export async function evaluateCase(
     {
       caseId,
       findings,
-      attached: new Set(attached.map((a) => a.finding_id)),
+      attached: new Set(recorded?.attached ?? []),
       project: { district: project?.district ?? '', sector: project?.sector ?? 'other' },
-      stepsTaken: new Set(taken.map((t) => t.step_key)),
-      justifications: justifications.map((j) => ({
+      stepsTaken: new Set(recorded?.taken ?? []),
+      justifications: (recorded?.justifications ?? []).map((j) => ({
         cycle: j.cycle,
         decision: j.decision,
         pausedUntil: j.paused_until,
       })),
-      pendingTasks: row ? await pendingTasks(tx, caseId) : 0,
+      pendingTasks: Number(recorded?.pending ?? 0n),
     },
     options,
   );

@@ -35,17 +35,13 @@ export async function employerFindings(
   return tx.query<FindingRow>(`${SELECT_FINDINGS} WHERE ${where.join(' AND ')}`, params);
 }
 
-/**
- * The projects an employer has, with their districts: those it is registered as general
- * contractor of, and those with a finding against it.
- */
-async function employerProjects(tx: Sql, code: string): Promise<{ project_id: string; district: string }[]> {
+/** The projects an employer is registered as general contractor of, with their districts. */
+async function contractedProjects(
+  tx: Sql,
+  code: string,
+): Promise<{ project_id: string; district: string }[]> {
   return tx.query<{ project_id: string; district: string }>(
-    `SELECT p.project_id, p.district FROM inspection.projects p WHERE p.registration->'contractor'->>'creditCode' = $1
-     UNION
-     SELECT f.project_id, coalesce(p.district, f.district) FROM inspection.findings f
-       LEFT JOIN inspection.projects p ON p.project_id = f.project_id
-     WHERE f.snapshot->'responsible'->>'code' = $1`,
+    `SELECT project_id, district FROM inspection.projects WHERE registration->'contractor'->>'creditCode' = $1`,
     [code],
   );
 }
@@ -82,20 +78,27 @@ export async function recomputeRisk(
   };
   for (const projectId of new Set(subjects.projectIds)) {
     const rows = await tx.query<FindingRow>(`${SELECT_FINDINGS} WHERE f.project_id = $1`, [projectId]);
-    const [p] = await tx.query<{ district: string }>(
-      'SELECT district FROM inspection.projects WHERE project_id = $1',
-      [projectId],
-    );
-    const districts = new Set(rows.map((x) => x.district));
-    if (p) districts.add(p.district);
+    const districts = new Set(rows.map((x) => x.district)); // the project's, once registered
+    if (!rows.length) {
+      const [p] = await tx.query<{ district: string }>(
+        'SELECT district FROM inspection.projects WHERE project_id = $1',
+        [projectId],
+      );
+      if (p) districts.add(p.district);
+    }
     await upsert('project', projectId, rows, {
       districts: [...districts].filter(Boolean),
       projectIds: [projectId],
     });
   }
   for (const code of new Set(subjects.employerCodes)) {
-    const projects = await employerProjects(tx, code);
-    await upsert('employer', code, await employerFindings(tx, code), {
+    // Its projects: those it contracts and those with a finding against it.
+    const findings = await employerFindings(tx, code);
+    const projects = [
+      ...(await contractedProjects(tx, code)),
+      ...findings.map((f) => ({ project_id: f.snapshot.projectId, district: f.district })),
+    ];
+    await upsert('employer', code, findings, {
       districts: [...new Set(projects.map((x) => x.district))].filter(Boolean).sort(),
       projectIds: [...new Set(projects.map((x) => x.project_id))].sort(),
     });

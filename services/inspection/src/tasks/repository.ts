@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type TaskEvent, TOPICS } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
-import { isTerminalTask, type TaskStatus } from '@wagewatch/domain';
+import type { TaskStatus } from '@wagewatch/domain';
 import type { Emit } from '../alerts/repository.ts';
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 20);
@@ -55,15 +55,6 @@ export function taskEventOf(t: TaskRow, actor: string, note?: string): TaskEvent
     actor,
     ...(note ? { note } : {}),
   };
-}
-
-/** Open tasks of a case (neither resolved nor closed). */
-export async function pendingTasks(tx: Sql, caseId: string): Promise<number> {
-  const rows = await tx.query<{ status: TaskStatus }>(
-    'SELECT status FROM inspection.tasks WHERE case_id = $1',
-    [caseId],
-  );
-  return rows.filter((r) => !isTerminalTask(r.status)).length;
 }
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX "inspection_projects_contractor_idx" ON "inspection"."projects" USING btree (("registration"->'contractor'->>'creditCode'));
