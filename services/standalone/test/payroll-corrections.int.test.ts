@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemo } from '../src/demo.ts';
 import {
   count,
   expectProblem,
@@ -594,3 +595,82 @@ describe.each(['pglite', 'postgres'] as const)('payroll corrections after the du
     expect((await status(d)).amountOwed).toBe('1500.00');
   });
 });
+
+/**
+ * The issue's own reproduction on the demo city: PZH-2026-001's project manager sends an empty
+ * September sheet, and a header-only CSV for October. Before the fix both answered 201 and the
+ * next sweep resolved the project's September (and October) wages-missed and arrears-growing.
+ */
+describe.each(['pglite', 'postgres'] as const)(
+  'the demo city: a project manager cannot erase recorded arrears (%s)',
+  (kind) => {
+    let t: TestSystem;
+    let pm: ApiClient;
+    const id = 'PZH-2026-001';
+    const status = async () => {
+      const res = await t.admin.get(`/v1/projects/${id}/status`);
+      expect(res.status).toBe(200);
+      const { openFindings, openFindingsTotal, amountOwed, workersOwed } = res.body;
+      return { openFindings, openFindingsTotal, amountOwed, workersOwed };
+    };
+    const openWageFindings = async () => {
+      const res = await t.admin.get(`/v1/findings?projectId=${id}&status=open&limit=1000`);
+      return (res.body.findings as { rule: string; period?: string; amountOwed?: string }[])
+        .filter((f) => ['wages-missed', 'wages-short', 'arrears-growing'].includes(f.rule))
+        .map((f) => `${f.rule}:${f.period}:${f.amountOwed}`)
+        .sort();
+    };
+
+    beforeAll(async () => {
+      t = await startTestSystem({ kind });
+      await loadDemo(t.system, t.apiKeys, t.clock, t.system.app.log as never);
+      await t.settle();
+      pm = t.api.as(t.key('project-manager', { projectIds: [id] }));
+    }, 180_000);
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('an empty JSON sheet and a header-only CSV after the due date are correction requests; the next sweep changes nothing', async () => {
+      const history = await pm.get(`/v1/projects/${id}/payrolls`);
+      const due = new Map(
+        history.body.periods.map((p: { period: string; dueDate: string }) => [p.period, p.dueDate]),
+      );
+      expect(due.get('2026-09')).toBeDefined();
+      const before = await status();
+      const wagesBefore = await openWageFindings();
+      expect(before.openFindingsTotal).toBeGreaterThan(0);
+      expect(wagesBefore.some((f) => f.startsWith('wages-missed:2026-09:'))).toBe(true);
+
+      const json = await pm.post(`/v1/projects/${id}/payrolls`, {
+        period: '2026-09',
+        lines: [],
+        reason: '工资已结清',
+      });
+      expect(json.status, JSON.stringify(json.body)).toBe(202);
+      expect(json.body).toMatchObject({ status: 'correction-requested', effectiveVersion: 1 });
+
+      const oct = await pm.get(`/v1/projects/${id}/payrolls/2026-10`);
+      const period = oct.status === 200 && oct.body.dueDatePassed ? '2026-10' : '2026-09';
+      const csv = await pm.upload(
+        `/v1/projects/${id}/payrolls`,
+        {
+          bytes: headerOnlyCsv(`${period.slice(0, 4)}年${Number(period.slice(5))}月`),
+          filename: 'gongzi.csv',
+          type: 'text/csv',
+        },
+        { period, reason: '重新上报' },
+      );
+      expect(csv.status, JSON.stringify(csv.body)).toBe(202);
+      expect(csv.body).toMatchObject({ status: 'correction-requested', accepted: 0 });
+
+      const sweep = await t.admin.post('/v1/admin/sweep', {
+        asOf: new Date(TEST_NOW.getTime() + 3_600_000).toISOString(),
+      });
+      expect(sweep.status).toBe(200);
+      await t.settle();
+      expect(await status()).toEqual(before);
+      expect(await openWageFindings()).toEqual(wagesBefore);
+    });
+  },
+);
