@@ -203,6 +203,20 @@ describe.each(['pglite', 'postgres'] as const)('payroll corrections after the du
     await t?.close();
   });
 
+  it('the OpenAPI document lists the payroll history, decision and queue routes, and the 202 answer', async () => {
+    const res = await t.api.get('/docs/json');
+    expect(res.status).toBe(200);
+    const paths = res.body.paths;
+    expect(paths['/v1/projects/{projectId}/payrolls'].get).toBeDefined();
+    expect(paths['/v1/projects/{projectId}/payrolls'].post.responses).toHaveProperty('202');
+    expect(paths['/v1/projects/{projectId}/payrolls/{period}'].get).toBeDefined();
+    for (const decision of ['approve', 'reject'])
+      expect(
+        paths[`/v1/projects/{projectId}/payrolls/{period}/corrections/{correctionId}/${decision}`].post,
+      ).toBeDefined();
+    expect(paths['/v1/payroll-corrections'].get).toBeDefined();
+  });
+
   it('an empty JSON sheet after the due date without a reason is refused (400 naming reason) and stores nothing', async () => {
     const was = await stored(a);
     const res = await sheet(a, '2026-09', []);
