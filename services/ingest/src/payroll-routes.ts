@@ -1,7 +1,13 @@
 import type { Outbox } from '@wagewatch/bus';
 import { yuanString } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
-import { dueDateFor, endOfShanghaiDay, formatFen, isPeriod } from '@wagewatch/domain';
+import {
+  dueDateFor,
+  endOfShanghaiDay,
+  formatFen,
+  isPeriod,
+  type WorkingDayCalendar,
+} from '@wagewatch/domain';
 import {
   type Clock,
   canSeeProject,
@@ -95,6 +101,9 @@ type ProjectRow = {
 
 async function projectFor(db: Sql, principal: Principal, projectId: string): Promise<ProjectRow> {
   requireRole(principal, 'admin', 'project-manager', 'inspector');
+  // A project manager's scope is checked before existence: an unknown project is refused alike.
+  if (principal.role === 'project-manager' && !principal.projectIds.includes(projectId))
+    throw new ForbiddenError(`your key does not cover project ${projectId}`);
   const [p] = await db.query<ProjectRow>(
     'SELECT project_id, district, registration FROM ingest.projects WHERE project_id = $1',
     [projectId],
@@ -239,9 +248,9 @@ function requireReason(body: { reason?: string | undefined } | null | undefined)
 
 export function registerPayrollHistoryRoutes(
   root: FastifyInstance,
-  deps: { db: Database; outbox: Outbox; clock: Clock },
+  deps: { db: Database; outbox: Outbox; clock: Clock; calendar?: WorkingDayCalendar },
 ): void {
-  const { db, outbox, clock } = deps;
+  const { db, outbox, clock, calendar } = deps;
   const app = root.withTypeProvider<ZodTypeProvider>();
 
   app.get(
@@ -277,7 +286,7 @@ export function registerPayrollHistoryRoutes(
         projectId: project.project_id,
         periods: [...byPeriod].map(([period, list]) => ({
           period,
-          dueDate: dueDateFor({ period, ...terms(project) }).due,
+          dueDate: dueDateFor({ period, ...terms(project) }, calendar).due,
           pendingCorrections: list.filter((r) => r.correction_status === 'pending').length,
           ...summarise(list),
         })),
@@ -326,7 +335,7 @@ export function registerPayrollHistoryRoutes(
         `${CORRECTION_SELECT} WHERE c.project_id = $1 AND c.period = $2 ORDER BY c.version`,
         [project.project_id, period],
       );
-      const { due } = dueDateFor({ period, ...terms(project) });
+      const { due } = dueDateFor({ period, ...terms(project) }, calendar);
       return {
         projectId: project.project_id,
         period,
@@ -415,6 +424,10 @@ export function registerPayrollHistoryRoutes(
       const principal = principalOf(req);
       requireRole(principal, 'admin', 'project-manager', 'inspector');
       const q = req.query;
+      if (q.period !== undefined && !isPeriod(q.period))
+        throw new ValidationError(`period "${q.period}" must be a month YYYY-MM`, [
+          { field: 'period', message: 'must be YYYY-MM' },
+        ]);
       if (q.projectId) await projectFor(db, principal, q.projectId);
       const where = ['c.status = $1'];
       const params: unknown[] = [q.status];

@@ -11,8 +11,15 @@ import {
   type ResubmissionDecision,
   type SheetChanges,
   takesEffectAtOnce,
+  type WorkingDayCalendar,
 } from '@wagewatch/domain';
-import { ConflictError, NotFoundError, type Principal, ValidationError } from '@wagewatch/runtime';
+import {
+  ConflictError,
+  type FieldIssue,
+  NotFoundError,
+  type Principal,
+  ValidationError,
+} from '@wagewatch/runtime';
 
 /**
  * The versions of a month's payroll sheet and the correction requests among them
@@ -33,7 +40,8 @@ export type SubmittedVersion = {
   source: string;
   filename: string | undefined;
   lines: PayrollLineRecord[];
-  rejectedCount: number;
+  /** The rows refused by validation (their workers count as left out of this version). */
+  rowIssues: FieldIssue[];
   reason: string | undefined;
   principal: Principal;
   now: Date;
@@ -94,7 +102,12 @@ async function effectiveVersion(
  * or only raising and adding), or as a correction request, which needs a reason. Throws before
  * writing anything when a correction request has no reason, so a refused request stores nothing.
  */
-export async function recordVersion(tx: Sql, emit: Emit, s: SubmittedVersion): Promise<RecordedVersion> {
+export async function recordVersion(
+  tx: Sql,
+  emit: Emit,
+  s: SubmittedVersion,
+  calendar?: WorkingDayCalendar,
+): Promise<RecordedVersion> {
   await lockPeriod(tx, s.projectId, s.period);
   const [v] = await tx.query<{ v: number }>(
     'SELECT coalesce(max(version), 0) + 1 AS v FROM ingest.payroll_sheets WHERE project_id = $1 AND period = $2',
@@ -110,25 +123,28 @@ export async function recordVersion(tx: Sql, emit: Emit, s: SubmittedVersion): P
         )
       ).map((l) => ({ idNumber: l.id_number, name: l.name, amountDue: BigInt(l.amount_due_fen) }))
     : undefined;
-  const decision = decideResubmission({
-    period: s.period,
-    payDay: s.terms.payDay,
-    payMonthOffset: s.terms.payMonthOffset,
-    effective: effectiveLines,
-    submitted: s.lines.map((l) => ({
-      idNumber: l.idNumber,
-      name: l.name,
-      amountDue: parseYuan(l.amountDue),
-    })),
-    at: s.now,
-  });
+  const decision = decideResubmission(
+    {
+      period: s.period,
+      payDay: s.terms.payDay,
+      payMonthOffset: s.terms.payMonthOffset,
+      effective: effectiveLines,
+      submitted: s.lines.map((l) => ({
+        idNumber: l.idNumber,
+        name: l.name,
+        amountDue: parseYuan(l.amountDue),
+      })),
+      at: s.now,
+    },
+    calendar,
+  );
   const atOnce = takesEffectAtOnce(decision);
   if (!atOnce && !s.reason) {
     const n = decision.changes.lowered.length + decision.changes.dropped.length;
     throw new ValidationError(
       `the ${s.period} wages were due ${decision.dueDate}: this version lowers what ${n} worker(s) are owed or leaves them out, ` +
         'so it is a correction request for an inspector to decide, and it needs a reason; nothing was stored',
-      [{ field: 'reason', message: 'is required for a correction after the due date' }],
+      [...s.rowIssues, { field: 'reason', message: 'is required for a correction after the due date' }],
     );
   }
   const sheetId = randomUUID();
@@ -144,7 +160,7 @@ export async function recordVersion(tx: Sql, emit: Emit, s: SubmittedVersion): P
       s.source,
       s.filename ?? null,
       s.lines.length,
-      s.rejectedCount,
+      s.rowIssues.length,
       s.principal.keyId,
       s.principal.role,
       s.now,

@@ -8,7 +8,15 @@ import {
   yuanString,
 } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
-import { firstDayOf, formatFen, isPeriod, parseYuan, periodOf, shanghaiDate } from '@wagewatch/domain';
+import {
+  firstDayOf,
+  formatFen,
+  isPeriod,
+  parseYuan,
+  periodOf,
+  shanghaiDate,
+  type WorkingDayCalendar,
+} from '@wagewatch/domain';
 import {
   type ApiKeys,
   type Clock,
@@ -37,7 +45,14 @@ import { registerPayrollHistoryRoutes } from './payroll-routes.ts';
 import { type PayTerms, recordVersion } from './payroll-versions.ts';
 import { checkProject, projectInputSchema, validatePayrollLine, validateWorker } from './validation.ts';
 
-export type IngestDeps = { db: Database; outbox: Outbox; apiKeys: ApiKeys; clock: Clock };
+export type IngestDeps = {
+  db: Database;
+  outbox: Outbox;
+  apiKeys: ApiKeys;
+  clock: Clock;
+  /** The working-day calendar of due dates (the ledger's); the built-in one when absent. */
+  calendar?: WorkingDayCalendar;
+};
 
 const batchResult = z.object({
   accepted: z.number(),
@@ -87,11 +102,11 @@ function payTerms(p: ProjectRow): PayTerms {
 const lineChange = z.object({ idNumber: z.string(), name: z.string(), from: yuanString, to: yuanString });
 
 export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
-  const { db, outbox, apiKeys, clock } = deps;
+  const { db, outbox, apiKeys, clock, calendar } = deps;
   return async (root) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
     await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1 } });
-    registerPayrollHistoryRoutes(app, { db, outbox, clock });
+    registerPayrollHistoryRoutes(app, { db, outbox, clock, ...(calendar ? { calendar } : {}) });
 
     app.post(
       '/v1/admin/api-keys',
@@ -281,7 +296,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
             .nullish()
             .describe(
               'JSON form: {period: "YYYY-MM", lines: [{idNumber, name, daysWorked, amountDue, signed}], reason?}; signed is read as a sheet\'s 本人签字 cell: true, the worker\'s own name, 已签 or ✔ when signed; false, empty, 未签 or × when not. ' +
-                'reason (also a multipart field) is required when the version is a correction request. Multipart: fields period?, reason?, file',
+                'reason (also a multipart field) is required when the version is a correction request. Multipart: the fields period? and reason? before the part file',
             ),
           response: {
             201: batchResult
@@ -423,18 +438,23 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           ]);
         const now = clock.now();
         const recorded = await outbox.unitOfWork(db, (tx, emit) =>
-          recordVersion(tx, emit, {
-            projectId,
-            period: period!,
-            terms: payTerms(project),
-            source,
-            filename,
-            lines: good,
-            rejectedCount: issues.length,
-            reason,
-            principal,
-            now,
-          }),
+          recordVersion(
+            tx,
+            emit,
+            {
+              projectId,
+              period: period!,
+              terms: payTerms(project),
+              source,
+              filename,
+              lines: good,
+              rowIssues: issues,
+              reason,
+              principal,
+              now,
+            },
+            calendar,
+          ),
         );
         const totalDue = formatFen(good.reduce((s, l) => s + parseYuan(l.amountDue), 0n));
         const common = {

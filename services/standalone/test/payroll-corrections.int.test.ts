@@ -225,6 +225,17 @@ describe.each(['pglite', 'postgres'] as const)('payroll corrections after the du
     expect(res.body.detail).toContain('correction request');
     const blank = await sheet(a, '2026-09', [], { reason: '   ' });
     expectProblem(blank, 400);
+    // A bad row leaves its worker out of the version: the refusal names the row and the reason.
+    const badRow = await sheet(a, '2026-09', [
+      lineBody(1, { amountDue: '5200.00' }),
+      lineBody(2, { amountDue: '48OO.00' }),
+      lineBody(3, { amountDue: '3000.00' }),
+    ]);
+    expectProblem(badRow, 400);
+    expect(badRow.body.errors.map((e: { row?: number; field: string }) => [e.row, e.field])).toEqual([
+      [2, 'amountDue'],
+      [undefined, 'reason'],
+    ]);
     await t.settle();
     expect(await stored(a)).toEqual(was);
   });
@@ -458,6 +469,10 @@ describe.each(['pglite', 'postgres'] as const)('payroll corrections after the du
       expect((await t.api.as(t.key('inspector', { districts: 'all' })).get(path)).status).toBe(200);
     }
     expectProblem(await sheet(a, '2026-09', [lineBody(1)], { reason: 'x' }, other), 403);
+    // A project manager's scope is checked before existence; a malformed period is a 400.
+    expectProblem(await other.get('/v1/projects/NOT-REGISTERED/payrolls'), 403);
+    expectProblem(await other.get('/v1/payroll-corrections?projectId=NOT-REGISTERED'), 403);
+    expectProblem(await east.get('/v1/payroll-corrections?period=September'), 400);
     expectProblem(
       await bank.post(`/v1/projects/${a.projectId}/payrolls`, { period: '2026-09', lines: [] }),
       403,
