@@ -324,6 +324,7 @@ describe.each(['pglite', 'postgres'] as const)('payroll corrections after the du
     expectProblem(await pm.post(`${path}/reject`, { reason: 'x' }), 403);
     expectProblem(await t.admin.post(`${path}/reject`, { reason: 'x' }), 403);
     expectProblem(await west.post(`${path}/reject`, { reason: 'x' }), 403);
+    expectProblem(await bank.post(`${path}/reject`, { reason: 'x' }), 403);
     const noReason = await east.post(`${path}/reject`, {});
     expectProblem(noReason, 400);
     expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
