@@ -75,6 +75,12 @@ export const payrollSubmittedData = z.object({
   part: z.number().int().positive(),
   parts: z.number().int().positive(),
   submittedAt: z.iso.datetime({ offset: true }),
+  /**
+   * When the version took effect, if not when it was submitted: an approved correction request
+   * takes effect when the inspector approves it (DOMAIN.md "Corrections after the due date").
+   * Optional, so v1 messages without it stay valid: absent means at submission.
+   */
+  effectiveAt: z.iso.datetime({ offset: true }).optional(),
   lines: z.array(payrollLineRecord),
 });
 export type PayrollSubmitted = z.infer<typeof payrollSubmittedData>;

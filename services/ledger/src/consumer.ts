@@ -87,7 +87,8 @@ async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
          VALUES ($1,$2,$3,$4,$5,1,$6,ARRAY[$7])
          ON CONFLICT (sheet_id) DO UPDATE SET parts_received = ledger.payroll_sheets.parts_received + 1,
            event_ids = ledger.payroll_sheets.event_ids || EXCLUDED.event_ids`,
-        [s.sheetId, s.projectId, s.period, s.version, s.parts, s.submittedAt, event.id],
+        // submitted_at is when the version took effect: an approved correction, at its approval.
+        [s.sheetId, s.projectId, s.period, s.version, s.parts, s.effectiveAt ?? s.submittedAt, event.id],
       );
       await tx.query(
         `INSERT INTO ledger.payroll_lines (sheet_id, id_number, name, amount_due_fen, signed)

@@ -52,6 +52,7 @@ export const payrollSheets = ledger.table(
     version: integer('version').notNull(),
     parts: integer('parts').notNull(),
     partsReceived: integer('parts_received').notNull(),
+    /** When the version took effect: its submission, or the approval of its correction request. */
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
     eventIds: text('event_ids').array().notNull(),
   },

@@ -31,9 +31,23 @@ export type PayrollSheet = {
   period: Period;
   sheetId: string;
   version: number;
+  /** When this version took effect: its submission, or the approval of its correction request. */
   submittedAt: Date;
   evidence: string[];
   lines: PayrollLine[];
+  /**
+   * The month's earlier versions, with when each took effect. A worker's amount raised after the
+   * due date is paid only from what the other months' obligations leave over, so a raise never
+   * takes a payment away from a month it paid (DOMAIN.md "Corrections after the due date",
+   * docs/adr/0008). Absent: no earlier version.
+   */
+  earlierVersions?: SheetVersion[];
+};
+
+export type SheetVersion = {
+  version: number;
+  effectiveAt: Date;
+  lines: { idNumber: string; amountDue: bigint }[];
 };
 
 export type Transfer = {

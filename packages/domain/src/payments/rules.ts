@@ -112,6 +112,8 @@ type Obligation = {
   sheet: PayrollSheet;
   line: PayrollLine;
   remaining: bigint;
+  /** The part of the amount raised after the due date, not yet paid: paid only from leftovers. */
+  raisedLeft: bigint;
   allocations: Allocation[];
 };
 
@@ -210,12 +212,27 @@ export function evaluateProject(
   const sheets = new Map(state.sheets.map((s) => [s.period, s]));
   const obligations = new Map<string, Obligation[]>();
   for (const sheet of [...state.sheets].sort((a, b) => a.period.localeCompare(b.period))) {
+    const { due } = dueDateFor(
+      { period: sheet.period, payDay: project.payDay, payMonthOffset: project.payMonthOffset },
+      calendar,
+    );
+    const baseline = baselineOf(sheet, endOfShanghaiDay(due));
     for (const line of sheet.lines) {
       const list = obligations.get(line.idNumber) ?? [];
-      list.push({ period: sheet.period, sheet, line, remaining: line.amountDue, allocations: [] });
+      const before = baseline?.get(line.idNumber);
+      const raisedLeft = before !== undefined && line.amountDue > before ? line.amountDue - before : 0n;
+      list.push({
+        period: sheet.period,
+        sheet,
+        line,
+        remaining: line.amountDue,
+        raisedLeft,
+        allocations: [],
+      });
       obligations.set(line.idNumber, list);
     }
   }
+  const leftovers: { transfer: Transfer; idNumber: string; day: LocalDate; left: bigint }[] = [];
   const payments = state.transfers
     .filter((t) => t.direction === 'debit' && effective(t))
     .sort((a, b) => a.bookedAt.getTime() - b.bookedAt.getTime());
@@ -232,11 +249,25 @@ export function evaluateProject(
     const day = shanghaiDate(t.bookedAt);
     for (const ob of obligations.get(idNumber) ?? []) {
       if (left === 0n) break;
-      if (ob.remaining === 0n || firstDayOf(ob.period) > day) continue;
-      const take = minFen(left, ob.remaining);
+      if (ob.remaining - ob.raisedLeft === 0n || firstDayOf(ob.period) > day) continue;
+      const take = minFen(left, ob.remaining - ob.raisedLeft);
       ob.allocations.push({ transfer: t, amount: take });
       ob.remaining -= take;
       left -= take;
+    }
+    if (left > 0n) leftovers.push({ transfer: t, idNumber, day, left });
+  }
+  // Amounts raised after the due date take only what the months' own obligations left over.
+  for (const l of leftovers) {
+    for (const ob of obligations.get(l.idNumber) ?? []) {
+      if (l.left === 0n) break;
+      if (ob.raisedLeft === 0n || firstDayOf(ob.period) > l.day) continue;
+      const take = minFen(l.left, ob.raisedLeft);
+      ob.allocations.push({ transfer: l.transfer, amount: take });
+      ob.allocations.sort((a, b) => a.transfer.bookedAt.getTime() - b.transfer.bookedAt.getTime());
+      ob.raisedLeft -= take;
+      ob.remaining -= take;
+      l.left -= take;
     }
   }
 
@@ -414,6 +445,20 @@ export function evaluateProject(
   out.push(...balanceShort(state, asOf, calendar, obligations, config.balanceWarningWorkingDays));
   out.push(...arrearsGrowing(unpaid, contractor, config.criminalThreshold));
   return all.filter((f) => config.enabled.has(f.rule));
+}
+
+/**
+ * What each worker was owed by the version in effect at the due date (or, for a sheet first
+ * submitted after it, by the first version); undefined when that is the current version, so
+ * nothing was raised after the due date. A worker absent from it is not a raise: a worker left
+ * off a sheet and added later is owed the whole line like any other.
+ */
+function baselineOf(sheet: PayrollSheet, dueEnd: Date): Map<string, bigint> | undefined {
+  const earlier = [...(sheet.earlierVersions ?? [])].sort((a, b) => a.version - b.version);
+  if (earlier.length === 0 || sheet.submittedAt < dueEnd) return undefined;
+  const atDue = earlier.filter((v) => v.effectiveAt < dueEnd);
+  const baseline = atDue[atDue.length - 1] ?? earlier[0]!;
+  return new Map(baseline.lines.map((l) => [l.idNumber, l.amountDue]));
 }
 
 function isActiveIn(w: RegisteredWorker, period: Period): boolean {
