@@ -6,3 +6,4 @@ export * from './deposits/index.ts';
 export * from './identifiers.ts';
 export * from './money.ts';
 export * from './payments/index.ts';
+export * from './rules.ts';

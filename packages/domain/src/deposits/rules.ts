@@ -35,17 +35,14 @@ import {
   startOfShanghaiDay,
   yearOf,
 } from '../dates.ts';
-import type { DesiredFinding, Party, Severity } from '../payments/model.ts';
-import { type RecordedFinding, reconcile } from '../payments/reconcile.ts';
+import type { DesiredFinding, Party } from '../payments/model.ts';
+import { type RecordedFinding, reconcile, type Transition } from '../payments/reconcile.ts';
+import { type DepositRule, legalBasisOf, severityOf } from '../rules.ts';
 import { type RequiredDeposit, yuanText } from './required.ts';
 
-export type DepositRule =
-  | 'deposit-missing'
-  | 'deposit-short'
-  | 'guarantee-expiring'
-  | 'deposit-not-topped-up';
+export type { DepositRule } from '../rules.ts';
 
-export type DepositFinding = Omit<DesiredFinding, 'rule'> & { rule: DepositRule };
+export type DepositFinding = DesiredFinding & { rule: DepositRule };
 
 export type DepositEventKind =
   | 'lodged'
@@ -88,24 +85,6 @@ export type DepositState = {
    */
   requiredSince?: Date;
   events: readonly DepositEvent[];
-};
-
-export const DEPOSIT_LEGAL_BASIS: Record<DepositRule, string> = {
-  'deposit-missing':
-    '保障农民工工资支付条例 (Decree 724) Art 32; 人社部发〔2021〕65号 (工资保证金管理暂行办法): lodged within 20 working days of the construction permit',
-  'deposit-short':
-    '保障农民工工资支付条例 (Decree 724) Art 32; 人社部发〔2021〕65号 (工资保证金管理暂行办法): the amount required after adjustments',
-  'guarantee-expiring':
-    '人社部发〔2021〕65号 (工资保证金管理暂行办法): a bank guarantee replaces cash only while valid; the bureau is reminded one month before expiry',
-  'deposit-not-topped-up':
-    '人社部发〔2021〕65号 (工资保证金管理暂行办法): the contractor tops the deposit up within 10 working days of a draw',
-};
-
-export const DEPOSIT_SEVERITY: Record<DepositRule, Severity> = {
-  'deposit-missing': 'high',
-  'deposit-short': 'high',
-  'guarantee-expiring': 'medium',
-  'deposit-not-topped-up': 'high',
 };
 
 /** Working days to lodge after the permit, to top up after a draw; calendar days of warning. */
@@ -348,12 +327,12 @@ export function evaluateDeposit(
     const base = {
       key: `deposit-missing:${project.projectId}`,
       rule: 'deposit-missing' as const,
-      severity: DEPOSIT_SEVERITY['deposit-missing'],
+      severity: severityOf('deposit-missing'),
       dueDate: lodgeDeadline.day,
       amountOwed: requiredFen,
       raisedAt: new Date(missing.from),
       responsible: contractor,
-      legalBasis: DEPOSIT_LEGAL_BASIS['deposit-missing'],
+      legalBasis: legalBasisOf('deposit-missing'),
       ...warningsOf(lodgeDeadline.warnings),
     };
     if (missing.until === undefined) {
@@ -392,11 +371,11 @@ export function evaluateDeposit(
     const base = {
       key: `deposit-not-topped-up:${project.projectId}:${d.event.bankRef}`,
       rule: 'deposit-not-topped-up' as const,
-      severity: DEPOSIT_SEVERITY['deposit-not-topped-up'],
+      severity: severityOf('deposit-not-topped-up'),
       dueDate: d.lastDay,
       raisedAt: new Date(d.deadline),
       responsible: contractor,
-      legalBasis: DEPOSIT_LEGAL_BASIS['deposit-not-topped-up'],
+      legalBasis: legalBasisOf('deposit-not-topped-up'),
       ...warningsOf(d.warnings),
     };
     const drawText = `${yuanText(drawn)} drawn on ${shanghaiDate(d.event.at)}${d.event.noticeRef ? ` (payment notice ${d.event.noticeRef})` : ''}`;
@@ -444,10 +423,10 @@ export function evaluateDeposit(
     const base = {
       key: `deposit-short:${project.projectId}`,
       rule: 'deposit-short' as const,
-      severity: DEPOSIT_SEVERITY['deposit-short'],
+      severity: severityOf('deposit-short'),
       raisedAt: new Date(short.from),
       responsible: contractor,
-      legalBasis: DEPOSIT_LEGAL_BASIS['deposit-short'],
+      legalBasis: legalBasisOf('deposit-short'),
     };
     const why = required.reasons.map((r) => r.text).join('; ');
     if (short.until === undefined) {
@@ -501,12 +480,12 @@ export function evaluateDeposit(
     const base = {
       key: `guarantee-expiring:${project.projectId}:${no}`,
       rule: 'guarantee-expiring' as const,
-      severity: expired ? ('high' as const) : DEPOSIT_SEVERITY['guarantee-expiring'],
+      severity: expired ? ('high' as const) : severityOf('guarantee-expiring'),
       dueDate: g.validTo,
       amountOwed: g.amountFen,
       raisedAt: new Date(run.from),
       responsible: contractor,
-      legalBasis: DEPOSIT_LEGAL_BASIS['guarantee-expiring'],
+      legalBasis: legalBasisOf('guarantee-expiring'),
     };
     const what = `guarantee ${no}${g.issuer ? ` of ${g.issuer}` : ''} for ${yuanText(g.amountFen)}, valid ${g.validFrom} to ${g.validTo}`;
     const end = `the project is open (planned to end ${project.plannedEndDate})`;
@@ -538,21 +517,12 @@ export function evaluateDeposit(
   return out;
 }
 
-export type RecordedDepositFinding = DepositFinding & { status: 'open' | 'resolved' };
-export type DepositTransition = { kind: 'raised' | 'updated' | 'resolved'; finding: RecordedDepositFinding };
+export type RecordedDepositFinding = RecordedFinding<DepositFinding>;
+export type DepositTransition = Transition<DepositFinding>;
 
-/**
- * `reconcile` for deposit findings. `reconcile` never looks at `rule` (it copies the finding),
- * so only its parameter types, which name the payment rules, need widening.
- */
-export function reconcileDeposit(
+/** `reconcile` for deposit findings (the same comparison; the transitions keep the deposit rule type). */
+export const reconcileDeposit: (
   recorded: ReadonlyMap<string, RecordedDepositFinding>,
   desired: readonly DepositFinding[],
   at: Date,
-): DepositTransition[] {
-  return reconcile(
-    recorded as unknown as ReadonlyMap<string, RecordedFinding>,
-    desired as unknown as readonly DesiredFinding[],
-    at,
-  ) as unknown as DepositTransition[];
-}
+) => DepositTransition[] = reconcile;

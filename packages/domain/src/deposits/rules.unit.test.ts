@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../calendar.ts';
 import { parseInstant } from '../dates.ts';
 import { creditCodeWithCheckCharacter } from '../identifiers.ts';
+import { legalBasisOf } from '../rules.ts';
 import type { RequiredDeposit } from './required.ts';
 import {
-  DEPOSIT_LEGAL_BASIS,
   type DepositEvent,
   type DepositFinding,
   type DepositState,
@@ -114,7 +114,7 @@ describe('rule 10: deposit missing', () => {
       raisedAt: at('2026-09-30 00:00'),
       responsible: contractor,
       evidence: [],
-      legalBasis: DEPOSIT_LEGAL_BASIS['deposit-missing'],
+      legalBasis: legalBasisOf('deposit-missing'),
       detail:
         'no deposit lodged and no bank guarantee issued for the required ¥240,000.00: due within 20 working days of the permit of 2026-09-01, by 2026-09-29',
     });
@@ -335,7 +335,7 @@ describe('rule 13: deposit not topped up after a draw', () => {
       raisedAt: at('2026-10-17 00:00'),
       amountOwed: yuan(50_000),
       responsible: contractor,
-      legalBasis: DEPOSIT_LEGAL_BASIS['deposit-not-topped-up'],
+      legalBasis: legalBasisOf('deposit-not-topped-up'),
     });
     expect(f?.detail).toMatch(
       /¥50,000.00 drawn on 2026-09-28 \(payment notice RSJ-2026-118\); not restored by the 10th working day, 2026-10-16/,
