@@ -220,6 +220,22 @@ describe.each(['pglite', 'postgres'] as const)('correlation and causation ids (%
     expect(raised[0]?.metadata.causationId).toBe(reported?.id);
   });
 
+  it('names on each finding the bank records and sheets behind it, as an inspector can look them up', async () => {
+    const res = await t.admin.get(`/v1/findings?projectId=${p.projectId}`);
+    expect(res.status).toBe(200);
+    const byRule = new Map(
+      (res.body.findings as { rule: string; evidence: string[] }[]).map((f) => [f.rule, f.evidence]),
+    );
+    expect(byRule.get('wrong-payee')).toEqual(['bank-transfer:ICBC-PZH:TRACE-STRANGER']);
+    const late = byRule.get('wages-late') ?? [];
+    expect(late).toContain('bank-transfer:ICBC-PZH:TRACE-LATE');
+    expect(late.some((e) => /^payroll-sheet:[0-9a-f-]{36}:v1$/.test(e))).toBe(true);
+    expect(byRule.get('deposit-short')).toEqual([
+      'bank-deposit:ICBC-PZH:TRACE-DEP-1',
+      'bank-deposit:ICBC-PZH:TRACE-DEP-2',
+    ]);
+  });
+
   it('leaves no event of any service without a correlation id', async () => {
     for (const schema of ['ingest', 'ledger', 'deposits', 'inspection']) {
       const events = await outbox(schema);
