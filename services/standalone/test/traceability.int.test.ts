@@ -236,6 +236,27 @@ describe.each(['pglite', 'postgres'] as const)('correlation and causation ids (%
     ]);
   });
 
+  it('emits a deferred evaluation with the trace stored on its dirty mark (what survives a restart)', async () => {
+    // As if the process had stopped between the batch that marked the project and its evaluation:
+    // nothing in memory, only the mark. The finding is forgotten so that the evaluation raises it again.
+    const cause = '11111111-2222-4333-8444-555555555555';
+    await t.db.query(`DELETE FROM ledger.findings WHERE project_id = $1 AND rule = 'wrong-payee'`, [
+      p.projectId,
+    ]);
+    await t.db.query(
+      `INSERT INTO ledger.dirty_projects (project_id, changed_at, correlation_id, causation_id) VALUES ($1, $2, $3, $4)`,
+      [p.projectId, new Date(sweepAsOf), 'marked-before-restart', cause],
+    );
+    await t.settle();
+    const again = (await outbox('ledger')).filter(
+      (e) => e.metadata.correlationId === 'marked-before-restart',
+    );
+    expect(again.map((e) => `${e.type} ${(e.data as { rule: string }).rule}`)).toEqual([
+      'finding.raised wrong-payee',
+    ]);
+    expect(again[0]?.metadata.causationId).toBe(cause);
+  });
+
   it('leaves no event of any service without a correlation id', async () => {
     for (const schema of ['ingest', 'ledger', 'deposits', 'inspection']) {
       const events = await outbox(schema);
