@@ -124,6 +124,25 @@ describe.each(['pglite', 'postgres'] as const)('correlation and causation ids (%
     expect(ids.size).toBe(intake.length);
   });
 
+  it('traces a payroll file upload (multipart, read inside the handler) like a JSON request', async () => {
+    const pm = t.api.as(t.key('project-manager', { projectIds: [p.projectId] }));
+    const csv = [
+      '序号,姓名,身份证号码,工种,出勤天数,应发工资,实发工资,银行卡号,本人签字',
+      `1,王建国,${residentId(1)},钢筋工,20,5200.00,5200.00,${card(1)},已签`,
+      `2,李秀英,${residentId(2)},杂工,20,4800.00,4800.00,${card(2)},已签`,
+    ].join('\n');
+    const res = await pm.upload(
+      `/v1/projects/${p.projectId}/payrolls`,
+      { bytes: Buffer.from(csv, 'utf8'), filename: 'gongzi-2026-11.csv', type: 'text/csv' },
+      { period: '2026-11' },
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const correlationId = requestId(res);
+    const events = (await outbox('ingest')).filter((e) => e.metadata.correlationId === correlationId);
+    expect(events.map((e) => e.type)).toEqual(['payroll.submitted']);
+    expect(events[0]?.metadata.causationId).toBeUndefined();
+  });
+
   it('gives a sweep its own chain, sweep:<instant>, followed by what the findings cause downstream', async () => {
     t.clock.set(sweepAsOf);
     const res = await t.admin.post('/v1/admin/sweep', { asOf: sweepAsOf });
