@@ -1,3 +1,4 @@
+import { RULE_CODES, SEVERITIES } from '@wagewatch/domain';
 import { z } from 'zod';
 import { auditRaisedData, screeningCompletedData, winterProgressData } from './campaigns.ts';
 import { caseAlertData, taskEventData } from './inspection.ts';
@@ -158,26 +159,11 @@ export const depositEventsReportedData = z.object({
 });
 export type DepositEventsReported = z.infer<typeof depositEventsReportedData>;
 
-export const RULES = [
-  'deposit-missing',
-  'deposit-short',
-  'guarantee-expiring',
-  'deposit-not-topped-up',
-  'labour-cost-missing',
-  'balance-short',
-  'arrears-growing',
-  'wages-missed',
-  'wages-late',
-  'wages-short',
-  'wrong-payee',
-  'paid-outside-account',
-  'payroll-missing',
-  'payroll-unsigned',
-  'feed-incomplete',
-] as const;
+/** The rule codes: defined once in the domain (`@wagewatch/domain` `RULE_CODES`, with each rule's basis). */
+export const RULES = RULE_CODES;
 export const ruleSchema = z.enum(RULES);
 export type RuleCode = z.infer<typeof ruleSchema>;
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export { SEVERITIES };
 
 export const findingSnapshot = z.object({
   findingId: z.string(),

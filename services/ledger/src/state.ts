@@ -1,13 +1,14 @@
 import type { ProjectRegistered } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
-import type {
-  OutsidePayment,
-  PayrollSheet,
-  ProjectState,
-  RecordedFinding,
-  RegisteredWorker,
-  Statement,
-  Transfer,
+import {
+  evidenceRef,
+  type OutsidePayment,
+  type PayrollSheet,
+  type ProjectState,
+  type RecordedFinding,
+  type RegisteredWorker,
+  type Statement,
+  type Transfer,
 } from '@wagewatch/domain';
 
 type TransferRow = {
@@ -39,7 +40,7 @@ const toTransfer = (r: TransferRow): Transfer => ({
   status: r.status,
   ...(r.original_bank_ref ? { originalBankRef: r.original_bank_ref } : {}),
   ...(r.purpose ? { purpose: r.purpose } : {}),
-  evidence: r.event_id,
+  evidence: evidenceRef.transfer(r.bank_code, r.bank_ref),
 });
 
 export type LoadedProject = { terms: ProjectRegistered; district: string; state: ProjectState };
@@ -78,9 +79,8 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
     period: string;
     version: number;
     submitted_at: Date;
-    event_ids: string[];
   }>(
-    `SELECT sheet_id, period, version, submitted_at, event_ids FROM ledger.payroll_sheets
+    `SELECT sheet_id, period, version, submitted_at FROM ledger.payroll_sheets
      WHERE project_id = $1 AND parts_received >= parts ORDER BY period, version`,
     [projectId],
   );
@@ -107,7 +107,7 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
       sheetId: s.sheet_id,
       version: s.version,
       submittedAt: s.submitted_at,
-      evidence: s.event_ids,
+      evidence: [evidenceRef.payrollSheet(s.sheet_id, s.version)],
       lines: linesOf(s.sheet_id).map((l) => ({
         idNumber: l.id_number,
         name: l.name,
@@ -150,7 +150,7 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
       creditCount: s.credit_count,
       creditTotal: s.credit_fen,
       receivedAt: s.received_at,
-      evidence: s.event_id,
+      evidence: evidenceRef.statement(terms.wageAccount.bankCode, p.account_no, s.statement_date),
     }),
   );
   const outside = await tx.query<

@@ -1,4 +1,5 @@
 import type { LocalDate, Period } from '../dates.ts';
+import type { RuleCode, Severity } from '../rules.ts';
 
 export type Party = { name: string; creditCode: string };
 
@@ -95,20 +96,7 @@ export type ProjectState = {
   outsidePayments: OutsidePayment[];
 };
 
-export type PaymentRule =
-  | 'labour-cost-missing'
-  | 'balance-short'
-  | 'arrears-growing'
-  | 'wages-missed'
-  | 'wages-late'
-  | 'wages-short'
-  | 'wrong-payee'
-  | 'paid-outside-account'
-  | 'payroll-missing'
-  | 'payroll-unsigned'
-  | 'feed-incomplete';
-
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type { PaymentRule, RuleCode, Severity } from '../rules.ts';
 
 /**
  * What the rules say should be on record. `status: 'resolved'` means: if such a finding is
@@ -117,7 +105,7 @@ export type Severity = 'low' | 'medium' | 'high' | 'critical';
  */
 export type DesiredFinding = {
   key: string;
-  rule: PaymentRule;
+  rule: RuleCode;
   severity: Severity;
   status: 'open' | 'resolved';
   record?: boolean;
