@@ -20,20 +20,13 @@ import {
 export const inspection = pgSchema('inspection');
 export const { outbox, inbox, cursors, deadLetters } = deliveryTables(inspection);
 
-export const projects = inspection.table(
-  'projects',
-  {
-    projectId: text('project_id').primaryKey(),
-    name: text('name').notNull(),
-    district: text('district').notNull(),
-    sector: text('sector').notNull(),
-    registration: jsonb('registration').notNull(),
-  },
-  (t) => [
-    // An employer's projects (its risk grade's scope): those it is the general contractor of.
-    index('inspection_projects_contractor_idx').on(sql`(${t.registration}->'contractor'->>'creditCode')`),
-  ],
-);
+export const projects = inspection.table('projects', {
+  projectId: text('project_id').primaryKey(),
+  name: text('name').notNull(),
+  district: text('district').notNull(),
+  sector: text('sector').notNull(),
+  registration: jsonb('registration').notNull(),
+});
 
 export const findings = inspection.table(
   'findings',

@@ -1,1 +1,0 @@
-CREATE INDEX "inspection_projects_contractor_idx" ON "inspection"."projects" USING btree (("registration"->'contractor'->>'creditCode'));
