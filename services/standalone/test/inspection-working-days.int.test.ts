@@ -84,4 +84,30 @@ describe.each(['pglite', 'postgres'] as const)('working days across the 2026 hol
     expect(screeningTask.dueOn).toBe('2027-01-19'); // 14 calendar days: an estimate, and it says so
     expect(screeningTask.trail[0].note).toContain('does not cover 2027');
   });
+
+  it('past the calendar, a default pause is not guessed: 400 naming pauseUntil, nothing stored; a given date is taken', async () => {
+    const pm = t.api.as(t.key('project-manager', { projectIds: [P] }));
+    const j = await pm.post(`/v1/cases/${caseId}/justifications`, { text: '春节前资金安排' });
+    expect(j.status, JSON.stringify(j.body)).toBe(201);
+    const inspector = t.api.as(t.key('inspector', { districts: ['东区'] }));
+    const path = `/v1/cases/${caseId}/justifications/${j.body.justificationId}/decision`;
+    const refused = await inspector.post(path, { decision: 'accepted', reason: '核实' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      { field: 'pauseUntil', message: expect.stringContaining('does not cover 2027') },
+    ]);
+    const still = (await t.admin.get(`/v1/cases/${caseId}`)).body;
+    expect(
+      still.justifications.find(
+        (x: { justificationId: string }) => x.justificationId === j.body.justificationId,
+      ),
+    ).toMatchObject({ decision: null, pausedUntil: null });
+    const given = await inspector.post(path, {
+      decision: 'accepted',
+      reason: '核实',
+      pauseUntil: '2027-01-20',
+    });
+    expect(given.status, JSON.stringify(given.body)).toBe(200);
+    expect(given.body.pausedUntil).toBe('2027-01-20');
+  });
 });
