@@ -1,7 +1,7 @@
 import { CASE_LEVELS, SEVERITIES } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import { shanghaiDate } from '@wagewatch/domain';
-import { NotFoundError, type Principal, principalOf } from '@wagewatch/runtime';
+import { ForbiddenError, NotFoundError, type Principal, principalOf } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -114,8 +114,9 @@ export function caseRoutes(deps: InspectionContext): FastifyPluginAsync {
         const principal = principalOf(req);
         const { projectId } = req.params;
         refuseBanks(principal, 'cases');
-        if (principal.role === 'project-manager')
-          assertCovers(principal, { projectId, district: '' }, `project ${projectId}`);
+        // A project manager's scope is its project ids: another project is 403 whether or not it exists.
+        if (principal.role === 'project-manager' && !principal.projectIds.includes(projectId))
+          throw new ForbiddenError(`your key does not cover project ${projectId}`);
         const district = await districtOf(deps.db, projectId);
         if (district === undefined)
           throw new NotFoundError(`project ${projectId} is not known to inspection`);

@@ -9,8 +9,7 @@ import type { Sql } from '@wagewatch/db';
 import { winterSeverity } from '@wagewatch/domain';
 import { z } from 'zod';
 import { toIso } from '../context.ts';
-import type { TaskRow } from '../tasks/repository.ts';
-import { TASK_COLUMNS } from '../tasks/repository.ts';
+import { TASK_COLUMNS, type TaskRow } from '../tasks/repository.ts';
 import { tasksWithTrail, taskView } from '../tasks/views.ts';
 import type { CaseRow } from './repository.ts';
 
