@@ -112,7 +112,7 @@ describe('the ladder across Mid-Autumn and National Day 2026', () => {
     });
   });
 
-  it('given the inspection task due on 2026-09-24, its SLA crosses the holiday block: 2026-10-08', () => {
+  it('given the inspection task due on 2026-09-24, its SLA crosses both holiday blocks: 2026-10-09', () => {
     // 09-28, 09-29, 09-30, 10-08, 10-09: the 5th working day after 2026-09-24.
     const f = facts([finding({ dueDate: '2026-09-01' })], {
       attached: new Set(['F-1']),
