@@ -40,6 +40,7 @@ import {
   settle,
   statementInputSchema,
 } from './bank-intake.ts';
+import { registerEvidenceRoutes } from './evidence-routes.ts';
 import { PayrollFileError, parsePayrollFile } from './payroll-file/index.ts';
 import { registerPayrollHistoryRoutes } from './payroll-routes.ts';
 import { type PayTerms, recordVersion } from './payroll-versions.ts';
@@ -107,6 +108,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
     const app = root.withTypeProvider<ZodTypeProvider>();
     await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1 } });
     registerPayrollHistoryRoutes(app, { db, outbox, clock, ...(calendar ? { calendar } : {}) });
+    registerEvidenceRoutes(app, { db });
 
     app.post(
       '/v1/admin/api-keys',

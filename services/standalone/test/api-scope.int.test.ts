@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, lineBody, registerProject, wageAccount, workerBody } from './api-helpers.ts';
+import {
+  expectProblem,
+  lineBody,
+  registerProject,
+  transfer,
+  wageAccount,
+  workerBody,
+} from './api-helpers.ts';
 import { type ApiClient, startTestSystem, type TestSystem } from './harness.ts';
 import { contractorOf, inspectionSweep, publishFinding } from './inspection-helpers.ts';
 
@@ -112,6 +119,15 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
     });
     ids.webhookId = hook.body.webhookId;
     ids.projectId = B.projectId;
+    // A bank record of B's, named as a finding's evidence names it (GET /v1/evidence/{ref}).
+    const ccb = t.api.as(t.key('bank', { bankCode: 'CCB-PZH' }));
+    const moved = await ccb.post('/v1/bank/transfers', {
+      records: [
+        transfer({ bankRef: 'SCOPE-B-1', accountNo: wageAccount(2), bookedAt: '2026-10-10T10:00:00+08:00' }),
+      ],
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    ids.ref = 'bank-transfer:CCB-PZH:SCOPE-B-1';
     ids.period = '2026-09';
     callers['inspector of 东区'] = t.api.as(t.key('inspector', { districts: ['东区'] }));
     callers["A's project manager"] = t.api.as(t.key('project-manager', { projectIds: [A.projectId] }));
@@ -148,6 +164,7 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
         'GET /v1/tasks/{taskId}',
         'GET /v1/campaigns/reports/{reportId}',
         'GET /v1/admin/webhooks/{webhookId}/deliveries',
+        'GET /v1/evidence/{ref}',
         ...Object.keys(BODIES).filter((k) => k.includes('{')),
       ]),
     );
@@ -157,7 +174,7 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
     for (const { path, method } of operations()) {
       if (method !== 'get' || !path.includes('{')) continue;
       const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-      if (!names.every((n) => ['projectId', 'caseId', 'taskId', 'reportId', 'webhookId'].includes(n)))
+      if (!names.every((n) => ['projectId', 'caseId', 'taskId', 'reportId', 'webhookId', 'ref'].includes(n)))
         continue;
       const res = await t.admin.get(fill(path));
       expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);

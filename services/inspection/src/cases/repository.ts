@@ -89,7 +89,25 @@ export function toCaseFinding(s: FindingSnapshot): CaseFinding {
   };
 }
 
-function alertOf(row: CaseRow, openFindings: number, detail: string, step?: CaseAlert['step']): CaseAlert {
+/** At most this many evidence references travel on one alert (the case's detail lists them all). */
+export const ALERT_EVIDENCE_LIMIT = 100;
+
+/**
+ * The records behind a set of findings (their `evidence`, packages/domain/src/evidence.ts):
+ * the open findings' when any is open, else every finding's (a closed case), sorted, unique.
+ */
+export function evidenceOf(findings: readonly FindingSnapshot[]): string[] {
+  const open = findings.filter((f) => f.status === 'open');
+  return [...new Set((open.length ? open : findings).flatMap((f) => f.evidence))].sort();
+}
+
+function alertOf(
+  row: CaseRow,
+  openFindings: number,
+  detail: string,
+  evidence: readonly string[],
+  step?: CaseAlert['step'],
+): CaseAlert {
   return {
     caseId: row.case_id,
     projectId: row.project_id,
@@ -104,6 +122,7 @@ function alertOf(row: CaseRow, openFindings: number, detail: string, step?: Case
     ...(step ? { step } : {}),
     openFindings,
     detail,
+    evidence: evidence.slice(0, ALERT_EVIDENCE_LIMIT),
   };
 }
 
@@ -200,7 +219,9 @@ export async function evaluateCase(
   const result: CaseEvaluation = { steps: [], opened: false, reopened: false, closed: false };
   const { projectId, code } = splitCaseKey(caseKey);
   const { at, emit } = options;
-  const findings = (await loadCaseFindings(tx, projectId, code)).map(toCaseFinding);
+  const snapshots = await loadCaseFindings(tx, projectId, code);
+  const findings = snapshots.map(toCaseFinding);
+  const evidence = evidenceOf(snapshots);
   const [project] = await tx.query<{ district: string; sector: CaseSector }>(
     'SELECT district, sector FROM inspection.projects WHERE project_id = $1',
     [projectId],
@@ -282,7 +303,7 @@ export async function evaluateCase(
         await history(tx, { ...system, action: 'opened', note: event.note });
         await alert(
           'case.opened',
-          alertOf(row, event.openFindings, `case opened against ${row.employer_name}`),
+          alertOf(row, event.openFindings, `case opened against ${row.employer_name}`, evidence),
         );
         result.opened = true;
         break;
@@ -295,7 +316,10 @@ export async function evaluateCase(
         );
         if (!row) throw new Error(`case ${caseKey} vanished`);
         await history(tx, { ...system, action: 'reopened', note: event.note });
-        await alert('case.reopened', alertOf(row, event.openFindings, 'case reopened: new open findings'));
+        await alert(
+          'case.reopened',
+          alertOf(row, event.openFindings, 'case reopened: new open findings', evidence),
+        );
         result.reopened = true;
         break;
       }
@@ -363,7 +387,7 @@ export async function evaluateCase(
         }
         await alert(
           'case.escalated',
-          alertOf(row, event.openFindings, step.reason, {
+          alertOf(row, event.openFindings, step.reason, evidence, {
             kind: step.step,
             key: step.key,
             dueOn: step.dueOn,
@@ -395,7 +419,7 @@ export async function evaluateCase(
         );
         if (!row) throw new Error(`case ${caseKey} vanished`);
         await history(tx, { ...system, action: 'closed', note: event.note });
-        await alert('case.closed', alertOf(row, 0, event.note));
+        await alert('case.closed', alertOf(row, 0, event.note, evidence));
         result.closed = true;
         break;
       }

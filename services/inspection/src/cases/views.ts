@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { toIso } from '../context.ts';
 import { TASK_COLUMNS, type TaskRow } from '../tasks/repository.ts';
 import { tasksWithTrail, taskView } from '../tasks/views.ts';
-import type { CaseRow } from './repository.ts';
+import { type CaseRow, evidenceOf } from './repository.ts';
 
 const iso = z.string();
 
@@ -62,6 +62,11 @@ const historyEntry = z.object({
 });
 export const caseDetail = caseSummary.extend({
   findings: z.array(findingSnapshot),
+  /**
+   * The bank records and payroll sheets behind the case (its open findings' evidence, every
+   * finding's once none is open): references to look up with GET /v1/evidence/{ref}.
+   */
+  evidence: z.array(z.string()),
   history: z.array(historyEntry),
   tasks: z.array(taskView),
   justifications: z.array(justificationView),
@@ -160,6 +165,7 @@ export async function detail(
   return {
     ...summary!,
     findings: findings.map((f) => f.snapshot),
+    evidence: evidenceOf(findings.map((f) => f.snapshot)),
     history: hist.map((h) => ({
       at: h.at.toISOString(),
       actor: h.actor,
