@@ -1,5 +1,12 @@
-import type { KnownEnvelope, RejectedRow } from '@wagewatch/contracts';
-import { parseEnvelopeRows, UnprocessableEventError } from '@wagewatch/contracts';
+import type { KnownEnvelope, RejectedRow, Trace } from '@wagewatch/contracts';
+import {
+  lastTraceByKey,
+  parseEnvelopeRows,
+  traceFollowing,
+  UnprocessableEventError,
+  withTrace,
+  withTraceByKey,
+} from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
 import { rowPayload, writeDeadLetter } from './dead-letters.ts';
 import type { Outbox } from './outbox.ts';
@@ -18,7 +25,7 @@ export interface Consumer {
   afterBatch?(tx: Sql, events: readonly KnownEnvelope[]): Promise<void>;
   /** Deferred work once the consumer has caught up (coalesced); true when it did something. */
   idle?(): Promise<boolean>;
-  /** The service's outbox: a notice of each dead letter goes there (topic deliveries, docs/adr/0008). */
+  /** The service's outbox: a notice of each dead letter goes there (topic deliveries, docs/adr/0011). */
   readonly outbox?: Outbox;
   /** The service's clock: when a dead letter failed, or was re-applied. */
   readonly clock?: { now(): Date };
@@ -107,13 +114,48 @@ async function applyAll(
       skipped++;
       continue;
     }
-    await consumer.apply(tx, event);
+    // What apply emits follows from this event, in its chain (packages/contracts trace.ts).
+    await withTrace(traceFollowing(event), () => consumer.apply(tx, event));
     applied.push(event);
     for (const r of rejected) await deadLetterRow(tx, consumer, source, m.raw, r);
     deadLettered += rejected.length;
   }
-  if (applied.length > 0) await consumer.afterBatch?.(tx, applied);
+  if (applied.length > 0) {
+    // afterBatch's emissions (and marks) for a key follow the event that touched that key last;
+    // any other key, the batch's last event. The same traces wait for the consumer's idle work.
+    const byKey = lastTraceByKey(applied);
+    const last = traceFollowing(applied[applied.length - 1]!);
+    await withTraceByKey(byKey, last, () => consumer.afterBatch?.(tx, applied));
+    rememberForIdle(consumer, byKey, last);
+  }
   return { applied: applied.length, skipped, deadLettered };
+}
+
+const idleTraces = new WeakMap<Consumer, { byKey: Map<string, Trace>; last: Trace }>();
+
+function rememberForIdle(consumer: Consumer, byKey: ReadonlyMap<string, Trace>, last: Trace): void {
+  const pending = idleTraces.get(consumer);
+  if (!pending) {
+    idleTraces.set(consumer, { byKey: new Map(byKey), last });
+    return;
+  }
+  for (const [k, t] of byKey) pending.byKey.set(k, t);
+  pending.last = last;
+}
+
+/**
+ * Runs the consumer's deferred work with the traces of the events applied since its last run
+ * (each key the event that touched it last; others the last event), so that what it emits joins
+ * their chains. In memory: after a restart, or on another instance, idle work of marks left by
+ * earlier batches runs without them, unless the consumer stored the trace with its marks (the
+ * ledger's and the deposits' dirty projects do).
+ */
+export async function runIdle(consumer: Consumer): Promise<boolean> {
+  if (!consumer.idle) return false;
+  const pending = idleTraces.get(consumer);
+  idleTraces.delete(consumer);
+  const idle = () => consumer.idle?.() ?? Promise.resolve(false);
+  return pending ? withTraceByKey(pending.byKey, pending.last, idle) : withTrace(undefined, idle);
 }
 
 async function deadLetterRow(

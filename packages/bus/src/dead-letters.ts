@@ -5,13 +5,15 @@ import {
   type RejectedRow,
   ROW_BATCHES,
   TOPICS,
+  traceFollowing,
   UnprocessableEventError,
+  withTrace,
 } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
-import type { Consumer } from './consumer.ts';
+import { type Consumer, runIdle } from './consumer.ts';
 
 /**
- * Dead letters are never a dead end (docs/adr/0008): each is kept in `<group>.dead_letters`
+ * Dead letters are never a dead end (docs/adr/0011): each is kept in `<group>.dead_letters`
  * with its reason, listed by an admin route and a command, and re-applied through the
  * consumer's normal path (apply, afterBatch, idle) once its cause is fixed. Every attempt is
  * recorded (who, when, outcome); the inbox makes a re-application happen at most once. Each
@@ -230,7 +232,8 @@ export class DeadLetters {
           [event.id, event.type],
         );
         if (inserted.length > 0) {
-          await this.consumer.apply(tx, event);
+          // As live delivery: what apply emits follows from the event (its trace).
+          await withTrace(traceFollowing(event), () => this.consumer.apply(tx, event));
           for (const r of rejected) {
             const payload = rowPayload(raw, r);
             await writeDeadLetter(tx, this.consumer, {
@@ -242,7 +245,7 @@ export class DeadLetters {
               eventId: event.id,
             });
           }
-          await this.consumer.afterBatch?.(tx, [event]);
+          await withTrace(traceFollowing(event), async () => this.consumer.afterBatch?.(tx, [event]));
           if (rejected.length) rowsKeptApart = rejected.length;
         }
         const result = inserted.length > 0 ? ('applied' as const) : ('already-applied' as const);
@@ -288,7 +291,7 @@ export class DeadLetters {
     if (rowsKeptApart) reason = `${rowsKeptApart} bad row(s) dead-lettered on their own`;
     if (outcome === 'applied' || outcome === 'already-applied') {
       this.consumer.outbox?.committed();
-      await this.consumer.idle?.();
+      await runIdle(this.consumer);
     }
     return { outcome, ...(reason ? { reason } : {}), deadLetter: await this.get(id) };
   }

@@ -1,6 +1,6 @@
 import type { Database, Sql } from '@wagewatch/db';
 import type { Logger } from 'pino';
-import { applyBatch, type Consumer } from './consumer.ts';
+import { applyBatch, type Consumer, runIdle } from './consumer.ts';
 import type { Outbox } from './outbox.ts';
 
 /**
@@ -150,7 +150,7 @@ export class InProcessBus {
     this.lastIdleRunAt = Date.now();
     let worked = false;
     for (const consumer of this.consumers) {
-      if (consumer.idle && (await consumer.idle())) worked = true;
+      if (consumer.idle && (await runIdle(consumer))) worked = true;
     }
     return worked;
   }

@@ -1,3 +1,4 @@
+export { currentTrace, sweepTrace, type Trace, traceFollowing, withTrace } from '@wagewatch/contracts';
 export * from './consumer.ts';
 export * from './dead-letters.ts';
 export * from './in-process.ts';

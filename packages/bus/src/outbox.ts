@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope, EventData, EventType } from '@wagewatch/contracts';
-import { EVENT_SCHEMAS } from '@wagewatch/contracts';
+import { currentTrace, EVENT_SCHEMAS } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
 
 export type NewEvent<T extends EventType = EventType> = {
@@ -13,10 +13,17 @@ export type NewEvent<T extends EventType = EventType> = {
   causationId?: string;
 };
 
+/**
+ * The envelope of a new event. Its correlation and causation ids are the emitter's when given,
+ * else the current trace's (`@wagewatch/contracts` `currentTrace`, for the event's key).
+ */
 export function makeEnvelope<T extends EventType>(
   producer: string,
   e: NewEvent<T>,
 ): Envelope<T, EventData<T>> {
+  const trace = currentTrace(e.key);
+  const correlationId = e.correlationId ?? trace?.correlationId;
+  const causationId = e.correlationId ? e.causationId : (e.causationId ?? trace?.causationId);
   return {
     id: randomUUID(),
     type: e.type,
@@ -26,8 +33,8 @@ export function makeEnvelope<T extends EventType>(
     data: e.data,
     metadata: {
       producer,
-      ...(e.correlationId ? { correlationId: e.correlationId } : {}),
-      ...(e.causationId ? { causationId: e.causationId } : {}),
+      ...(correlationId ? { correlationId } : {}),
+      ...(causationId ? { causationId } : {}),
     },
   };
 }

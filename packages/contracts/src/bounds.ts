@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * What every consumer can hold and apply, declared once. The intake checks each row against
  * these bounds (with its own row- and field-named messages) and then against the very schemas
- * below, so what ingest acknowledges every consumer can apply (docs/adr/0008).
+ * below, so what ingest acknowledges every consumer can apply (docs/adr/0011).
  *
  * Amounts: at most 13 integer digits of yuan. That is 999,999,999,999,999 fen, below 2^53
  * (a conversion to a JavaScript number stays exact) and far below PostgreSQL's bigint, so sums

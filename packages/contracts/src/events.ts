@@ -1,3 +1,4 @@
+import { RULE_CODES, SEVERITIES } from '@wagewatch/domain';
 import { z } from 'zod';
 import { boundedText, TEXT_LIMITS as L, MAX_COUNT, recordDate, recordInstant } from './bounds.ts';
 import { auditRaisedData, screeningCompletedData, winterProgressData } from './campaigns.ts';
@@ -81,6 +82,12 @@ export const payrollSubmittedData = z.object({
   parts: z.number().int().positive(),
   /** The service's own clock (a replay's may be before the window): not a reported instant. */
   submittedAt: z.iso.datetime({ offset: true }),
+  /**
+   * When the version took effect, if not when it was submitted: an approved correction request
+   * takes effect when the inspector approves it (DOMAIN.md "Corrections after the due date").
+   * Optional, so v1 messages without it stay valid: absent means at submission.
+   */
+  effectiveAt: z.iso.datetime({ offset: true }).optional(),
   lines: z.array(payrollLineRecord),
 });
 export type PayrollSubmitted = z.infer<typeof payrollSubmittedData>;
@@ -163,26 +170,11 @@ export const depositEventsReportedData = z.object({
 });
 export type DepositEventsReported = z.infer<typeof depositEventsReportedData>;
 
-export const RULES = [
-  'deposit-missing',
-  'deposit-short',
-  'guarantee-expiring',
-  'deposit-not-topped-up',
-  'labour-cost-missing',
-  'balance-short',
-  'arrears-growing',
-  'wages-missed',
-  'wages-late',
-  'wages-short',
-  'wrong-payee',
-  'paid-outside-account',
-  'payroll-missing',
-  'payroll-unsigned',
-  'feed-incomplete',
-] as const;
+/** The rule codes: defined once in the domain (`@wagewatch/domain` `RULE_CODES`, with each rule's basis). */
+export const RULES = RULE_CODES;
 export const ruleSchema = z.enum(RULES);
 export type RuleCode = z.infer<typeof ruleSchema>;
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export { SEVERITIES };
 
 export const findingSnapshot = z.object({
   findingId: z.string(),

@@ -6,4 +6,5 @@ export * from './inspection.ts';
 export * from './money.ts';
 export * from './parse.ts';
 export * from './topics.ts';
+export * from './trace.ts';
 export * from './upcast.ts';

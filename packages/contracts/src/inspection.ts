@@ -31,6 +31,12 @@ export const caseAlertData = z.object({
     .optional(),
   openFindings: z.number().int().min(0),
   detail: z.string(),
+  /**
+   * The bank records and payroll sheets behind the case's open findings (all of them once it is
+   * closed), as evidence references (`bank-transfer:<bank>:<ref>`, …; GET /v1/evidence/{ref}),
+   * at most 100. Absent on alerts raised before it was added.
+   */
+  evidence: z.array(z.string()).optional(),
 });
 export type CaseAlert = z.infer<typeof caseAlertData>;
 

@@ -11,7 +11,7 @@ export const TOPICS = {
   /**
    * Consumers' notices about their dead letters (dead-lettered, re-applied), keyed by project:
    * ingest reads them so that a bank's repeat of a record a consumer could not apply is not
-   * answered "duplicate" as if it had been applied (docs/adr/0008).
+   * answered "duplicate" as if it had been applied (docs/adr/0011).
    */
   deliveries: 'wagewatch.deliveries.v1',
 } as const;

@@ -3,6 +3,8 @@ export * from './campaigns/index.ts';
 export * from './cases/index.ts';
 export * from './dates.ts';
 export * from './deposits/index.ts';
+export * from './evidence.ts';
 export * from './identifiers.ts';
 export * from './money.ts';
 export * from './payments/index.ts';
+export * from './rules.ts';

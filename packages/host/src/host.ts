@@ -6,6 +6,8 @@ import {
   KafkaConsumerRunner,
   KafkaRelay,
   type Outbox,
+  sweepTrace,
+  withTrace,
 } from '@wagewatch/bus';
 import { type Database, openPostgres } from '@wagewatch/db';
 import { BullScheduler } from '@wagewatch/jobs';
@@ -165,7 +167,7 @@ export async function runService(
         },
       },
     ],
-    // Every process serves the dead letters of the consumers it runs (docs/adr/0008).
+    // Every process serves the dead letters of the consumers it runs (docs/adr/0011).
     plugins: [
       ...service.routes,
       deadLetterRoutes((service.consumers ?? []).map((c) => new DeadLetters(db, c, clock))),
@@ -181,7 +183,10 @@ export async function runService(
   await relay?.start();
   for (const r of runners) await r.start();
   for (const w of service.workers ?? []) await w.start();
-  for (const s of schedules) scheduler!.every(s.name, s.intervalMs, s.run);
+  // A scheduled sweep starts a chain of its own, `sweep:<instant>` (a sweep that knows its
+  // effective instant, the ledger's and the deposits', names that one instead).
+  for (const s of schedules)
+    scheduler!.every(s.name, s.intervalMs, () => withTrace(sweepTrace(clock.now()), s.run));
   const address = await app.listen({ port: env.PORT, host: env.HOST });
   log.info({ address }, `${service.name} is running`);
 

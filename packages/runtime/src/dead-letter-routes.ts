@@ -52,7 +52,7 @@ const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 4
  * re-application attempt. `POST /v1/admin/dead-letters/:consumer/:id/reapply`: re-applies it
  * through the consumer's normal path; idempotent (the inbox), each attempt recorded with the
  * caller's key id. Admin only. Served by the embedded system and by every distributed process
- * for the consumers it runs (docs/adr/0008).
+ * for the consumers it runs (docs/adr/0011).
  */
 export function deadLetterRoutes(admins: readonly DeadLetterAdmin[]): FastifyPluginAsync {
   const byGroup = new Map(admins.map((a) => [a.group, a]));

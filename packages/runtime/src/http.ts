@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { withTrace } from '@wagewatch/contracts';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -21,6 +23,8 @@ declare module 'fastify' {
 }
 
 export type HttpApp = FastifyInstance;
+/** The response header that carries the request id: the correlation id of the events it starts. */
+export const REQUEST_ID_HEADER = 'x-request-id';
 export type ReadinessCheck = { name: string; check: () => Promise<void> };
 
 export function principalOf(req: FastifyRequest): Principal {
@@ -57,6 +61,8 @@ export async function buildHttpApp(options: {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 50 * 1024 * 1024,
+    // Unique across processes and restarts: it is the correlation id of the events a request starts.
+    genReqId: () => randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
   // Fastify hands an absent body to the validator as null, which an optional body schema
   // (`z.object(...).optional()`, e.g. the sweeps' `{asOf?}`) refuses: validate it as undefined.
@@ -105,8 +111,15 @@ export async function buildHttpApp(options: {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header(REQUEST_ID_HEADER, req.id);
     if (req.url.startsWith('/v1/')) req.principal = options.apiKeys.verify(req.headers.authorization);
+  });
+  // Every event the handler's work emits (and everything that follows from them) carries the
+  // request id as its correlation id (packages/contracts trace.ts). Set after the body is read
+  // (stream callbacks run outside the request's async context), around the handler.
+  app.addHook('preHandler', (req, _reply, done) => {
+    withTrace({ correlationId: req.id }, done);
   });
   app.addHook('onResponse', async (req, reply) => {
     options.metrics.httpDuration

@@ -1,5 +1,5 @@
 import type { Consumer } from '@wagewatch/bus';
-import { type KnownEnvelope, TOPICS } from '@wagewatch/contracts';
+import { currentTrace, type KnownEnvelope, TOPICS } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import { ARREARS_RULES, parseYuan, shanghaiDate } from '@wagewatch/domain';
 import { type DepositsContext, evaluateDirty } from './sweep.ts';
@@ -39,10 +39,21 @@ export function depositsConsumer(deps: DepositsContext & { clock?: { now(): Date
       }
       if (touched.size === 0) return;
       const at = new Date(Math.max(...events.map((e) => Date.parse(e.occurredAt))));
+      // Each mark keeps the trace of the event that touched the project last (of the batch's last
+      // event for a project touched indirectly): the deferred evaluation's events follow from it.
+      const projects = [...touched];
+      const traces = projects.map((p) => currentTrace(p));
       await tx.query(
-        `INSERT INTO deposits.dirty_projects (project_id, changed_at) SELECT unnest($1::text[]), $2::timestamptz
-         ON CONFLICT (project_id) DO UPDATE SET changed_at = GREATEST(deposits.dirty_projects.changed_at, EXCLUDED.changed_at)`,
-        [[...touched], at],
+        `INSERT INTO deposits.dirty_projects (project_id, changed_at, correlation_id, causation_id)
+         SELECT u.p, $2::timestamptz, u.c, u.k FROM unnest($1::text[], $3::text[], $4::text[]) AS u(p, c, k)
+         ON CONFLICT (project_id) DO UPDATE SET changed_at = GREATEST(deposits.dirty_projects.changed_at, EXCLUDED.changed_at),
+           correlation_id = EXCLUDED.correlation_id, causation_id = EXCLUDED.causation_id`,
+        [
+          projects,
+          at,
+          traces.map((t) => t?.correlationId ?? null),
+          traces.map((t) => t?.causationId ?? null),
+        ],
       );
     },
   };

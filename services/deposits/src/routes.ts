@@ -5,7 +5,14 @@ import {
   totalYuanString,
   yuanString,
 } from '@wagewatch/contracts';
-import { compareDates, depositHoldings, formatFen, type LocalDate, shanghaiDate } from '@wagewatch/domain';
+import {
+  compareDates,
+  coverTermsOf,
+  depositHoldings,
+  formatFen,
+  type LocalDate,
+  shanghaiDate,
+} from '@wagewatch/domain';
 import {
   type Clock,
   canSeeProject,
@@ -52,9 +59,15 @@ export const depositViewSchema = z.object({
         validTo: localDateString,
         issuer: z.string().optional(),
         status: z.enum(['valid', 'not-yet-valid', 'expired', 'cancelled']),
+        counts: z
+          .boolean()
+          .describe(
+            'whether it counts as deposit cover: at least the required amount, valid at least one year and no shorter than the contract term',
+          ),
+        reason: z.string().optional().describe('why it does not count, when it does not'),
       }),
     ),
-    total: totalYuanString,
+    total: totalYuanString.describe('cash plus the guarantees valid today that count as cover'),
   }),
   shortfall: totalYuanString,
   nextExpiry: localDateString.optional().describe('the earliest validTo of a guarantee not yet expired'),
@@ -98,7 +111,7 @@ export function depositsRoutes(deps: DepositsContext & { clock: Clock }): Fastif
         }
         const { required } = loaded.state;
         const requiredFen = required.exempt ? 0n : required.amountFen;
-        const h = depositHoldings(loaded.state.events, asOf);
+        const h = depositHoldings(loaded.state.events, asOf, coverTermsOf(loaded.state));
         const today = shanghaiDate(asOf);
         const status = (g: (typeof h.guarantees)[number]) =>
           g.cancelled
@@ -139,6 +152,8 @@ export function depositsRoutes(deps: DepositsContext & { clock: Clock }): Fastif
               validTo: g.validTo,
               ...(g.issuer !== undefined ? { issuer: g.issuer } : {}),
               status: status(g),
+              counts: g.counts,
+              ...(g.reason !== undefined ? { reason: g.reason } : {}),
             })),
             total: formatFen(h.heldFen),
           },

@@ -108,4 +108,7 @@ export const evaluationClock = deposits.table('evaluation_clock', {
 export const dirtyProjects = deposits.table('dirty_projects', {
   projectId: text('project_id').primaryKey(),
   changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
+  /** The trace of the event that marked the project last: its evaluation's events follow from it. */
+  correlationId: text('correlation_id'),
+  causationId: text('causation_id'),
 });

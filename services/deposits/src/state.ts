@@ -7,6 +7,7 @@ import {
   type DepositEvent,
   type DepositPolicy,
   type DepositState,
+  evidenceRef,
   maxDate,
   parseYuan,
   type RequiredDeposit,
@@ -104,12 +105,12 @@ export async function loadDepositState(
     sameAreaOtherOpenProjects: Number(same?.n ?? 0n),
     policy,
   });
-  const eventRows = await tx.query<{ bank_ref: string; record: DepositEventRecord; event_id: string }>(
-    'SELECT bank_ref, record, event_id FROM deposits.deposit_events WHERE project_id = $1 ORDER BY occurred_at, bank_ref',
+  const eventRows = await tx.query<{ bank_code: string; bank_ref: string; record: DepositEventRecord }>(
+    'SELECT bank_code, bank_ref, record FROM deposits.deposit_events WHERE project_id = $1 ORDER BY occurred_at, bank_ref',
     [projectId],
   );
   const events = eventRows.map(
-    ({ record: e, event_id }): DepositEvent => ({
+    ({ record: e, bank_code }): DepositEvent => ({
       kind: e.kind,
       bankRef: e.bankRef,
       at: new Date(e.occurredAt),
@@ -119,7 +120,7 @@ export async function loadDepositState(
       ...(e.validTo !== undefined ? { validTo: e.validTo } : {}),
       ...(e.issuer !== undefined ? { issuer: e.issuer } : {}),
       ...(e.noticeRef !== undefined ? { noticeRef: e.noticeRef } : {}),
-      evidence: event_id,
+      evidence: evidenceRef.deposit(bank_code, e.bankRef),
     }),
   );
   return {

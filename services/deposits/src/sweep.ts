@@ -1,4 +1,5 @@
 import type { NewEvent, Outbox } from '@wagewatch/bus';
+import { sweepTrace, withTrace } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
 import type { DepositPolicy, WorkingDayCalendar } from '@wagewatch/domain';
 import type { Clock } from '@wagewatch/runtime';
@@ -25,18 +26,33 @@ export async function evaluateDirty(deps: DepositsContext): Promise<boolean> {
   );
   for (const { project_id } of dirty) {
     await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
-      const [mark] = await tx.query<{ changed_at: Date }>(
-        'DELETE FROM deposits.dirty_projects WHERE project_id = $1 RETURNING changed_at',
+      const [mark] = await tx.query<{
+        changed_at: Date;
+        correlation_id: string | null;
+        causation_id: string | null;
+      }>(
+        'DELETE FROM deposits.dirty_projects WHERE project_id = $1 RETURNING changed_at, correlation_id, causation_id',
         [project_id],
       );
       if (!mark) return;
       const asOf = await readEvaluationInstant(tx);
+      // What this evaluation emits follows from the event that marked the project (stored with the mark).
+      const traced = (e: NewEvent) =>
+        emit(
+          mark.correlation_id
+            ? {
+                ...e,
+                correlationId: mark.correlation_id,
+                ...(mark.causation_id ? { causationId: mark.causation_id } : {}),
+              }
+            : e,
+        );
       await evaluateAndRecord(tx, project_id, {
         asOf,
         at: mark.changed_at,
         calendar: deps.calendar,
         policy: deps.policy,
-        emit,
+        emit: traced,
       });
     });
   }
@@ -63,15 +79,19 @@ export async function sweep(deps: DepositsContext & { clock?: Clock }, asOf: Dat
     'SELECT project_id FROM deposits.projects ORDER BY project_id',
   );
   const results: EvaluationResult[] = [];
+  // A sweep starts a chain of its own: `sweep:<effective instant>` (packages/contracts trace.ts).
+  const trace = sweepTrace(effective);
   for (const { project_id } of projects) {
-    const result = await deps.outbox.unitOfWork(deps.db, async (tx, emit) =>
-      evaluateAndRecord(tx, project_id, {
-        asOf: effective,
-        at: effective,
-        calendar: deps.calendar,
-        policy: deps.policy,
-        emit: emit as (e: NewEvent) => void,
-      }),
+    const result = await withTrace(trace, () =>
+      deps.outbox.unitOfWork(deps.db, async (tx, emit) =>
+        evaluateAndRecord(tx, project_id, {
+          asOf: effective,
+          at: effective,
+          calendar: deps.calendar,
+          policy: deps.policy,
+          emit: emit as (e: NewEvent) => void,
+        }),
+      ),
     );
     if (result.transitions.length) results.push(result);
   }

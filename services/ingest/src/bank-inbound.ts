@@ -1,5 +1,5 @@
 import { decodeMessage } from '@wagewatch/bus';
-import { BANK_INBOUND_TOPICS, deadLetterTopic } from '@wagewatch/contracts';
+import { BANK_INBOUND_TOPICS, deadLetterTopic, withTrace } from '@wagewatch/contracts';
 import { AppError } from '@wagewatch/runtime';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -45,7 +45,9 @@ export class BankInbound {
     await this.consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
         this.stats.messages++;
-        const reason = await this.handle(topic, message);
+        // The message starts a chain, as an HTTP request does (packages/contracts trace.ts).
+        const trace = { correlationId: `bank-inbound:${topic}:${partition}:${message.offset}` };
+        const reason = await withTrace(trace, () => this.handle(topic, message));
         if (reason) await this.deadLetter(topic, partition, message, reason);
       },
     });

@@ -6,7 +6,7 @@ import type { Sql } from '@wagewatch/db';
  * Ingest learns from the consumers' notices (TOPICS.deliveries) which bank records they could
  * not apply, without reading their tables: a `delivery.dead-lettered` notice marks each record
  * it names, a `delivery.reapplied` notice clears the marks of that dead letter. The intake
- * answers a repeat of a marked record as dead-lettered, with the consumer's reason (docs/adr/0008).
+ * answers a repeat of a marked record as dead-lettered, with the consumer's reason (docs/adr/0011).
  */
 export function ingestDeliveriesConsumer(deps: { clock: { now(): Date } }): Consumer {
   return {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { Outbox } from '@wagewatch/bus';
 import {
@@ -7,9 +6,18 @@ import {
   TOPICS,
   totalYuanString,
   type WorkerRecord,
+  yuanString,
 } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
-import { firstDayOf, formatFen, isPeriod, parseYuan, periodOf, shanghaiDate } from '@wagewatch/domain';
+import {
+  firstDayOf,
+  formatFen,
+  isPeriod,
+  parseYuan,
+  periodOf,
+  shanghaiDate,
+  type WorkingDayCalendar,
+} from '@wagewatch/domain';
 import {
   type ApiKeys,
   type Clock,
@@ -33,10 +41,20 @@ import {
   settle,
   statementInputSchema,
 } from './bank-intake.ts';
+import { registerEvidenceRoutes } from './evidence-routes.ts';
 import { PayrollFileError, parsePayrollFile } from './payroll-file/index.ts';
+import { registerPayrollHistoryRoutes } from './payroll-routes.ts';
+import { type PayTerms, recordVersion } from './payroll-versions.ts';
 import { checkProject, projectInputSchema, validatePayrollLine, validateWorker } from './validation.ts';
 
-export type IngestDeps = { db: Database; outbox: Outbox; apiKeys: ApiKeys; clock: Clock };
+export type IngestDeps = {
+  db: Database;
+  outbox: Outbox;
+  apiKeys: ApiKeys;
+  clock: Clock;
+  /** The working-day calendar of due dates (the ledger's); the built-in one when absent. */
+  calendar?: WorkingDayCalendar;
+};
 
 const consumerReasons = z.array(z.object({ consumer: z.string(), reason: z.string() }));
 const batchResult = z.object({
@@ -63,11 +81,12 @@ type ProjectRow = {
   bank_code: string;
   account_no: string;
   start_date: string;
+  registration: { payDay: number; payMonthOffset: number } | string;
 };
 
 async function findProject(db: Sql, projectId: string): Promise<ProjectRow> {
   const [p] = await db.query<ProjectRow>(
-    'SELECT project_id, district, bank_code, account_no, start_date FROM ingest.projects WHERE project_id = $1',
+    'SELECT project_id, district, bank_code, account_no, start_date, registration FROM ingest.projects WHERE project_id = $1',
     [projectId],
   );
   if (!p) throw new NotFoundError(`project ${projectId} is not registered`);
@@ -82,11 +101,20 @@ function ensureProjectScope(principal: ReturnType<typeof principalOf>, projectId
   }
 }
 
+function payTerms(p: ProjectRow): PayTerms {
+  const reg = typeof p.registration === 'string' ? JSON.parse(p.registration) : p.registration;
+  return { payDay: Number(reg.payDay), payMonthOffset: Number(reg.payMonthOffset) };
+}
+
+const lineChange = z.object({ idNumber: z.string(), name: z.string(), from: yuanString, to: yuanString });
+
 export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
-  const { db, outbox, apiKeys, clock } = deps;
+  const { db, outbox, apiKeys, clock, calendar } = deps;
   return async (root) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
     await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1 } });
+    registerPayrollHistoryRoutes(app, { db, outbox, clock, ...(calendar ? { calendar } : {}) });
+    registerEvidenceRoutes(app, { db });
 
     app.post(
       '/v1/admin/api-keys',
@@ -258,24 +286,60 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           summary:
             'Submit a payroll sheet: JSON, or a CSV (UTF-8/GBK) or XLSX file as multipart field "file"',
           description:
-            'A resubmitted sheet for the same period replaces the earlier one (history kept). Bad lines are rejected with their row and field; good lines are kept unless atomic=true.',
+            'Before its due date a resubmitted sheet for the same period replaces the earlier one (every version kept). ' +
+            'After the due date, a version that lowers what a worker is owed or leaves a worker out is a correction request (202): ' +
+            'it needs a reason, the version in effect and the findings stand, and an inspector of the district approves or rejects it. ' +
+            'A version that only raises amounts or adds workers takes effect at once (201). ' +
+            'Bad lines are rejected with their row and field; good lines are kept unless atomic=true.',
           params: z.object({ projectId: z.string() }),
           querystring: atomicQuery,
           consumes: ['application/json', 'multipart/form-data'],
           body: z
-            .object({ period: z.string(), lines: z.array(z.unknown()).max(20000) })
+            .object({
+              period: z.string(),
+              lines: z.array(z.unknown()).max(20000),
+              reason: z.string().max(2000).optional(),
+            })
             // A multipart request reaches validation with a null body: the file is read in the handler.
             .nullish()
             .describe(
-              'JSON form: {period: "YYYY-MM", lines: [{idNumber, name, daysWorked, amountDue, signed}]}; signed is read as a sheet\'s 本人签字 cell: true, the worker\'s own name, 已签 or ✔ when signed; false, empty, 未签 or × when not',
+              'JSON form: {period: "YYYY-MM", lines: [{idNumber, name, daysWorked, amountDue, signed}], reason?}; signed is read as a sheet\'s 本人签字 cell: true, the worker\'s own name, 已签 or ✔ when signed; false, empty, 未签 or × when not. ' +
+                'reason (also a multipart field) is required when the version is a correction request. Multipart: the fields period? and reason? before the part file',
             ),
           response: {
-            201: batchResult.extend({
-              sheetId: z.string(),
-              period: z.string(),
-              version: z.number(),
-              totalDue: totalYuanString,
-            }),
+            201: batchResult
+              .extend({
+                status: z.literal('accepted'),
+                sheetId: z.string(),
+                period: z.string(),
+                version: z.number(),
+                dueDate: z.string(),
+                totalDue: totalYuanString,
+                supersededCorrections: z.array(z.string()),
+              })
+              .describe('the version is in effect now'),
+            202: batchResult
+              .extend({
+                status: z.literal('correction-requested'),
+                correctionId: z.string(),
+                sheetId: z.string(),
+                period: z.string(),
+                version: z.number(),
+                effectiveVersion: z.number(),
+                dueDate: z.string(),
+                totalDue: totalYuanString,
+                changes: z.object({
+                  lowered: z.array(lineChange),
+                  dropped: z.array(lineChange),
+                  raised: z.array(lineChange),
+                  added: z.array(lineChange),
+                }),
+                supersededCorrections: z.array(z.string()),
+                detail: z.string(),
+              })
+              .describe(
+                'stored as a correction request: the version in effect and the findings stand until an inspector of the district approves it',
+              ),
             ...problems,
           },
         },
@@ -290,6 +354,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         let rawLines: { row: number; input: unknown }[] = [];
         let source = 'json';
         let filename: string | undefined;
+        let reason: string | undefined;
         const issues: FieldIssue[] = [];
         if (req.isMultipart()) {
           const file = await req.file();
@@ -321,6 +386,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
             );
           }
           period = asked ?? parsed.period;
+          reason = fieldValue('reason');
           issues.push(...parsed.issues);
           const flagged = new Set(parsed.issues.map((i) => i.row));
           rawLines = parsed.rows
@@ -340,6 +406,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           if (!req.body)
             throw new ValidationError('a JSON body {period, lines} or a multipart file is required');
           period = req.body.period;
+          reason = req.body.reason;
           rawLines = req.body.lines.map((input, i) => ({ row: i + 1, input }));
         }
         if (!period || !isPeriod(period)) {
@@ -372,76 +439,56 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           }
         }
         settle(issues, good.length, atomic);
+        reason = reason?.trim() || undefined;
+        if (reason && reason.length > 2000)
+          throw new ValidationError('reason is longer than 2000 characters', [
+            { field: 'reason', message: 'at most 2000 characters' },
+          ]);
         const now = clock.now();
-        const sheetId = randomUUID();
-        const version = await outbox.unitOfWork(db, async (tx, emit) => {
-          await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payroll:${projectId}:${period}`]);
-          const [v] = await tx.query<{ v: number }>(
-            'SELECT coalesce(max(version), 0) + 1 AS v FROM ingest.payroll_sheets WHERE project_id = $1 AND period = $2',
-            [projectId, period],
-          );
-          const version = Number(v?.v ?? 1);
-          await tx.query(
-            `INSERT INTO ingest.payroll_sheets (sheet_id, project_id, period, version, source, filename, line_count, rejected_count, submitted_by, submitted_at)
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-            [
-              sheetId,
+        const recorded = await outbox.unitOfWork(db, (tx, emit) =>
+          recordVersion(
+            tx,
+            emit,
+            {
               projectId,
-              period,
-              version,
+              period: period!,
+              terms: payTerms(project),
               source,
-              filename ?? null,
-              good.length,
-              issues.length,
-              principal.keyId,
+              filename,
+              lines: good,
+              rowIssues: issues,
+              reason,
+              principal,
               now,
-            ],
-          );
-          await tx.query(
-            `INSERT INTO ingest.payroll_lines (sheet_id, source_row, id_number, name, days_worked, amount_due_fen, gross_fen, signed)
-             SELECT $1::uuid, * FROM unnest($2::int[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], $7::bigint[], $8::boolean[])`,
-            [
-              sheetId,
-              good.map((l) => l.sourceRow),
-              good.map((l) => l.idNumber),
-              good.map((l) => l.name),
-              good.map((l) => l.daysWorked),
-              good.map((l) => parseYuan(l.amountDue).toString()),
-              good.map((l) => (l.grossAmount ? parseYuan(l.grossAmount).toString() : null)),
-              good.map((l) => l.signed),
-            ],
-          );
-          const parts = Math.max(1, Math.ceil(good.length / PAYROLL_PART_SIZE));
-          for (let part = 1; part <= parts; part++) {
-            emit({
-              topic: TOPICS.ingest,
-              type: 'payroll.submitted',
-              key: projectId,
-              data: {
-                projectId,
-                period: period!,
-                sheetId,
-                version,
-                part,
-                parts,
-                submittedAt: now.toISOString(),
-                lines: good.slice((part - 1) * PAYROLL_PART_SIZE, part * PAYROLL_PART_SIZE),
-              },
-              occurredAt: now,
-            });
-          }
-          return version;
-        });
-        const totalDue = good.reduce((s, l) => s + parseYuan(l.amountDue), 0n);
-        return reply.code(201).send({
-          sheetId,
+            },
+            calendar,
+          ),
+        );
+        const totalDue = formatFen(good.reduce((s, l) => s + parseYuan(l.amountDue), 0n));
+        const common = {
+          sheetId: recorded.sheetId,
           period,
-          version,
-          totalDue: formatFen(totalDue),
+          version: recorded.version,
+          dueDate: recorded.dueDate,
+          totalDue,
           accepted: good.length,
           duplicates: 0,
           rejected: issues,
-        });
+          supersededCorrections: recorded.supersededCorrections,
+        };
+        if (recorded.correction) {
+          return reply.code(202).send({
+            ...common,
+            status: 'correction-requested' as const,
+            correctionId: recorded.correction.correctionId,
+            effectiveVersion: recorded.correction.baseVersion,
+            changes: recorded.correction.changes,
+            detail:
+              `the ${period} wages were due ${recorded.dueDate}; this version lowers what workers are owed or leaves workers out, ` +
+              `so version ${recorded.correction.baseVersion} stays in effect, with the findings and amounts owed, until an inspector of the district approves the correction`,
+          });
+        }
+        return reply.code(201).send({ ...common, status: 'accepted' as const });
       },
     );
 
@@ -453,7 +500,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           summary: "Report movements of dedicated wage accounts held at the caller's bank",
           description:
             'bankRef is unique per bank: a record seen before is acknowledged as a duplicate and changes nothing, ' +
-            'unless a consumer could not apply it: then it is listed under deadLettered with the reason (docs/adr/0008).',
+            'unless a consumer could not apply it: then it is listed under deadLettered with the reason (docs/adr/0011).',
           querystring: atomicQuery,
           body: z
             .object({ records: z.array(z.unknown()).min(1).max(20000) })

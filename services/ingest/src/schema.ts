@@ -57,9 +57,54 @@ export const payrollSheets = ingest.table(
     lineCount: integer('line_count').notNull(),
     rejectedCount: integer('rejected_count').notNull(),
     submittedBy: text('submitted_by').notNull(),
+    /** The submitter's role (admin or project-manager); null on sheets accepted before it was kept. */
+    submittedRole: text('submitted_role'),
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    /** The submitter's reason; required when the version is a correction request. */
+    reason: text('reason'),
+    /**
+     * When this version became the one in effect: at submission, or when an inspector approved
+     * its correction request; null while pending, and for a rejected or superseded request.
+     */
+    tookEffectAt: timestamp('took_effect_at', { withTimezone: true }),
   },
   (t) => [unique('payroll_sheets_version_uq').on(t.projectId, t.period, t.version)],
+);
+
+/**
+ * A version submitted after its due date that lowers what a worker is owed or leaves a worker
+ * out (DOMAIN.md "Corrections after the due date"): it waits for an inspector of the project's
+ * district. `status`: pending, approved, rejected, or superseded (a later version of the same
+ * month arrived before a decision).
+ */
+export const payrollCorrections = ingest.table(
+  'payroll_corrections',
+  {
+    correctionId: uuid('correction_id').primaryKey(),
+    sheetId: uuid('sheet_id').notNull().unique(),
+    projectId: text('project_id').notNull(),
+    period: text('period').notNull(),
+    version: integer('version').notNull(),
+    /** The version in effect when the request was made, which it would replace. */
+    baseVersion: integer('base_version').notNull(),
+    dueDate: date('due_date').notNull(),
+    reason: text('reason').notNull(),
+    /** Lowered, dropped, raised and added lines against the base version (amounts in fen, as strings). */
+    changes: jsonb('changes').notNull(),
+    status: text('status').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    requestedRole: text('requested_role').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedRole: text('decided_role'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decisionReason: text('decision_reason'),
+    supersededByVersion: integer('superseded_by_version'),
+  },
+  (t) => [
+    index('payroll_corrections_project_period_idx').on(t.projectId, t.period),
+    index('payroll_corrections_status_idx').on(t.status),
+  ],
 );
 
 export const payrollLines = ingest.table(

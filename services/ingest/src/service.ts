@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Outbox } from '@wagewatch/bus';
 import { type Database, migrate } from '@wagewatch/db';
+import type { WorkingDayCalendar } from '@wagewatch/domain';
 import type { ApiKeys, Clock } from '@wagewatch/runtime';
 import { ingestClockRoutes, readClockInstant } from './clock-routes.ts';
 import { ingestDeliveriesConsumer } from './deliveries.ts';
@@ -10,7 +11,12 @@ export const INGEST_SCHEMA = 'ingest';
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 /** The ingest service: authenticated, validated intake; state and events in one transaction. */
-export function createIngest(deps: { db: Database; apiKeys: ApiKeys; clock: Clock }) {
+export function createIngest(deps: {
+  db: Database;
+  apiKeys: ApiKeys;
+  clock: Clock;
+  calendar?: WorkingDayCalendar;
+}) {
   const outbox = new Outbox(INGEST_SCHEMA, 'ingest');
   return {
     name: 'ingest' as const,

@@ -43,7 +43,7 @@ import { parseSignature } from './signature.ts';
  * caller counts it) and the field; a row with any issue is rejected, the others are kept.
  * The bounds (amounts, dates, text lengths, storable text) are the contracts' own, and every
  * accepted row is finally checked against the event's row schema in @wagewatch/contracts:
- * what the intake acknowledges, every consumer can apply (docs/adr/0008).
+ * what the intake acknowledges, every consumer can apply (docs/adr/0011).
  */
 type RowSchema = {
   safeParse(x: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } };

@@ -1,7 +1,9 @@
 import type { Consumer } from '@wagewatch/bus';
 import { TOPICS } from '@wagewatch/contracts';
 import { caseKeyOf } from '@wagewatch/domain';
-import { evaluateDirty, type InspectionContext } from './sweep.ts';
+import type { InspectionContext } from './context.ts';
+import { recomputeRisk } from './risk/repository.ts';
+import { evaluateDirty } from './sweep.ts';
 
 /**
  * Keeps the bureau's view: projects (for routing by district and sector) and every finding's
@@ -35,6 +37,13 @@ export function inspectionConsumer(deps: InspectionContext): Consumer {
              WHERE project_id = $1
              ON CONFLICT (case_key) DO UPDATE SET changed_at = GREATEST(inspection.dirty_cases.changed_at, EXCLUDED.changed_at)`,
             [p.projectId, event.occurredAt],
+          );
+          // Every project and its general contractor have a risk grade, findings or none (A, with its reasons).
+          await recomputeRisk(
+            tx,
+            { projectIds: [p.projectId], employerCodes: [p.contractor.creditCode] },
+            new Date(event.occurredAt),
+            deps.risk,
           );
           return;
         }

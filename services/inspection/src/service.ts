@@ -13,12 +13,17 @@ import {
 } from '@wagewatch/domain';
 import { type Clock, systemClock } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
-import { campaignRoutes } from './campaign-routes.ts';
-import { caseRoutes } from './case-routes.ts';
+import { alertRoutes } from './alerts/routes.ts';
+import { type WebhookOptions, webhookDelivery } from './alerts/webhooks.ts';
+import { campaignRoutes } from './campaigns/routes.ts';
+import { caseRoutes } from './cases/routes.ts';
 import { inspectionConsumer } from './consumer.ts';
-import { inspectionRoutes } from './routes.ts';
-import { readEvaluationInstant, sweep } from './sweep.ts';
-import { type WebhookOptions, webhookDelivery } from './webhooks.ts';
+import { readEvaluationInstant } from './context.ts';
+import { findingRoutes } from './findings/routes.ts';
+import { justificationRoutes } from './justifications/routes.ts';
+import { riskRoutes } from './risk/routes.ts';
+import { sweep, sweepRoutes } from './sweep.ts';
+import { taskRoutes } from './tasks/routes.ts';
 
 export const INSPECTION_SCHEMA = 'inspection';
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
@@ -55,13 +60,19 @@ export function createInspection(deps: {
     campaigns: deps.campaigns ?? DEFAULT_CAMPAIGN_CONFIG,
     webhooks: webhookDelivery({ db: deps.db, clock, ...(deps.webhooks ? { options: deps.webhooks } : {}) }),
   };
-  const findings = inspectionRoutes(ctx);
-  const cases = caseRoutes(ctx);
-  const campaigns = campaignRoutes(ctx);
+  // One plugin per slice; each declares its routes' schemas and shares the scope helper (scope.ts).
+  const slices = [
+    findingRoutes(ctx),
+    caseRoutes(ctx),
+    justificationRoutes(ctx),
+    taskRoutes(ctx),
+    riskRoutes(ctx),
+    sweepRoutes(ctx),
+    alertRoutes(ctx),
+    campaignRoutes(ctx),
+  ];
   const routes: FastifyPluginAsync = async (app) => {
-    await findings(app, {});
-    await cases(app, {});
-    await campaigns(app, {});
+    for (const slice of slices) await slice(app, {});
   };
   return {
     name: 'inspection' as const,

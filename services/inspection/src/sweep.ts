@@ -1,23 +1,14 @@
-import type { Outbox } from '@wagewatch/bus';
-import type { Database, Sql } from '@wagewatch/db';
-import type { Clock } from '@wagewatch/runtime';
-import { type CampaignRunResult, runCampaigns } from './campaigns.ts';
-import { type CaseContext, type CaseEvaluation, evaluateCase, recomputeRisk, splitCaseKey } from './cases.ts';
+import { localDateString } from '@wagewatch/contracts';
+import { principalOf, requireRole } from '@wagewatch/runtime';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type CampaignRunResult, runCampaigns } from './campaigns/campaigns.ts';
+import { type CaseEvaluation, evaluateCase, splitCaseKey } from './cases/repository.ts';
+import { type InspectionContext, problems, readEvaluationInstant } from './context.ts';
+import { recomputeRisk } from './risk/repository.ts';
 
-const EPOCH = new Date(0);
-
-export type InspectionContext = CaseContext & {
-  db: Database;
-  outbox: Outbox;
-  clock: Clock;
-  /** Webhook delivery: one round of fan-out and due attempts (after every sweep and idle). */
-  webhooks?: { step(): Promise<unknown> };
-};
-
-export async function readEvaluationInstant(tx: Sql): Promise<Date> {
-  const [row] = await tx.query<{ as_of: Date }>('SELECT as_of FROM inspection.evaluation_clock WHERE id = 1');
-  return row?.as_of ?? EPOCH;
-}
+export { type InspectionContext, readEvaluationInstant } from './context.ts';
 
 const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
 
@@ -45,6 +36,27 @@ export async function evaluateDirty(deps: InspectionContext): Promise<boolean> {
     });
   }
   return dirty.length > 0;
+}
+
+/** Grades every registered project (and its general contractor) that has no risk grade yet. */
+async function gradeUngraded(deps: InspectionContext, asOf: Date): Promise<void> {
+  const missing = await deps.db.query<{ project_id: string; contractor: string | null }>(
+    `SELECT p.project_id, p.registration->'contractor'->>'creditCode' AS contractor FROM inspection.projects p
+     WHERE NOT EXISTS (SELECT 1 FROM inspection.risk_grades g WHERE g.subject_kind = 'project' AND g.subject_id = p.project_id)
+     ORDER BY p.project_id`,
+  );
+  if (!missing.length) return;
+  await deps.db.transaction((tx) =>
+    recomputeRisk(
+      tx,
+      {
+        projectIds: missing.map((m) => m.project_id),
+        employerCodes: missing.flatMap((m) => (m.contractor ? [m.contractor] : [])),
+      },
+      asOf,
+      deps.risk,
+    ),
+  );
 }
 
 export type InspectionSweepResult = {
@@ -100,8 +112,51 @@ export async function sweep(deps: InspectionContext, asOf: Date): Promise<Inspec
     result.steps.push(...r.steps);
     if (r.closed && r.caseId) result.closed.push(r.caseId);
   }
+  // Projects registered before every project was graded on registration: graded now (once).
+  await gradeUngraded(deps, effective);
   // Campaigns after the ladder: risk grades and case states are those of this instant.
   result.campaigns = await runCampaigns(deps, effective);
   await deps.webhooks?.step();
   return result;
+}
+
+/** The admin's sweep: the ladder of every open case, then the campaigns, as of an instant. */
+export function sweepRoutes(deps: InspectionContext): FastifyPluginAsync {
+  return async (root) => {
+    const app = root.withTypeProvider<ZodTypeProvider>();
+    app.post(
+      '/v1/admin/inspection/sweep',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Run the escalation ladder of every open case as of an instant (default now; monotonic)',
+          body: z.object({ asOf: z.iso.datetime({ offset: true }).optional() }).optional(),
+          response: {
+            200: z.object({
+              asOf: z.string(),
+              cases: z.number(),
+              steps: z.array(
+                z.object({ caseId: z.string(), step: z.string(), key: z.string(), dueOn: localDateString }),
+              ),
+              closed: z.array(z.string()),
+              campaigns: z.object({ ran: z.array(z.string()), warnings: z.array(z.string()) }),
+            }),
+            ...problems,
+          },
+        },
+      },
+      async (req) => {
+        requireRole(principalOf(req), 'admin');
+        const asOf = req.body?.asOf ? new Date(req.body.asOf) : deps.clock.now();
+        const r = await sweep(deps, asOf);
+        return {
+          asOf: r.asOf.toISOString(),
+          cases: r.cases,
+          steps: r.steps,
+          closed: r.closed,
+          campaigns: r.campaigns,
+        };
+      },
+    );
+  };
 }

@@ -1,5 +1,5 @@
 import type { Consumer, Outbox } from '@wagewatch/bus';
-import { type KnownEnvelope, TOPICS } from '@wagewatch/contracts';
+import { currentTrace, type KnownEnvelope, TOPICS } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
 import { parseYuan, type WorkingDayCalendar } from '@wagewatch/domain';
 import { evaluateDirty } from './sweep.ts';
@@ -38,10 +38,21 @@ export function ledgerConsumer(deps: {
       // Evaluation is deferred and coalesced: mark the projects here, in the batch's
       // transaction (durable), and evaluate them once the consumer has caught up (idle).
       const at = new Date(Math.max(...events.map((e) => Date.parse(e.occurredAt))));
+      // Each mark keeps the trace of the event that touched the project last (of the batch's last
+      // event for a project touched indirectly): the deferred evaluation's events follow from it.
+      const projects = [...touched];
+      const traces = projects.map((p) => currentTrace(p));
       await tx.query(
-        `INSERT INTO ledger.dirty_projects (project_id, changed_at) SELECT unnest($1::text[]), $2::timestamptz
-         ON CONFLICT (project_id) DO UPDATE SET changed_at = GREATEST(ledger.dirty_projects.changed_at, EXCLUDED.changed_at)`,
-        [[...touched], at],
+        `INSERT INTO ledger.dirty_projects (project_id, changed_at, correlation_id, causation_id)
+         SELECT u.p, $2::timestamptz, u.c, u.k FROM unnest($1::text[], $3::text[], $4::text[]) AS u(p, c, k)
+         ON CONFLICT (project_id) DO UPDATE SET changed_at = GREATEST(ledger.dirty_projects.changed_at, EXCLUDED.changed_at),
+           correlation_id = EXCLUDED.correlation_id, causation_id = EXCLUDED.causation_id`,
+        [
+          projects,
+          at,
+          traces.map((t) => t?.correlationId ?? null),
+          traces.map((t) => t?.causationId ?? null),
+        ],
       );
     },
   };
@@ -90,7 +101,8 @@ async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
          VALUES ($1,$2,$3,$4,$5,1,$6,ARRAY[$7])
          ON CONFLICT (sheet_id) DO UPDATE SET parts_received = ledger.payroll_sheets.parts_received + 1,
            event_ids = ledger.payroll_sheets.event_ids || EXCLUDED.event_ids`,
-        [s.sheetId, s.projectId, s.period, s.version, s.parts, s.submittedAt, event.id],
+        // submitted_at is when the version took effect: an approved correction, at its approval.
+        [s.sheetId, s.projectId, s.period, s.version, s.parts, s.effectiveAt ?? s.submittedAt, event.id],
       );
       await tx.query(
         `INSERT INTO ledger.payroll_lines (sheet_id, id_number, name, amount_due_fen, signed)

@@ -34,7 +34,7 @@ const transitionSummary = z.object({
 export type ExtraSweep = (asOf: Date) => Promise<{
   results: {
     projectId: string;
-    transitions: { kind: 'raised' | 'updated' | 'resolved'; finding: { key: string; rule: string } }[];
+    transitions: { kind: 'raised' | 'updated' | 'resolved'; finding: { key: string; rule: RuleCode } }[];
   }[];
 }>;
 
@@ -85,7 +85,7 @@ export function ledgerRoutes(deps: {
               .map((t) => ({
                 findingId: findingIdOf(r.projectId, t.finding.key),
                 projectId: r.projectId,
-                rule: t.finding.rule as RuleCode,
+                rule: t.finding.rule,
                 key: t.finding.key,
               })),
           );

@@ -52,6 +52,7 @@ export const payrollSheets = ledger.table(
     version: integer('version').notNull(),
     parts: integer('parts').notNull(),
     partsReceived: integer('parts_received').notNull(),
+    /** When the version took effect: its submission, or the approval of its correction request. */
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
     eventIds: text('event_ids').array().notNull(),
   },
@@ -146,4 +147,7 @@ export const evaluationClock = ledger.table('evaluation_clock', {
 export const dirtyProjects = ledger.table('dirty_projects', {
   projectId: text('project_id').primaryKey(),
   changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
+  /** The trace of the event that marked the project last: its evaluation's events follow from it. */
+  correlationId: text('correlation_id'),
+  causationId: text('causation_id'),
 });

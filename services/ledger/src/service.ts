@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Outbox } from '@wagewatch/bus';
+import { sweepTrace, withTrace } from '@wagewatch/contracts';
 import { type Database, migrate } from '@wagewatch/db';
 import type { WorkingDayCalendar } from '@wagewatch/domain';
 import type { Clock } from '@wagewatch/runtime';
@@ -25,7 +26,9 @@ export function createLedger(deps: {
   const sweepAll = async (asOf: Date) => {
     const result = await sweep(ctx, asOf);
     const extra: Awaited<ReturnType<ExtraSweep>>['results'] = [];
-    for (const run of deps.extraSweeps ?? []) extra.push(...(await run(result.asOf)).results);
+    // The extra sweeps (embedded: deposits, inspection) are the same sweep: the same chain.
+    for (const run of deps.extraSweeps ?? [])
+      extra.push(...(await withTrace(sweepTrace(result.asOf), () => run(result.asOf))).results);
     return { ...result, extra };
   };
   return {

@@ -1,13 +1,14 @@
 import type { ProjectRegistered } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
-import type {
-  OutsidePayment,
-  PayrollSheet,
-  ProjectState,
-  RecordedFinding,
-  RegisteredWorker,
-  Statement,
-  Transfer,
+import {
+  evidenceRef,
+  type OutsidePayment,
+  type PayrollSheet,
+  type ProjectState,
+  type RecordedFinding,
+  type RegisteredWorker,
+  type Statement,
+  type Transfer,
 } from '@wagewatch/domain';
 
 type TransferRow = {
@@ -39,7 +40,7 @@ const toTransfer = (r: TransferRow): Transfer => ({
   status: r.status,
   ...(r.original_bank_ref ? { originalBankRef: r.original_bank_ref } : {}),
   ...(r.purpose ? { purpose: r.purpose } : {}),
-  evidence: r.event_id,
+  evidence: evidenceRef.transfer(r.bank_code, r.bank_ref),
 });
 
 export type LoadedProject = { terms: ProjectRegistered; district: string; state: ProjectState };
@@ -71,18 +72,21 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
       ...(w.left_on ? { leftOn: w.left_on } : {}),
     }),
   );
-  const sheetRows = await tx.query<{
+  // Every complete version of each month: the highest is in effect; the earlier ones tell the
+  // rules what was owed at the due date (a raise after it is paid only from leftovers).
+  const versionRows = await tx.query<{
     sheet_id: string;
     period: string;
     version: number;
     submitted_at: Date;
-    event_ids: string[];
   }>(
-    `SELECT DISTINCT ON (period) sheet_id, period, version, submitted_at, event_ids FROM ledger.payroll_sheets
-     WHERE project_id = $1 AND parts_received >= parts ORDER BY period, version DESC`,
+    `SELECT sheet_id, period, version, submitted_at FROM ledger.payroll_sheets
+     WHERE project_id = $1 AND parts_received >= parts ORDER BY period, version`,
     [projectId],
   );
-  const lineRows = sheetRows.length
+  const byPeriod = new Map<string, typeof versionRows>();
+  for (const r of versionRows) byPeriod.set(r.period, [...(byPeriod.get(r.period) ?? []), r]);
+  const lineRows = versionRows.length
     ? await tx.query<{
         sheet_id: string;
         id_number: string;
@@ -91,21 +95,36 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
         signed: boolean;
       }>(
         'SELECT sheet_id, id_number, name, amount_due_fen, signed FROM ledger.payroll_lines WHERE sheet_id = ANY($1::uuid[])',
-        [sheetRows.map((s) => s.sheet_id)],
+        [versionRows.map((s) => s.sheet_id)],
       )
     : [];
-  const sheets = sheetRows.map(
-    (s): PayrollSheet => ({
+  const linesOf = (sheetId: string) => lineRows.filter((l) => l.sheet_id === sheetId);
+  const sheets = [...byPeriod.values()].map((versions): PayrollSheet => {
+    const s = versions[versions.length - 1]!;
+    const earlier = versions.slice(0, -1);
+    return {
       period: s.period,
       sheetId: s.sheet_id,
       version: s.version,
       submittedAt: s.submitted_at,
-      evidence: s.event_ids,
-      lines: lineRows
-        .filter((l) => l.sheet_id === s.sheet_id)
-        .map((l) => ({ idNumber: l.id_number, name: l.name, amountDue: l.amount_due_fen, signed: l.signed })),
-    }),
-  );
+      evidence: [evidenceRef.payrollSheet(s.sheet_id, s.version)],
+      lines: linesOf(s.sheet_id).map((l) => ({
+        idNumber: l.id_number,
+        name: l.name,
+        amountDue: l.amount_due_fen,
+        signed: l.signed,
+      })),
+      ...(earlier.length
+        ? {
+            earlierVersions: earlier.map((v) => ({
+              version: v.version,
+              effectiveAt: v.submitted_at,
+              lines: linesOf(v.sheet_id).map((l) => ({ idNumber: l.id_number, amountDue: l.amount_due_fen })),
+            })),
+          }
+        : {}),
+    };
+  });
   const transfers = (
     await tx.query<TransferRow>('SELECT * FROM ledger.transfers WHERE account_no = $1', [p.account_no])
   ).map(toTransfer);
@@ -131,7 +150,7 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
       creditCount: s.credit_count,
       creditTotal: s.credit_fen,
       receivedAt: s.received_at,
-      evidence: s.event_id,
+      evidence: evidenceRef.statement(terms.wageAccount.bankCode, p.account_no, s.statement_date),
     }),
   );
   const outside = await tx.query<

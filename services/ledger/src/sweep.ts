@@ -1,4 +1,5 @@
 import type { NewEvent, Outbox } from '@wagewatch/bus';
+import { sweepTrace, withTrace } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
 import type { WorkingDayCalendar } from '@wagewatch/domain';
 import type { Clock } from '@wagewatch/runtime';
@@ -25,13 +26,33 @@ export async function evaluateDirty(deps: {
   );
   for (const { project_id } of dirty) {
     await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
-      const [mark] = await tx.query<{ changed_at: Date }>(
-        'DELETE FROM ledger.dirty_projects WHERE project_id = $1 RETURNING changed_at',
+      const [mark] = await tx.query<{
+        changed_at: Date;
+        correlation_id: string | null;
+        causation_id: string | null;
+      }>(
+        'DELETE FROM ledger.dirty_projects WHERE project_id = $1 RETURNING changed_at, correlation_id, causation_id',
         [project_id],
       );
       if (!mark) return; // another evaluator took it
       const asOf = await readEvaluationInstant(tx);
-      await evaluateAndRecord(tx, project_id, { asOf, at: mark.changed_at, calendar: deps.calendar, emit });
+      // What this evaluation emits follows from the event that marked the project (stored with the mark).
+      const traced = (e: NewEvent) =>
+        emit(
+          mark.correlation_id
+            ? {
+                ...e,
+                correlationId: mark.correlation_id,
+                ...(mark.causation_id ? { causationId: mark.causation_id } : {}),
+              }
+            : e,
+        );
+      await evaluateAndRecord(tx, project_id, {
+        asOf,
+        at: mark.changed_at,
+        calendar: deps.calendar,
+        emit: traced,
+      });
     });
   }
   return dirty.length > 0;
@@ -61,14 +82,18 @@ export async function sweep(
     'SELECT project_id FROM ledger.projects ORDER BY project_id',
   );
   const results: EvaluationResult[] = [];
+  // A sweep starts a chain of its own: `sweep:<effective instant>` (packages/contracts trace.ts).
+  const trace = sweepTrace(effective);
   for (const { project_id } of projects) {
-    const result = await deps.outbox.unitOfWork(deps.db, async (tx, emit) =>
-      evaluateAndRecord(tx, project_id, {
-        asOf: effective,
-        at: effective,
-        calendar: deps.calendar,
-        emit: emit as (e: NewEvent) => void,
-      }),
+    const result = await withTrace(trace, () =>
+      deps.outbox.unitOfWork(deps.db, async (tx, emit) =>
+        evaluateAndRecord(tx, project_id, {
+          asOf: effective,
+          at: effective,
+          calendar: deps.calendar,
+          emit: emit as (e: NewEvent) => void,
+        }),
+      ),
     );
     if (result.transitions.length) results.push(result);
   }

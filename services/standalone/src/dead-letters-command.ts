@@ -11,7 +11,7 @@ export const DEAD_LETTERS_USAGE = `usage:
 /**
  * The dead-letter command against a database (the embedded one, or the PostgreSQL every
  * distributed service shares): the same list and re-application as the admin routes, through
- * each consumer's normal apply path (docs/adr/0008). Returns the exit code; writes to `out`.
+ * each consumer's normal apply path (docs/adr/0011). Returns the exit code; writes to `out`.
  */
 export async function deadLettersCommand(
   argv: readonly string[],

@@ -35,7 +35,7 @@ export type EmbeddedOptions = {
 export async function createEmbeddedSystem(options: EmbeddedOptions) {
   const { db, clock, logger, apiKeys } = options;
   const calendar = options.calendar ?? defaultCalendar;
-  const ingest = createIngest({ db, apiKeys, clock });
+  const ingest = createIngest({ db, apiKeys, clock, calendar });
   const deposits = createDeposits({
     db,
     clock,

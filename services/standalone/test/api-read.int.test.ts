@@ -1,3 +1,4 @@
+import { parseEvidenceRef } from '@wagewatch/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lineBody, registerProject, residentId, transfer, wageAccount, workerBody } from './api-helpers.ts';
 import { card } from './fixtures.ts';
@@ -160,14 +161,19 @@ describe('findings through the API', () => {
     expect(text).not.toContain(unpaid);
     expect(text).not.toContain(paid);
     expect(text).not.toContain(card(2));
-    // The evidence names the events that prove it: at least the payroll sheet.
-    expect(f.evidence.length).toBeGreaterThan(0);
-    const events = await t.db.query<{ event_id: string; type: string }>(
-      'SELECT event_id::text AS event_id, type FROM ingest.outbox WHERE event_id::text = ANY($1::text[])',
-      [f.evidence],
+    // The evidence names the records that prove it, as an inspector can look them up: the payroll
+    // sheet and its version (packages/domain evidence.ts), the one ingest published.
+    const refs = (f.evidence as string[]).map(parseEvidenceRef);
+    expect(refs).toEqual([{ kind: 'payroll-sheet', sheetId: expect.any(String), version: 1 }]);
+    const [sheetRef] = refs;
+    const sheets = await t.db.query<{ sheet_id: string; version: number }>(
+      `SELECT envelope->'data'->>'sheetId' AS sheet_id, (envelope->'data'->>'version')::int AS version
+       FROM ingest.outbox WHERE type = 'payroll.submitted'`,
     );
-    expect(events.length).toBe(f.evidence.length);
-    expect(events.map((e) => e.type)).toContain('payroll.submitted');
+    expect(sheets).toContainEqual({
+      sheet_id: sheetRef?.kind === 'payroll-sheet' ? sheetRef.sheetId : '',
+      version: 1,
+    });
   });
 
   it('filters by projectId, rule, status and period', async () => {

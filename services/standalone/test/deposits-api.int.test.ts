@@ -66,6 +66,8 @@ describe('POST /v1/bank/deposits', () => {
     await t.settle();
     const view = await t.admin.get(`/v1/projects/${big.projectId}/deposit`);
     expect(view.status, JSON.stringify(view.body)).toBe(200);
+    // The guarantee is below the required ¥240,000 and ends before the contract (2027-12-31):
+    // it covers nothing, and the cash alone is held (DOMAIN.md: at least the required amount).
     expect(view.body.held).toEqual({
       cash: '100000.00',
       guarantees: [
@@ -76,11 +78,14 @@ describe('POST /v1/bank/deposits', () => {
           validTo: '2027-11-19',
           issuer: '工商银行攀枝花分行',
           status: 'valid',
+          counts: false,
+          reason:
+            '¥140,000.00, less than the required ¥240,000.00; valid 2026-11-20..2027-11-19, ends before the contract term (planned end 2027-12-31)',
         },
       ],
-      total: '240000.00',
+      total: '100000.00',
     });
-    expect(view.body.shortfall).toBe('0.00');
+    expect(view.body.shortfall).toBe('140000.00');
     expect(view.body.nextExpiry).toBe('2027-11-19');
   });
 

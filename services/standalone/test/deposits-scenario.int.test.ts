@@ -46,7 +46,9 @@ async function report(t: TestSystem, records: Record<string, unknown>[]) {
 describe.each(['pglite', 'postgres'] as const)('deposit rules through the embedded system (%s)', (kind) => {
   let t: TestSystem;
   const D = 'PZH-DEP-051'; // the deposit's life: missing, lodged, drawn, not topped up, topped up
-  const G = 'PZH-DEP-052'; // a guarantee expiring on 2026-12-15
+  // A guarantee expiring on 2026-12-15, the planned end of a short contract: valid one year and
+  // no shorter than the contract term, so it counts as cover (DOMAIN.md), until it nears expiry.
+  const G = 'PZH-DEP-052';
   const R1 = 'PZH-DEP-053'; // contractor 99's project that falls into arrears (东区)
   const R2 = 'PZH-DEP-054'; // contractor 99's other open project (西区)
   const shared = { name: '四川某某建设集团有限公司', creditCode: creditCode(2099) };
@@ -55,7 +57,7 @@ describe.each(['pglite', 'postgres'] as const)('deposit rules through the embedd
     t = await startTestSystem({ kind, now: new Date('2026-09-01T10:00:00+08:00') });
     const base = { permitDate: '2026-09-01', startDate: '2026-09-01', contractValue: '12000000.00' };
     await registerProject(t, 51, { ...base, projectId: D });
-    await registerProject(t, 52, { ...base, projectId: G });
+    await registerProject(t, 52, { ...base, projectId: G, plannedEndDate: '2026-12-15' });
     await registerProject(t, 53, { ...base, projectId: R1, contractor: shared });
     await registerProject(t, 54, { ...base, projectId: R2, contractor: shared, district: '西区' });
     await report(t, [
@@ -66,7 +68,7 @@ describe.each(['pglite', 'postgres'] as const)('deposit rules through the embedd
         occurredAt: '2026-09-01T09:30:00+08:00',
         amount: '240000.00',
         guaranteeNo: 'BH-2026-052',
-        validFrom: '2026-09-01',
+        validFrom: '2025-12-16',
         validTo: '2026-12-15',
         issuer: '工商银行攀枝花分行',
       },

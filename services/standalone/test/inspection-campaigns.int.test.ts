@@ -164,7 +164,9 @@ describe('holiday-period audits and the quarterly screening', () => {
     const reports = (await east.get('/v1/campaigns/reports?limit=1000')).body.reports as any[];
     expect(reports.every((r) => r.district === '东区')).toBe(true);
     const westReport = (await t.admin.get('/v1/campaigns/reports?district=西区')).body.reports[0];
-    expect((await east.get(`/v1/campaigns/reports/${westReport.reportId}`)).status).toBe(404);
+    // Another district's report is out of scope: 403, as every route answers (issue 10 §3).
+    expect((await east.get(`/v1/campaigns/reports/${westReport.reportId}`)).status).toBe(403);
+    expect((await east.get('/v1/campaigns/reports/R-no-such-report')).status).toBe(404);
     const pm = t.api.as(t.key('project-manager', { projectIds: [P1] }));
     expect((await pm.get('/v1/campaigns/reports')).status).toBe(403);
     const pmAlerts = (await pm.get('/v1/alerts')).body.alerts as any[];

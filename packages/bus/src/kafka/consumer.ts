@@ -2,7 +2,7 @@ import { deadLetterTopic } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
 import type { Admin, Kafka, Consumer as KafkaConsumer, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { applyBatch, type BatchOutcome, type Consumer, isRetryable } from '../consumer.ts';
+import { applyBatch, type BatchOutcome, type Consumer, isRetryable, runIdle } from '../consumer.ts';
 import { decodeMessage } from './decode.ts';
 import { backoffMs, sleep } from './util.ts';
 
@@ -502,7 +502,7 @@ export class KafkaConsumerRunner {
     this.idleRun = (async () => {
       try {
         await this.lock.run(async () => {
-          if (!this.stopping) await this.consumer.idle?.();
+          if (!this.stopping) await runIdle(this.consumer);
         });
       } catch (err) {
         this.logger.error({ err, group: this.consumer.group }, 'consumer idle work failed');

@@ -1,7 +1,9 @@
+import { type Envelope, withTrace } from '@wagewatch/contracts';
 import { startBroker } from '@wagewatch/kafka-test-broker';
 import { createTestDatabase, type TestDatabase } from '@wagewatch/testkit';
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Consumer } from '../consumer.ts';
 import { Outbox } from '../outbox.ts';
 import { KafkaConsumerRunner } from './consumer.ts';
 import { KafkaRelay } from './relay.ts';
@@ -123,5 +125,44 @@ describe('KafkaRelay', () => {
     expect(applied).toHaveLength(30);
     expect(new Set(applied.map((r) => r.event_id)).size).toBe(30);
     expect(runner.stats.skipped).toBeGreaterThanOrEqual(30);
+  });
+
+  it('carries the trace over Kafka: what a consumer emits is in the chain, caused by the event it applied', async () => {
+    const db = tdb.db;
+    const topic = 'relay.trace.v1';
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+    await createDeliverySchema(db, 'svc_c');
+    await createDeliverySchema(db, 'sink_c');
+    const outbox = new Outbox('svc_c');
+    await withTrace({ correlationId: 'request-7' }, () =>
+      outbox.unitOfWork(db, async (_tx, emit) => {
+        emit(testEvent('k1', 1, topic));
+      }),
+    );
+    const downstream = new Outbox('sink_c');
+    const consumer: Consumer = {
+      group: 'sink_c',
+      topics: [topic],
+      async apply(tx, event) {
+        await downstream.append(tx, [testEvent(event.key, 2, 'relay.trace.out.v1')]);
+      },
+    };
+    const relay = new KafkaRelay(db, outbox, kafka, silent, { pollMs: 100 });
+    await relay.start();
+    const runner = new KafkaConsumerRunner(db, consumer, kafka, silent, fastGroup);
+    await runner.start();
+    await eventually(async () => (await db.query('SELECT 1 FROM sink_c.outbox')).length === 1, {
+      what: 'the consumer emitted',
+    });
+    await runner.stop();
+    await relay.stop();
+    const [first] = await db.query<{ envelope: Envelope }>('SELECT envelope FROM svc_c.outbox');
+    const [next] = await db.query<{ envelope: Envelope }>('SELECT envelope FROM sink_c.outbox');
+    expect(first?.envelope.metadata).toEqual({ producer: 'svc_c', correlationId: 'request-7' });
+    expect(next?.envelope.metadata).toEqual({
+      producer: 'sink_c',
+      correlationId: 'request-7',
+      causationId: first?.envelope.id,
+    });
   });
 });

@@ -223,14 +223,24 @@ describe('routing', () => {
 
 describe('risk grade', () => {
   const asOf = at('2026-11-29');
-  it('given nothing on record: A, score 0', () => {
-    expect(riskGrade([], asOf)).toMatchObject({ grade: 'A', score: 0 });
+  it('given nothing on record: A, score 0, with its reasons', () => {
+    expect(riskGrade([], asOf)).toMatchObject({
+      grade: 'A',
+      score: 0,
+      reasons: ['no open finding and no breach in the last 365 days', 'score 0: grade A'],
+    });
   });
 
-  it('given one worker unpaid ¥4,800 for one month: 6 + 5 + 5 = 16, B', () => {
+  it('given one worker unpaid ¥4,800 for one month: 6 + 5 + 5 = 16, B, each term a reason', () => {
     const r = riskGrade([finding()], asOf);
     expect(r.points).toEqual({ severity: 6, amount: 5, months: 5, deposit: 0, history: 0 });
     expect(r).toMatchObject({ grade: 'B', score: 16 });
+    expect(r.reasons).toEqual([
+      'open findings: 1 high (6 points)',
+      '¥4800.00 of wages owed (5 points)',
+      '1 month(s) unpaid (5 points)',
+      'score 16: grade B',
+    ]);
   });
 
   it('given two months unpaid for several workers and a missing deposit: C or D by the table', () => {

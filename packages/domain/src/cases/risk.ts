@@ -53,6 +53,8 @@ export type RiskAssessment = {
   score: number;
   inputs: RiskInputs;
   points: { severity: number; amount: number; months: number; deposit: number; history: number };
+  /** Why the grade is what it is, one sentence per term that scored (or why nothing did). */
+  reasons: string[];
 };
 
 const DAY_MS = 86_400_000;
@@ -118,5 +120,37 @@ export function riskGrade(
   };
   const score = points.severity + points.amount + points.months + points.deposit + points.history;
   const grade = inputs.policeReferral ? 'D' : gradeOf(score, config);
-  return { grade, score, inputs, points };
+  return { grade, score, inputs, points, reasons: reasonsOf(inputs, points, grade, score, config) };
+}
+
+const yuan = (fen: bigint) => `¥${(fen / 100n).toString()}.${(fen % 100n).toString().padStart(2, '0')}`;
+
+function reasonsOf(
+  inputs: RiskInputs,
+  points: RiskAssessment['points'],
+  grade: RiskGrade,
+  score: number,
+  config: RiskConfig,
+): string[] {
+  const reasons: string[] = [];
+  const open = (Object.keys(inputs.openBySeverity) as Severity[])
+    .filter((k) => inputs.openBySeverity[k] > 0)
+    .map((k) => `${inputs.openBySeverity[k]} ${k}`);
+  if (open.length) reasons.push(`open findings: ${open.join(', ')} (${points.severity} points)`);
+  if (points.amount) reasons.push(`${yuan(inputs.amountOwedFen)} of wages owed (${points.amount} points)`);
+  if (points.months) reasons.push(`${inputs.monthsUnpaid} month(s) unpaid (${points.months} points)`);
+  if (points.deposit)
+    reasons.push(`${inputs.depositProblems} open deposit problem(s) (${points.deposit} points)`);
+  if (points.history) {
+    reasons.push(
+      `${inputs.resolvedLast12Months} breach(es) cured in the last ${config.historyDays} days (${points.history} points)`,
+    );
+  }
+  if (inputs.policeReferral)
+    reasons.push('an open police referral (criminal threshold): grade D whatever the score');
+  if (!reasons.length) {
+    reasons.push(`no open finding and no breach in the last ${config.historyDays} days`);
+  }
+  reasons.push(`score ${score}: grade ${grade}`);
+  return reasons;
 }

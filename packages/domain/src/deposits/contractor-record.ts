@@ -4,14 +4,7 @@
  * Dates of findings are taken in Asia/Shanghai (`shanghaiDate`).
  */
 import { compareDates, isLocalDate, type LocalDate, maxDate, shanghaiDate } from '../dates.ts';
-
-/** Wage findings that count as arrears (欠薪) for the deposit policy. */
-export const ARREARS_RULES: readonly string[] = [
-  'wages-missed',
-  'wages-short',
-  'wages-late',
-  'arrears-growing',
-];
+import { ARREARS_RULES, isRuleCode } from '../rules.ts';
 
 /** One past finding of the contractor, on any of its projects. */
 export type PastFinding = { rule: string; raisedAt: Date; projectId: string };
@@ -84,7 +77,7 @@ export function contractorRecord(
     throw new RangeError(`signedOn is not a date: ${JSON.stringify(signedOn)}`);
   }
   const arrearsDays = history.findings
-    .filter((f) => ARREARS_RULES.includes(f.rule))
+    .filter((f) => isRuleCode(f.rule) && ARREARS_RULES.includes(f.rule))
     .map((f) => shanghaiDate(f.raisedAt))
     .filter((d) => compareDates(d, asOf) <= 0)
     .sort();

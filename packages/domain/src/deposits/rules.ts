@@ -10,8 +10,11 @@
  * that ends the run (the event that cured it).
  *
  * What is held at an instant: cash (lodged + topped-up − drawn − refunded) plus the guarantees
- * issued, not cancelled and valid that day in Asia/Shanghai (validFrom ≤ day ≤ validTo). A draw
- * beyond the cash is taken from the guarantees. Events after `asOf` are not yet known; events
+ * issued, not cancelled, valid that day in Asia/Shanghai (validFrom ≤ day ≤ validTo) and that
+ * count as cover (`guaranteeCover`: at least the required amount, valid at least one year, and
+ * no shorter than the contract term, to the planned end date; one that fails any of these covers
+ * nothing, not even part: DOMAIN.md "at least the required amount"). A draw beyond the cash is
+ * taken from the guarantees. Events after `asOf` are not yet known; events
  * repeating a bankRef are the bank retrying and count once.
  *
  * Attribution, so one shortfall is not reported twice:
@@ -35,17 +38,15 @@ import {
   startOfShanghaiDay,
   yearOf,
 } from '../dates.ts';
-import type { DesiredFinding, Party, Severity } from '../payments/model.ts';
-import { type RecordedFinding, reconcile } from '../payments/reconcile.ts';
+import type { DesiredFinding, Party } from '../payments/model.ts';
+import { type RecordedFinding, reconcile, type Transition } from '../payments/reconcile.ts';
+import { type DepositRule, legalBasisOf, severityOf } from '../rules.ts';
+import { addYears } from './contractor-record.ts';
 import { type RequiredDeposit, yuanText } from './required.ts';
 
-export type DepositRule =
-  | 'deposit-missing'
-  | 'deposit-short'
-  | 'guarantee-expiring'
-  | 'deposit-not-topped-up';
+export type { DepositRule } from '../rules.ts';
 
-export type DepositFinding = Omit<DesiredFinding, 'rule'> & { rule: DepositRule };
+export type DepositFinding = DesiredFinding & { rule: DepositRule };
 
 export type DepositEventKind =
   | 'lodged'
@@ -90,24 +91,6 @@ export type DepositState = {
   events: readonly DepositEvent[];
 };
 
-export const DEPOSIT_LEGAL_BASIS: Record<DepositRule, string> = {
-  'deposit-missing':
-    '保障农民工工资支付条例 (Decree 724) Art 32; 人社部发〔2021〕65号 (工资保证金管理暂行办法): lodged within 20 working days of the construction permit',
-  'deposit-short':
-    '保障农民工工资支付条例 (Decree 724) Art 32; 人社部发〔2021〕65号 (工资保证金管理暂行办法): the amount required after adjustments',
-  'guarantee-expiring':
-    '人社部发〔2021〕65号 (工资保证金管理暂行办法): a bank guarantee replaces cash only while valid; the bureau is reminded one month before expiry',
-  'deposit-not-topped-up':
-    '人社部发〔2021〕65号 (工资保证金管理暂行办法): the contractor tops the deposit up within 10 working days of a draw',
-};
-
-export const DEPOSIT_SEVERITY: Record<DepositRule, Severity> = {
-  'deposit-missing': 'high',
-  'deposit-short': 'high',
-  'guarantee-expiring': 'medium',
-  'deposit-not-topped-up': 'high',
-};
-
 /** Working days to lodge after the permit, to top up after a draw; calendar days of warning. */
 export const DEPOSIT_WINDOWS = {
   lodgeWorkingDays: 20,
@@ -124,14 +107,44 @@ export type GuaranteeHolding = {
   cancelled: boolean;
   /** Valid on the day asked about. */
   valid: boolean;
+  /** Counts as deposit cover at all (`guaranteeCover`); when false, `reason` says why. */
+  counts: boolean;
+  reason?: string;
   evidence: string;
 };
+
+/** What a guarantee is judged against: the required amount and the contract term's end. */
+export type CoverTerms = { requiredFen: bigint; plannedEndDate: LocalDate };
+
+/**
+ * Whether a bank guarantee counts as deposit cover (DOMAIN.md, 65号: a guarantee may replace cash
+ * if it is at least the required amount, valid at least one year and no shorter than the contract
+ * term). All three or nothing: a guarantee below the required amount covers nothing, and cash
+ * does not "make up the rest" of it (cash alone is then judged against the requirement).
+ * Valid at least one year: validTo is no earlier than the day before validFrom's anniversary
+ * (2026-03-01..2027-02-28 is one year). No shorter than the contract term: validTo is no earlier
+ * than the project's planned end date.
+ */
+export function guaranteeCover(
+  g: { amountFen: bigint; validFrom: LocalDate; validTo: LocalDate },
+  terms: CoverTerms,
+): { counts: true } | { counts: false; reason: string } {
+  const reasons: string[] = [];
+  if (g.amountFen < terms.requiredFen)
+    reasons.push(`${yuanText(g.amountFen)}, less than the required ${yuanText(terms.requiredFen)}`);
+  const period = `valid ${g.validFrom}..${g.validTo}`;
+  if (compareDates(g.validTo, addDays(addYears(g.validFrom, 1), -1)) < 0)
+    reasons.push(`${period}, shorter than one year`);
+  if (compareDates(g.validTo, terms.plannedEndDate) < 0)
+    reasons.push(`${period}, ends before the contract term (planned end ${terms.plannedEndDate})`);
+  return reasons.length === 0 ? { counts: true } : { counts: false, reason: reasons.join('; ') };
+}
 
 export type DepositHoldings = {
   /** Net cash: lodged + topped-up − drawn − refunded (negative when a draw was taken from a guarantee). */
   cashFen: bigint;
   guarantees: GuaranteeHolding[];
-  /** Cash plus valid guarantees, never below zero. */
+  /** Cash plus the guarantees valid that day that count as cover, never below zero. */
   heldFen: bigint;
 };
 
@@ -166,7 +179,12 @@ function isGuarantee(e: DepositEvent): e is DepositEvent & {
  * What is held with the events up to instant `t` (ms), guarantees judged on `day`. A guarantee
  * issued again under the same number (an extension) replaces the earlier issue.
  */
-function holdingsAt(events: readonly DepositEvent[], t: number, day: LocalDate): DepositHoldings {
+function holdingsAt(
+  events: readonly DepositEvent[],
+  t: number,
+  day: LocalDate,
+  terms: CoverTerms,
+): DepositHoldings {
   let cash = 0n;
   const guarantees = new Map<string, GuaranteeHolding>();
   for (const e of events) {
@@ -183,6 +201,7 @@ function holdingsAt(events: readonly DepositEvent[], t: number, day: LocalDate):
         break;
       case 'guarantee-issued':
         if (isGuarantee(e)) {
+          const cover = guaranteeCover(e, terms);
           guarantees.set(e.guaranteeNo, {
             guaranteeNo: e.guaranteeNo,
             amountFen: e.amountFen,
@@ -191,6 +210,8 @@ function holdingsAt(events: readonly DepositEvent[], t: number, day: LocalDate):
             ...(e.issuer === undefined ? {} : { issuer: e.issuer }),
             cancelled: false,
             valid: false,
+            counts: cover.counts,
+            ...(cover.counts ? {} : { reason: cover.reason }),
             evidence: e.evidence,
           });
         }
@@ -209,15 +230,27 @@ function holdingsAt(events: readonly DepositEvent[], t: number, day: LocalDate):
   let guaranteed = 0n;
   for (const g of guarantees.values()) {
     g.valid = !g.cancelled && compareDates(g.validFrom, day) <= 0 && compareDates(day, g.validTo) <= 0;
-    if (g.valid) guaranteed += g.amountFen;
+    if (g.valid && g.counts) guaranteed += g.amountFen;
   }
   const total = cash + guaranteed;
   return { cashFen: cash, guarantees: [...guarantees.values()], heldFen: total < 0n ? 0n : total };
 }
 
 /** What a project holds at an instant (for the deposit endpoint): cash, guarantees, total. */
-export function depositHoldings(events: readonly DepositEvent[], asOf: Date): DepositHoldings {
-  return holdingsAt(effectiveDepositEvents(events, asOf), asOf.getTime(), shanghaiDate(asOf));
+export function depositHoldings(
+  events: readonly DepositEvent[],
+  asOf: Date,
+  terms: CoverTerms,
+): DepositHoldings {
+  return holdingsAt(effectiveDepositEvents(events, asOf), asOf.getTime(), shanghaiDate(asOf), terms);
+}
+
+/** The cover terms of a state: its required amount (0 when exempt) and planned end date. */
+export function coverTermsOf(state: Pick<DepositState, 'project' | 'required'>): CoverTerms {
+  return {
+    requiredFen: state.required.exempt ? 0n : state.required.amountFen,
+    plannedEndDate: state.project.plannedEndDate,
+  };
 }
 
 /**
@@ -291,7 +324,8 @@ export function evaluateDeposit(
   if (!project.open) return [];
   const now = asOf.getTime();
   const events = effectiveDepositEvents(state.events, asOf);
-  const requiredFen = required.exempt ? 0n : required.amountFen;
+  const terms = coverTermsOf(state);
+  const requiredFen = terms.requiredFen;
   const requiredSince = state.requiredSince?.getTime();
   const contractor = {
     kind: 'contractor' as const,
@@ -331,12 +365,18 @@ export function evaluateDeposit(
   const held = (t: number): DepositHoldings => {
     let h = heldCache.get(t);
     if (!h) {
-      h = holdingsAt(events, t, shanghaiDate(new Date(t)));
+      h = holdingsAt(events, t, shanghaiDate(new Date(t)), terms);
       heldCache.set(t, h);
     }
     return h;
   };
-  const firstLodge = events.find((e) => e.kind === 'lodged' || e.kind === 'guarantee-issued');
+  // A guarantee that does not count as cover is no deposit: `deposit-missing` as if it were not there.
+  const refusedAt = (t: number) => held(t).guarantees.filter((g) => !g.cancelled && !g.counts);
+  const refusedText = (gs: readonly GuaranteeHolding[]) =>
+    gs.map((g) => `guarantee ${g.guaranteeNo} does not count as cover: ${g.reason}`).join('; ');
+  const firstLodge = events.find(
+    (e) => e.kind === 'lodged' || (isGuarantee(e) && guaranteeCover(e, terms).counts),
+  );
   const lodgedBy = (t: number) => firstLodge !== undefined && firstLodge.at.getTime() <= t;
   const known = (t: number) => requiredSince === undefined || t >= requiredSince;
   const evidenceUpTo = (t: number) => uniq(events.filter((e) => e.at.getTime() <= t).map((e) => e.evidence));
@@ -348,20 +388,23 @@ export function evaluateDeposit(
     const base = {
       key: `deposit-missing:${project.projectId}`,
       rule: 'deposit-missing' as const,
-      severity: DEPOSIT_SEVERITY['deposit-missing'],
+      severity: severityOf('deposit-missing'),
       dueDate: lodgeDeadline.day,
       amountOwed: requiredFen,
       raisedAt: new Date(missing.from),
       responsible: contractor,
-      legalBasis: DEPOSIT_LEGAL_BASIS['deposit-missing'],
+      legalBasis: legalBasisOf('deposit-missing'),
       ...warningsOf(lodgeDeadline.warnings),
     };
     if (missing.until === undefined) {
+      const refused = refusedText(refusedAt(now));
       out.push({
         ...base,
         status: 'open',
-        evidence: [],
-        detail: `no deposit lodged and no bank guarantee issued for the required ${yuanText(requiredFen)}: due within 20 working days of the permit of ${project.permitDate}, by ${lodgeDeadline.day}`,
+        evidence: uniq(refusedAt(now).map((g) => g.evidence)),
+        detail: refused
+          ? `no deposit lodged and no bank guarantee that counts as cover for the required ${yuanText(requiredFen)} (${refused}): due within 20 working days of the permit of ${project.permitDate}, by ${lodgeDeadline.day}`
+          : `no deposit lodged and no bank guarantee issued for the required ${yuanText(requiredFen)}: due within 20 working days of the permit of ${project.permitDate}, by ${lodgeDeadline.day}`,
       });
     } else {
       out.push({
@@ -392,11 +435,11 @@ export function evaluateDeposit(
     const base = {
       key: `deposit-not-topped-up:${project.projectId}:${d.event.bankRef}`,
       rule: 'deposit-not-topped-up' as const,
-      severity: DEPOSIT_SEVERITY['deposit-not-topped-up'],
+      severity: severityOf('deposit-not-topped-up'),
       dueDate: d.lastDay,
       raisedAt: new Date(d.deadline),
       responsible: contractor,
-      legalBasis: DEPOSIT_LEGAL_BASIS['deposit-not-topped-up'],
+      legalBasis: legalBasisOf('deposit-not-topped-up'),
       ...warningsOf(d.warnings),
     };
     const drawText = `${yuanText(drawn)} drawn on ${shanghaiDate(d.event.at)}${d.event.noticeRef ? ` (payment notice ${d.event.noticeRef})` : ''}`;
@@ -444,20 +487,21 @@ export function evaluateDeposit(
     const base = {
       key: `deposit-short:${project.projectId}`,
       rule: 'deposit-short' as const,
-      severity: DEPOSIT_SEVERITY['deposit-short'],
+      severity: severityOf('deposit-short'),
       raisedAt: new Date(short.from),
       responsible: contractor,
-      legalBasis: DEPOSIT_LEGAL_BASIS['deposit-short'],
+      legalBasis: legalBasisOf('deposit-short'),
     };
     const why = required.reasons.map((r) => r.text).join('; ');
     if (short.until === undefined) {
       const h = held(now);
+      const refused = refusedText(refusedAt(now));
       out.push({
         ...base,
         status: 'open',
         amountOwed: requiredFen - h.heldFen,
         evidence: evidenceUpTo(now),
-        detail: `${yuanText(h.heldFen)} held (cash ${yuanText(h.cashFen)}, guarantees valid today ${yuanText(h.guarantees.filter((g) => g.valid).reduce((a, g) => a + g.amountFen, 0n))}) of the required ${yuanText(requiredFen)} (${why}): ${yuanText(requiredFen - h.heldFen)} short`,
+        detail: `${yuanText(h.heldFen)} held (cash ${yuanText(h.cashFen)}, guarantees valid today ${yuanText(h.guarantees.filter((g) => g.valid && g.counts).reduce((a, g) => a + g.amountFen, 0n))}) of the required ${yuanText(requiredFen)} (${why}): ${yuanText(requiredFen - h.heldFen)} short${refused ? `; ${refused}` : ''}`,
       });
     } else {
       const until = short.until;
@@ -473,18 +517,18 @@ export function evaluateDeposit(
     }
   }
 
-  // Rule 12: guarantee expiring or expired. Judged per guarantee number, on its latest issue.
-  const guaranteeNos = uniq(guaranteeIssues.map((g) => g.guaranteeNo));
-  for (const no of guaranteeNos) {
+  // Rule 12: guarantee expiring or expired. Judged per guarantee number, on its latest issue;
+  // a guarantee that never counted as cover cannot stop covering (deposit-missing/-short say why).
+  for (const no of uniq(guaranteeIssues.map((g) => g.guaranteeNo))) {
     const latest = (t: number) => held(t).guarantees.find((g) => g.guaranteeNo === no);
     /** Covered without this guarantee, from the day after its validTo (or today, once past it). */
     const coveredWithout = (t: number, validTo: LocalDate) => {
       const day = maxDate(shanghaiDate(new Date(t)), addDays(validTo, 1));
-      return holdingsAt(events, t, day).heldFen >= requiredFen;
+      return holdingsAt(events, t, day, terms).heldFen >= requiredFen;
     };
     const condition = (t: number) => {
       const g = latest(t);
-      if (!g || g.cancelled) return false;
+      if (!g || g.cancelled || !g.counts) return false;
       const warnFrom = startOfShanghaiDay(
         addDays(g.validTo, -DEPOSIT_WINDOWS.guaranteeWarningDays),
       ).getTime();
@@ -501,12 +545,12 @@ export function evaluateDeposit(
     const base = {
       key: `guarantee-expiring:${project.projectId}:${no}`,
       rule: 'guarantee-expiring' as const,
-      severity: expired ? ('high' as const) : DEPOSIT_SEVERITY['guarantee-expiring'],
+      severity: expired ? ('high' as const) : severityOf('guarantee-expiring'),
       dueDate: g.validTo,
       amountOwed: g.amountFen,
       raisedAt: new Date(run.from),
       responsible: contractor,
-      legalBasis: DEPOSIT_LEGAL_BASIS['guarantee-expiring'],
+      legalBasis: legalBasisOf('guarantee-expiring'),
     };
     const what = `guarantee ${no}${g.issuer ? ` of ${g.issuer}` : ''} for ${yuanText(g.amountFen)}, valid ${g.validFrom} to ${g.validTo}`;
     const end = `the project is open (planned to end ${project.plannedEndDate})`;
@@ -538,21 +582,12 @@ export function evaluateDeposit(
   return out;
 }
 
-export type RecordedDepositFinding = DepositFinding & { status: 'open' | 'resolved' };
-export type DepositTransition = { kind: 'raised' | 'updated' | 'resolved'; finding: RecordedDepositFinding };
+export type RecordedDepositFinding = RecordedFinding<DepositFinding>;
+export type DepositTransition = Transition<DepositFinding>;
 
-/**
- * `reconcile` for deposit findings. `reconcile` never looks at `rule` (it copies the finding),
- * so only its parameter types, which name the payment rules, need widening.
- */
-export function reconcileDeposit(
+/** `reconcile` for deposit findings (the same comparison; the transitions keep the deposit rule type). */
+export const reconcileDeposit: (
   recorded: ReadonlyMap<string, RecordedDepositFinding>,
   desired: readonly DepositFinding[],
   at: Date,
-): DepositTransition[] {
-  return reconcile(
-    recorded as unknown as ReadonlyMap<string, RecordedFinding>,
-    desired as unknown as readonly DesiredFinding[],
-    at,
-  ) as unknown as DepositTransition[];
-}
+) => DepositTransition[] = reconcile;

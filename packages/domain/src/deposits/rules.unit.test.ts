@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../calendar.ts';
 import { parseInstant } from '../dates.ts';
 import { creditCodeWithCheckCharacter } from '../identifiers.ts';
+import { legalBasisOf } from '../rules.ts';
 import type { RequiredDeposit } from './required.ts';
 import {
-  DEPOSIT_LEGAL_BASIS,
   type DepositEvent,
   type DepositFinding,
   type DepositState,
   depositHoldings,
   evaluateDeposit,
+  guaranteeCover,
   type RecordedDepositFinding,
   reconcileDeposit,
 } from './rules.ts';
@@ -61,25 +62,29 @@ const lodged = (when: string, amount: bigint) => event('lodged', when, { amountF
 const toppedUp = (when: string, amount: bigint) => event('topped-up', when, { amountFen: amount });
 const drawn = (when: string, amount: bigint) =>
   event('drawn', when, { amountFen: amount, noticeRef: 'RSJ-2026-118' });
-const guarantee = (when: string, no: string, amount: bigint, validFrom: string, validTo: string) =>
-  event('guarantee-issued', when, {
-    amountFen: amount,
-    guaranteeNo: no,
-    validFrom,
-    validTo,
-    issuer: 'ICBC Wuhan',
-  });
+const guarantee = (when: string, no: string, amount: bigint, validFrom: string, validTo: string) => ({
+  ...event('guarantee-issued', when, { guaranteeNo: no, issuer: 'ICBC Wuhan' }),
+  amountFen: amount,
+  validFrom,
+  validTo,
+});
 
 function given(
   events: DepositEvent[],
-  overrides: { required?: RequiredDeposit; requiredSince?: Date; permitDate?: string; open?: boolean } = {},
+  overrides: {
+    required?: RequiredDeposit;
+    requiredSince?: Date;
+    permitDate?: string;
+    plannedEndDate?: string;
+    open?: boolean;
+  } = {},
 ): DepositState {
   return {
     project: {
       projectId: P,
       contractor: CONTRACTOR,
       permitDate: overrides.permitDate ?? '2026-09-01',
-      plannedEndDate: '2027-12-31',
+      plannedEndDate: overrides.plannedEndDate ?? '2027-12-31',
       open: overrides.open ?? true,
     },
     required: overrides.required ?? required(yuan(240_000)),
@@ -114,7 +119,7 @@ describe('rule 10: deposit missing', () => {
       raisedAt: at('2026-09-30 00:00'),
       responsible: contractor,
       evidence: [],
-      legalBasis: DEPOSIT_LEGAL_BASIS['deposit-missing'],
+      legalBasis: legalBasisOf('deposit-missing'),
       detail:
         'no deposit lodged and no bank guarantee issued for the required ¥240,000.00: due within 20 working days of the permit of 2026-09-01, by 2026-09-29',
     });
@@ -225,12 +230,14 @@ describe('rule 11: deposit short', () => {
 describe('rule 12: guarantee expiring across the National Day holiday', () => {
   /*
    * Permit 2025-09-15. Guarantee G-2025-88 for ¥240,000, issued 2025-09-30, valid 2025-10-05 to
-   * 2026-10-04 (one year), expiring inside the 2026 National Day block (10-01..10-07). The warning
-   * counts calendar days: 30 days before 2026-10-04 is 2026-09-04, so the warning is raised at
-   * 2026-09-04 00:00 whatever the holidays; it is expired from 2026-10-05 00:00, still in the holiday.
+   * 2026-10-04 (one year), expiring inside the 2026 National Day block (10-01..10-07). The contract
+   * term ends 2026-10-04 too (the planned end), so the guarantee counts as cover; the project is
+   * still open past it (running late). The warning counts calendar days: 30 days before 2026-10-04
+   * is 2026-09-04, so the warning is raised at 2026-09-04 00:00 whatever the holidays; it is
+   * expired from 2026-10-05 00:00, still in the holiday.
    */
   const G = guarantee('2025-09-30 10:00', 'G-2025-88', yuan(240_000), '2025-10-05', '2026-10-04');
-  const opts = { permitDate: '2025-09-15' };
+  const opts = { permitDate: '2025-09-15', plannedEndDate: '2026-10-04' };
   const key = `guarantee-expiring:${P}:G-2025-88`;
 
   it('given 31 days to expiry, then no warning; at 30 days, a medium warning', () => {
@@ -335,7 +342,7 @@ describe('rule 13: deposit not topped up after a draw', () => {
       raisedAt: at('2026-10-17 00:00'),
       amountOwed: yuan(50_000),
       responsible: contractor,
-      legalBasis: DEPOSIT_LEGAL_BASIS['deposit-not-topped-up'],
+      legalBasis: legalBasisOf('deposit-not-topped-up'),
     });
     expect(f?.detail).toMatch(
       /¥50,000.00 drawn on 2026-09-28 \(payment notice RSJ-2026-118\); not restored by the 10th working day, 2026-10-16/,
@@ -375,19 +382,24 @@ describe('rule 13: deposit not topped up after a draw', () => {
 });
 
 describe('holdings and idempotency', () => {
+  const terms = { requiredFen: yuan(240_000), plannedEndDate: '2027-12-31' };
   const events = [
     lodged('2026-09-10 10:00', yuan(100_000)),
-    guarantee('2026-09-11 10:00', 'G-9', yuan(140_000), '2026-09-12', '2027-09-11'),
+    guarantee('2026-09-11 10:00', 'G-9', yuan(240_000), '2026-09-12', '2027-12-31'),
     drawn('2026-11-02 10:00', yuan(30_000)),
   ];
 
   it('given cash and a guarantee, then held is cash plus the guarantee valid that day', () => {
-    expect(depositHoldings(events, at('2026-09-11 12:00')).heldFen).toBe(yuan(100_000));
-    const h = depositHoldings(events, at('2026-11-03 12:00'));
-    expect({ cash: h.cashFen, held: h.heldFen, valid: h.guarantees.map((g) => g.valid) }).toEqual({
+    expect(depositHoldings(events, at('2026-09-11 12:00'), terms).heldFen).toBe(yuan(100_000));
+    const h = depositHoldings(events, at('2026-11-03 12:00'), terms);
+    expect({
+      cash: h.cashFen,
+      held: h.heldFen,
+      valid: h.guarantees.map((g) => [g.valid, g.counts]),
+    }).toEqual({
       cash: yuan(70_000),
-      held: yuan(210_000),
-      valid: [true],
+      held: yuan(310_000),
+      valid: [[true, true]],
     });
   });
 
@@ -396,7 +408,7 @@ describe('holdings and idempotency', () => {
       ...events.slice(0, 2),
       event('guarantee-cancelled', '2026-10-12 10:00', { guaranteeNo: 'G-9' }),
     ];
-    expect(depositHoldings(cancelled, at('2026-10-13 10:00')).heldFen).toBe(yuan(100_000));
+    expect(depositHoldings(cancelled, at('2026-10-13 10:00'), terms).heldFen).toBe(yuan(100_000));
     expect(summary(when(given(cancelled), '2026-10-13 10:00'))).toEqual([
       {
         key: `deposit-short:${P}`,
@@ -409,14 +421,15 @@ describe('holdings and idempotency', () => {
   });
 
   it('given the same input twice, a retried bankRef or shuffled events, then the same findings', () => {
-    // Required ¥400,000; held ¥340,000 then ¥310,000 after the draw: short, and not topped up.
+    // Required ¥400,000: the ¥240,000 guarantee is below it and covers nothing; ¥200,000 cash
+    // held, then ¥170,000 after the draw: short, and not topped up.
     const state = given([lodged('2026-09-10 10:00', yuan(200_000)), ...events.slice(1)], {
       required: required(yuan(400_000)),
     });
     const once = when(state, '2026-12-01 10:00');
     expect(once.map((f) => [f.rule, f.status, f.amountOwed])).toEqual([
-      ['deposit-not-topped-up', 'open', yuan(90_000)],
-      ['deposit-short', 'open', yuan(90_000)],
+      ['deposit-not-topped-up', 'open', yuan(230_000)],
+      ['deposit-short', 'open', yuan(230_000)],
     ]);
     expect(when(state, '2026-12-01 10:00')).toEqual(once);
     const retried = {
@@ -432,5 +445,149 @@ describe('holdings and idempotency', () => {
   it('given events after asOf, then they are not yet known', () => {
     const state = given([lodged('2026-10-12 10:00', yuan(240_000))]);
     expect(when(state, '2026-10-01 10:00').map((f) => f.status)).toEqual(['open']);
+  });
+});
+
+describe('a bank guarantee counts as cover only if at least the required amount, one year and the contract term', () => {
+  /*
+   * Required ¥240,000; permit 2026-09-01, planned end 2027-12-31 unless a test says otherwise;
+   * the 20-WD window ends 2026-09-29, so from 2026-09-30 a missing deposit is a finding.
+   * DOMAIN.md: "A bank guarantee may replace cash: at least the required amount, … valid at least
+   * one year and no shorter than the contract term". Each condition fails alone below.
+   */
+  const terms = { requiredFen: yuan(240_000), plannedEndDate: '2027-12-31' };
+  const full = guarantee('2026-09-15 10:00', 'G-OK', yuan(240_000), '2026-09-15', '2027-12-31');
+
+  it('given all three met, then the guarantee is cover and nothing is missing or short', () => {
+    expect(guaranteeCover(full, terms)).toEqual({ counts: true });
+    expect(when(given([full]), '2026-10-12 10:00')).toEqual([]);
+    const [g] = depositHoldings([full], at('2026-10-12 10:00'), terms).guarantees;
+    expect(g).toMatchObject({ counts: true, valid: true });
+    expect(g?.reason).toBeUndefined();
+  });
+
+  it('given a guarantee below the required amount (alone failing), then it covers nothing: deposit-missing, with the reason', () => {
+    const low = guarantee('2026-09-15 10:00', 'G-LOW', yuan(200_000), '2026-09-15', '2027-12-31');
+    expect(guaranteeCover(low, terms)).toEqual({
+      counts: false,
+      reason: '¥200,000.00, less than the required ¥240,000.00',
+    });
+    const [f, ...rest] = when(given([low]), '2026-10-12 10:00');
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({
+      key: `deposit-missing:${P}`,
+      status: 'open',
+      raisedAt: at('2026-09-30 00:00'),
+      amountOwed: yuan(240_000),
+      evidence: [low.evidence],
+    });
+    expect(f?.detail).toBe(
+      'no deposit lodged and no bank guarantee that counts as cover for the required ¥240,000.00 (guarantee G-LOW does not count as cover: ¥200,000.00, less than the required ¥240,000.00): due within 20 working days of the permit of 2026-09-01, by 2026-09-29',
+    );
+    expect(depositHoldings([low], at('2026-10-12 10:00'), terms).heldFen).toBe(0n);
+  });
+
+  it('given a guarantee valid less than one year (alone failing), then it covers nothing', () => {
+    // The contract ends 2026-11-30, so the term is covered; 2026-03-01..2026-12-31 is not a year.
+    const short = guarantee('2026-09-10 10:00', 'G-10M', yuan(240_000), '2026-03-01', '2026-12-31');
+    const opts = { plannedEndDate: '2026-11-30' };
+    expect(guaranteeCover(short, { ...terms, plannedEndDate: '2026-11-30' })).toEqual({
+      counts: false,
+      reason: 'valid 2026-03-01..2026-12-31, shorter than one year',
+    });
+    const [f] = when(given([short], opts), '2026-10-12 10:00');
+    expect(f).toMatchObject({ rule: 'deposit-missing', status: 'open', amountOwed: yuan(240_000) });
+    expect(f?.detail).toContain(
+      'guarantee G-10M does not count as cover: valid 2026-03-01..2026-12-31, shorter than one year',
+    );
+  });
+
+  it('given exactly one year (to the day before the anniversary), then it counts; a day less, not', () => {
+    const t = { ...terms, plannedEndDate: '2027-09-14' };
+    expect(
+      guaranteeCover({ amountFen: yuan(240_000), validFrom: '2026-09-15', validTo: '2027-09-14' }, t),
+    ).toEqual({
+      counts: true,
+    });
+    expect(
+      guaranteeCover(
+        { amountFen: yuan(240_000), validFrom: '2026-09-15', validTo: '2027-09-13' },
+        {
+          ...t,
+          plannedEndDate: '2027-09-13',
+        },
+      ),
+    ).toEqual({ counts: false, reason: 'valid 2026-09-15..2027-09-13, shorter than one year' });
+  });
+
+  it('given a guarantee ending before the planned end of the contract (alone failing), then it covers nothing', () => {
+    const early = guarantee('2026-09-15 10:00', 'G-TERM', yuan(240_000), '2026-09-15', '2027-09-30');
+    expect(guaranteeCover(early, terms)).toEqual({
+      counts: false,
+      reason: 'valid 2026-09-15..2027-09-30, ends before the contract term (planned end 2027-12-31)',
+    });
+    const [f] = when(given([early]), '2026-10-12 10:00');
+    expect(f).toMatchObject({ rule: 'deposit-missing', status: 'open', evidence: [early.evidence] });
+    expect(f?.detail).toContain('ends before the contract term (planned end 2027-12-31)');
+  });
+
+  it('given every condition failing, then every reason is given', () => {
+    const bad = { amountFen: yuan(1_000), validFrom: '2026-09-15', validTo: '2026-12-31' };
+    expect(guaranteeCover(bad, terms)).toEqual({
+      counts: false,
+      reason:
+        '¥1,000.00, less than the required ¥240,000.00; valid 2026-09-15..2026-12-31, shorter than one year; valid 2026-09-15..2026-12-31, ends before the contract term (planned end 2027-12-31)',
+    });
+  });
+
+  it('given a guarantee that counts plus cash, then both are held and nothing is short', () => {
+    const cash = lodged('2026-09-10 10:00', yuan(50_000));
+    const h = depositHoldings([cash, full], at('2026-10-12 10:00'), terms);
+    expect({ cash: h.cashFen, held: h.heldFen }).toEqual({ cash: yuan(50_000), held: yuan(290_000) });
+    expect(when(given([cash, full]), '2026-10-12 10:00')).toEqual([]);
+  });
+
+  it('given an insufficient guarantee and cash making up the rest, then the guarantee covers nothing: deposit-short for what cash lacks', () => {
+    // ¥100,000 cash + a ¥140,000 guarantee "add up" to ¥240,000, but a guarantee replaces cash only
+    // when it is at least the required amount itself: held is the cash alone.
+    const cash = lodged('2026-09-10 10:00', yuan(100_000));
+    const part = guarantee('2026-09-11 10:00', 'G-PART', yuan(140_000), '2026-09-12', '2027-12-31');
+    const h = depositHoldings([cash, part], at('2026-10-12 10:00'), terms);
+    expect({ held: h.heldFen, counts: h.guarantees.map((g) => g.counts) }).toEqual({
+      held: yuan(100_000),
+      counts: [false],
+    });
+    const [f, ...rest] = when(given([cash, part]), '2026-10-12 10:00');
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({
+      key: `deposit-short:${P}`,
+      status: 'open',
+      raisedAt: at('2026-09-30 00:00'),
+      amountOwed: yuan(140_000),
+    });
+    expect(f?.detail).toContain(
+      'guarantee G-PART does not count as cover: ¥140,000.00, less than the required ¥240,000.00',
+    );
+  });
+
+  it('given a refused guarantee replaced by one that counts under the same number, then deposit-missing is resolved by the new issue', () => {
+    const first = guarantee('2026-09-15 10:00', 'G-7', yuan(240_000), '2026-09-15', '2027-06-30');
+    const fixed = guarantee('2026-10-20 10:00', 'G-7', yuan(240_000), '2026-09-15', '2027-12-31');
+    expect(summary(when(given([first, fixed]), '2026-10-21 10:00'))).toEqual([
+      {
+        key: `deposit-missing:${P}`,
+        severity: 'high',
+        status: 'resolved',
+        raisedAt: at('2026-09-30 00:00'),
+        resolvedAt: at('2026-10-20 10:00'),
+        amountOwed: yuan(240_000),
+      },
+    ]);
+  });
+
+  it('given a guarantee that never counted nearing its expiry, then no guarantee-expiring (it covers nothing to lose)', () => {
+    const cash = lodged('2026-09-10 10:00', yuan(240_000));
+    const early = guarantee('2026-09-15 10:00', 'G-TERM', yuan(240_000), '2026-09-15', '2027-09-30');
+    expect(when(given([cash, early]), '2027-09-20 10:00')).toEqual([]);
   });
 });

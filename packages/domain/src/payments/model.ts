@@ -1,4 +1,5 @@
 import type { LocalDate, Period } from '../dates.ts';
+import type { RuleCode, Severity } from '../rules.ts';
 
 export type Party = { name: string; creditCode: string };
 
@@ -31,9 +32,23 @@ export type PayrollSheet = {
   period: Period;
   sheetId: string;
   version: number;
+  /** When this version took effect: its submission, or the approval of its correction request. */
   submittedAt: Date;
   evidence: string[];
   lines: PayrollLine[];
+  /**
+   * The month's earlier versions, with when each took effect. A worker's amount raised after the
+   * due date is paid only from what the other months' obligations leave over, so a raise never
+   * takes a payment away from a month it paid (DOMAIN.md "Corrections after the due date",
+   * docs/adr/0008). Absent: no earlier version.
+   */
+  earlierVersions?: SheetVersion[];
+};
+
+export type SheetVersion = {
+  version: number;
+  effectiveAt: Date;
+  lines: { idNumber: string; amountDue: bigint }[];
 };
 
 export type Transfer = {
@@ -81,20 +96,7 @@ export type ProjectState = {
   outsidePayments: OutsidePayment[];
 };
 
-export type PaymentRule =
-  | 'labour-cost-missing'
-  | 'balance-short'
-  | 'arrears-growing'
-  | 'wages-missed'
-  | 'wages-late'
-  | 'wages-short'
-  | 'wrong-payee'
-  | 'paid-outside-account'
-  | 'payroll-missing'
-  | 'payroll-unsigned'
-  | 'feed-incomplete';
-
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type { PaymentRule, RuleCode, Severity } from '../rules.ts';
 
 /**
  * What the rules say should be on record. `status: 'resolved'` means: if such a finding is
@@ -103,7 +105,7 @@ export type Severity = 'low' | 'medium' | 'high' | 'critical';
  */
 export type DesiredFinding = {
   key: string;
-  rule: PaymentRule;
+  rule: RuleCode;
   severity: Severity;
   status: 'open' | 'resolved';
   record?: boolean;

@@ -1,7 +1,18 @@
 import type { DesiredFinding } from './model.ts';
 
-export type RecordedFinding = DesiredFinding & { status: 'open' | 'resolved' };
-export type Transition = { kind: 'raised' | 'updated' | 'resolved'; finding: RecordedFinding };
+export type RecordedFinding<F extends DesiredFinding = DesiredFinding> = F & { status: 'open' | 'resolved' };
+export type Transition<F extends DesiredFinding = DesiredFinding> = {
+  kind: 'raised' | 'updated' | 'resolved';
+  finding: RecordedFinding<F>;
+};
+
+/** The finding as an open one: without its resolution. */
+function asOpen<F extends DesiredFinding>(d: F): F {
+  const open = { ...d };
+  delete open.resolvedAt;
+  delete open.record;
+  return open;
+}
 
 /**
  * What makes a change worth an `updated` event. Explicit fields: stored records come back from
@@ -25,18 +36,18 @@ const material = (f: DesiredFinding) =>
  * transitions: raised (new or reopened), updated (amounts or evidence changed while open),
  * resolved (cured). `at` is the resolution time when the rules do not name one.
  */
-export function reconcile(
-  recorded: ReadonlyMap<string, RecordedFinding>,
-  desired: readonly DesiredFinding[],
+export function reconcile<F extends DesiredFinding>(
+  recorded: ReadonlyMap<string, RecordedFinding<F>>,
+  desired: readonly F[],
   at: Date,
-): Transition[] {
-  const out: Transition[] = [];
+): Transition<F>[] {
+  const out: Transition<F>[] = [];
   const seen = new Set<string>();
   for (const d of desired) {
     seen.add(d.key);
     const r = recorded.get(d.key);
     if (d.status === 'open') {
-      const { resolvedAt: _r, record: _rec, ...open } = d;
+      const open = asOpen(d);
       if (!r || r.status === 'resolved') out.push({ kind: 'raised', finding: { ...open, status: 'open' } });
       else if (material(r) !== material(d))
         out.push({ kind: 'updated', finding: { ...open, status: 'open', raisedAt: r.raisedAt } });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { legalBasisOf } from '../rules.ts';
 import type { DesiredFinding } from './model.ts';
 import { type RecordedFinding, reconcile } from './reconcile.ts';
-import { LEGAL_BASIS } from './rules.ts';
 import { at, CONTRACTOR, LI } from './testing.ts';
 
 /** A finding as the rules give it: wages for March 2026 missed by Li, due 2026-04-15. */
@@ -19,7 +19,7 @@ function finding(overrides: Partial<DesiredFinding> = {}): DesiredFinding {
     raisedAt: at('2026-04-16 06:00'),
     responsible: { kind: 'contractor', name: CONTRACTOR.name, code: CONTRACTOR.creditCode },
     evidence: ['sheet:S-2026-03:v1'],
-    legalBasis: LEGAL_BASIS['wages-missed'],
+    legalBasis: legalBasisOf('wages-missed'),
     detail: 'missed',
     ...overrides,
   };

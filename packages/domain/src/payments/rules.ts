@@ -17,6 +17,7 @@ import {
 } from '../dates.ts';
 import { maskIdNumber } from '../identifiers.ts';
 import { formatFen, minFen } from '../money.ts';
+import { legalBasisOf, PAYMENT_RULE_CODES, type RuleCode, severityOf } from '../rules.ts';
 import type {
   DesiredFinding,
   PaymentRule,
@@ -24,38 +25,9 @@ import type {
   PayrollSheet,
   ProjectState,
   RegisteredWorker,
-  Severity,
   Statement,
   Transfer,
 } from './model.ts';
-
-export const LEGAL_BASIS: Record<PaymentRule, string> = {
-  'labour-cost-missing': '保障农民工工资支付条例 (Decree 724) Art 24, 29',
-  'balance-short': '保障农民工工资支付条例 (Decree 724) Art 38 (early warning)',
-  'arrears-growing': '法释〔2013〕3号 (拒不支付劳动报酬罪); 保障农民工工资支付条例 (Decree 724) Art 12',
-  'wages-missed': '保障农民工工资支付条例 (Decree 724) Art 12-14; 工资支付暂行规定 Art 7',
-  'wages-late': '保障农民工工资支付条例 (Decree 724) Art 12-14; 劳部发〔1995〕226号 (无故拖欠)',
-  'wages-short': '保障农民工工资支付条例 (Decree 724) Art 12; 克扣 (劳部发〔1995〕226号)',
-  'wrong-payee': '保障农民工工资支付条例 (Decree 724) Art 11, 26, 31',
-  'paid-outside-account': '保障农民工工资支付条例 (Decree 724) Art 26, 31',
-  'payroll-missing': '保障农民工工资支付条例 (Decree 724) Art 31',
-  'payroll-unsigned': '保障农民工工资支付条例 (Decree 724) Art 31',
-  'feed-incomplete': 'Data quality: the bank reports the dedicated account (Decree 724 Art 27, 38)',
-};
-
-export const SEVERITY: Record<PaymentRule, Severity> = {
-  'labour-cost-missing': 'high',
-  'balance-short': 'medium',
-  'arrears-growing': 'high',
-  'wages-missed': 'high',
-  'wages-late': 'medium',
-  'wages-short': 'high',
-  'wrong-payee': 'high',
-  'paid-outside-account': 'medium',
-  'payroll-missing': 'medium',
-  'payroll-unsigned': 'low',
-  'feed-incomplete': 'medium',
-};
 
 /** The province's criminal threshold of refusal to pay (法释〔2013〕3号: each province picks in the bands). */
 export type CriminalThreshold = {
@@ -70,25 +42,14 @@ export type CriminalThreshold = {
 };
 
 export type PaymentRulesConfig = {
-  enabled: ReadonlySet<PaymentRule>;
+  /** The rules to apply (a code of another service's rule is simply never produced here). */
+  enabled: ReadonlySet<RuleCode>;
   /** balance-short looks this many working days ahead of a due date. */
   balanceWarningWorkingDays: number;
   criminalThreshold: CriminalThreshold;
 };
 
-export const ALL_PAYMENT_RULES: readonly PaymentRule[] = [
-  'wages-missed',
-  'wages-late',
-  'wages-short',
-  'wrong-payee',
-  'paid-outside-account',
-  'payroll-missing',
-  'payroll-unsigned',
-  'feed-incomplete',
-  'labour-cost-missing',
-  'balance-short',
-  'arrears-growing',
-];
+export const ALL_PAYMENT_RULES: readonly PaymentRule[] = PAYMENT_RULE_CODES;
 
 export const DEFAULT_CRIMINAL_THRESHOLD: CriminalThreshold = {
   oneWorkerMonths: 3,
@@ -112,6 +73,8 @@ type Obligation = {
   sheet: PayrollSheet;
   line: PayrollLine;
   remaining: bigint;
+  /** The part of the amount raised after the due date, not yet paid: paid only from leftovers. */
+  raisedLeft: bigint;
   allocations: Allocation[];
 };
 
@@ -174,7 +137,7 @@ export function evaluateProject(
     out.push({
       key: `wrong-payee:${t.bankRef}`,
       rule: 'wrong-payee',
-      severity: SEVERITY['wrong-payee'],
+      severity: severityOf('wrong-payee'),
       status: returned ? 'resolved' : 'open',
       ...(returned ? { resolvedAt: returned.bookedAt } : {}),
       ...(named ? { worker: { idNumber: named.idNumber, name: named.name } } : {}),
@@ -182,7 +145,7 @@ export function evaluateProject(
       raisedAt: t.bookedAt,
       responsible: contractor,
       evidence: [t.evidence, ...(returned ? [returned.evidence] : [])],
-      legalBasis: LEGAL_BASIS['wrong-payee'],
+      legalBasis: legalBasisOf('wrong-payee'),
       detail: `debit ${t.bankRef} of ${formatFen(t.amount)} to ${t.counterpartyName}: ${why}`,
     });
   }
@@ -193,7 +156,7 @@ export function evaluateProject(
     out.push({
       key: `paid-outside-account:${p.transfer.accountNo}:${p.transfer.bankRef}`,
       rule: 'paid-outside-account',
-      severity: SEVERITY['paid-outside-account'],
+      severity: severityOf('paid-outside-account'),
       status: p.returned ? 'resolved' : 'open',
       ...(p.returned ? { resolvedAt: p.transfer.bookedAt } : {}),
       worker: { idNumber: p.worker.idNumber, name: p.worker.name },
@@ -201,7 +164,7 @@ export function evaluateProject(
       raisedAt: p.transfer.bookedAt,
       responsible: contractor,
       evidence: [p.transfer.evidence],
-      legalBasis: LEGAL_BASIS['paid-outside-account'],
+      legalBasis: legalBasisOf('paid-outside-account'),
       detail: `wages of ${formatFen(p.transfer.amount)} paid from the wage account of project ${p.payingProjectId}, not from this project's dedicated account`,
     });
   }
@@ -210,12 +173,27 @@ export function evaluateProject(
   const sheets = new Map(state.sheets.map((s) => [s.period, s]));
   const obligations = new Map<string, Obligation[]>();
   for (const sheet of [...state.sheets].sort((a, b) => a.period.localeCompare(b.period))) {
+    const { due } = dueDateFor(
+      { period: sheet.period, payDay: project.payDay, payMonthOffset: project.payMonthOffset },
+      calendar,
+    );
+    const baseline = baselineOf(sheet, endOfShanghaiDay(due));
     for (const line of sheet.lines) {
       const list = obligations.get(line.idNumber) ?? [];
-      list.push({ period: sheet.period, sheet, line, remaining: line.amountDue, allocations: [] });
+      const before = baseline?.get(line.idNumber);
+      const raisedLeft = before !== undefined && line.amountDue > before ? line.amountDue - before : 0n;
+      list.push({
+        period: sheet.period,
+        sheet,
+        line,
+        remaining: line.amountDue,
+        raisedLeft,
+        allocations: [],
+      });
       obligations.set(line.idNumber, list);
     }
   }
+  const leftovers: { transfer: Transfer; idNumber: string; day: LocalDate; left: bigint }[] = [];
   const payments = state.transfers
     .filter((t) => t.direction === 'debit' && effective(t))
     .sort((a, b) => a.bookedAt.getTime() - b.bookedAt.getTime());
@@ -232,11 +210,25 @@ export function evaluateProject(
     const day = shanghaiDate(t.bookedAt);
     for (const ob of obligations.get(idNumber) ?? []) {
       if (left === 0n) break;
-      if (ob.remaining === 0n || firstDayOf(ob.period) > day) continue;
-      const take = minFen(left, ob.remaining);
+      if (ob.remaining - ob.raisedLeft === 0n || firstDayOf(ob.period) > day) continue;
+      const take = minFen(left, ob.remaining - ob.raisedLeft);
       ob.allocations.push({ transfer: t, amount: take });
       ob.remaining -= take;
       left -= take;
+    }
+    if (left > 0n) leftovers.push({ transfer: t, idNumber, day, left });
+  }
+  // Amounts raised after the due date take only what the months' own obligations left over.
+  for (const l of leftovers) {
+    for (const ob of obligations.get(l.idNumber) ?? []) {
+      if (l.left === 0n) break;
+      if (ob.raisedLeft === 0n || firstDayOf(ob.period) > l.day) continue;
+      const take = minFen(l.left, ob.raisedLeft);
+      ob.allocations.push({ transfer: l.transfer, amount: take });
+      ob.allocations.sort((a, b) => a.transfer.bookedAt.getTime() - b.transfer.bookedAt.getTime());
+      ob.raisedLeft -= take;
+      ob.remaining -= take;
+      l.left -= take;
     }
   }
 
@@ -290,11 +282,11 @@ export function evaluateProject(
           ...base,
           key: `payroll-missing:${period}`,
           rule: 'payroll-missing',
-          severity: SEVERITY['payroll-missing'],
+          severity: severityOf('payroll-missing'),
           status: 'open',
           raisedAt: dueEnd,
           evidence: [],
-          legalBasis: LEGAL_BASIS['payroll-missing'],
+          legalBasis: legalBasisOf('payroll-missing'),
           detail: `no payroll sheet for ${period} although ${active.length} registered worker(s) were active; wages were due ${due}`,
         });
       }
@@ -305,12 +297,12 @@ export function evaluateProject(
           ...base,
           key: `payroll-unsigned:${period}:${line.idNumber}`,
           rule: 'payroll-unsigned',
-          severity: SEVERITY['payroll-unsigned'],
+          severity: severityOf('payroll-unsigned'),
           status: 'open',
           worker: { idNumber: line.idNumber, name: line.name },
           raisedAt: dueEnd,
           evidence: sheet.evidence,
-          legalBasis: LEGAL_BASIS['payroll-unsigned'],
+          legalBasis: legalBasisOf('payroll-unsigned'),
           detail: `the worker has not confirmed the ${period} payroll line (${formatFen(line.amountDue)})`,
         });
       }
@@ -369,13 +361,13 @@ export function evaluateProject(
     out.push({
       key: `feed-incomplete:missing:${d}`,
       rule: 'feed-incomplete',
-      severity: SEVERITY['feed-incomplete'],
+      severity: severityOf('feed-incomplete'),
       status: 'open',
       dueDate: d,
       raisedAt: deadline,
       responsible: bank,
       evidence: (movementDays.get(d) ?? []).map((t) => t.evidence),
-      legalBasis: LEGAL_BASIS['feed-incomplete'],
+      legalBasis: legalBasisOf('feed-incomplete'),
       detail: `no end-of-day statement of the wage account for ${d}: ${why}`,
       ...(warnings ? { warnings } : {}),
     });
@@ -396,13 +388,13 @@ export function evaluateProject(
     out.push({
       key: `feed-incomplete:mismatch:${s.date}`,
       rule: 'feed-incomplete',
-      severity: SEVERITY['feed-incomplete'],
+      severity: severityOf('feed-incomplete'),
       status: 'open',
       dueDate: s.date,
       raisedAt: max(deadline, s.receivedAt),
       responsible: bank,
       evidence: [s.evidence, ...moves.map((t) => t.evidence)],
-      legalBasis: LEGAL_BASIS['feed-incomplete'],
+      legalBasis: legalBasisOf('feed-incomplete'),
       detail:
         `statement for ${s.date} disagrees with the transfers received: statement debits ${s.debitCount} / ${formatFen(s.debitTotal)}, ` +
         `credits ${s.creditCount} / ${formatFen(s.creditTotal)}; received debits ${count('debit')} / ${formatFen(sum('debit'))}, ` +
@@ -414,6 +406,20 @@ export function evaluateProject(
   out.push(...balanceShort(state, asOf, calendar, obligations, config.balanceWarningWorkingDays));
   out.push(...arrearsGrowing(unpaid, contractor, config.criminalThreshold));
   return all.filter((f) => config.enabled.has(f.rule));
+}
+
+/**
+ * What each worker was owed by the version in effect at the due date (or, for a sheet first
+ * submitted after it, by the first version); undefined when that is the current version, so
+ * nothing was raised after the due date. A worker absent from it is not a raise: a worker left
+ * off a sheet and added later is owed the whole line like any other.
+ */
+function baselineOf(sheet: PayrollSheet, dueEnd: Date): Map<string, bigint> | undefined {
+  const earlier = [...(sheet.earlierVersions ?? [])].sort((a, b) => a.version - b.version);
+  if (earlier.length === 0 || sheet.submittedAt < dueEnd) return undefined;
+  const atDue = earlier.filter((v) => v.effectiveAt < dueEnd);
+  const baseline = atDue[atDue.length - 1] ?? earlier[0]!;
+  return new Map(baseline.lines.map((l) => [l.idNumber, l.amountDue]));
 }
 
 function isActiveIn(w: RegisteredWorker, period: Period): boolean {
@@ -439,8 +445,8 @@ function judgeObligation(o: Obligation, base: Base, dueEnd: Date, gateTime: Date
     ...common,
     key: key(rule),
     rule,
-    severity: SEVERITY[rule],
-    legalBasis: LEGAL_BASIS[rule],
+    severity: severityOf(rule),
+    legalBasis: legalBasisOf(rule),
     ...rest,
   });
   const firstPaid = o.allocations[0]?.transfer.bookedAt;
@@ -543,14 +549,14 @@ function labourCostMissing(state: ProjectState, asOf: Date): DesiredFinding[] {
       out.push({
         key: `labour-cost-missing:${since}`,
         rule: 'labour-cost-missing',
-        severity: SEVERITY['labour-cost-missing'],
+        severity: severityOf('labour-cost-missing'),
         status: nextAt ? 'resolved' : 'open',
         ...(nextAt ? { resolvedAt: nextAt } : {}),
         dueDate: shanghaiDate(new Date(deadline.getTime() - 1)),
         raisedAt: deadline,
         responsible,
         evidence: [...sinceEvidence, ...(c ? [c.evidence] : [])],
-        legalBasis: LEGAL_BASIS['labour-cost-missing'],
+        legalBasis: legalBasisOf('labour-cost-missing'),
         detail: `no labour-cost allocation from the owner to the wage account since ${since}; the cycle ended ${shanghaiDate(new Date(deadline.getTime() - 1))}`,
       });
     }
@@ -637,7 +643,7 @@ function balanceShort(
     out.push({
       key: `balance-short:${period}`,
       rule: 'balance-short',
-      severity: SEVERITY['balance-short'],
+      severity: severityOf('balance-short'),
       status: 'open',
       period,
       dueDate: due,
@@ -649,7 +655,7 @@ function balanceShort(
         code: project.contractor.creditCode,
       },
       evidence: [latest.evidence, ...evidence],
-      legalBasis: LEGAL_BASIS['balance-short'],
+      legalBasis: legalBasisOf('balance-short'),
       detail: `${warningDays} working days before the ${due} pay date the wage account holds ${formatFen(balance)} (statement of ${latest.date} and movements since), below the ${formatFen(owed)} due by ${basis}`,
       ...(warnings.length ? { warnings } : {}),
     });
@@ -680,7 +686,7 @@ function arrearsGrowing(
     out.push({
       key: `arrears-growing:${idNumber}`,
       rule: 'arrears-growing',
-      severity: criminal ? 'critical' : SEVERITY['arrears-growing'],
+      severity: criminal ? 'critical' : severityOf('arrears-growing'),
       status: 'open',
       worker: { idNumber, name: months[0]!.name },
       period: periods[periods.length - 1]!,
@@ -689,7 +695,7 @@ function arrearsGrowing(
       raisedAt: new Date(sinces[1]!),
       responsible: contractor,
       evidence: [...new Set(months.flatMap((m) => m.evidence))],
-      legalBasis: LEGAL_BASIS['arrears-growing'],
+      legalBasis: legalBasisOf('arrears-growing'),
       detail: `unpaid for ${months.length} months (${periods.join(', ')}), ${formatFen(owed)} owed${criminal ? ': the criminal threshold is reached, refer to the police (劳动保障监察与刑事司法联动)' : ''}`,
       ...(criminal ? { policeReferral: true } : {}),
     });
@@ -708,7 +714,7 @@ function arrearsGrowing(
       raisedAt: new Date(Math.max(...unpaid.map((u) => u.since.getTime()))),
       responsible: contractor,
       evidence: [...new Set(unpaid.flatMap((u) => u.evidence))],
-      legalBasis: LEGAL_BASIS['arrears-growing'],
+      legalBasis: legalBasisOf('arrears-growing'),
       detail: `${workersUnpaid} workers unpaid, ${formatFen(total)} owed in all: the criminal threshold is reached, refer to the police (劳动保障监察与刑事司法联动)`,
       policeReferral: true,
     });

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../calendar.ts';
 import { maskIdNumber } from '../identifiers.ts';
+import { legalBasisOf } from '../rules.ts';
 import type { DesiredFinding, PaymentRule, ProjectState } from './model.ts';
 import { type RecordedFinding, reconcile } from './reconcile.ts';
-import {
-  DEFAULT_PAYMENT_RULES_CONFIG,
-  evaluateProject,
-  LEGAL_BASIS,
-  type PaymentRulesConfig,
-} from './rules.ts';
+import { DEFAULT_PAYMENT_RULES_CONFIG, evaluateProject, type PaymentRulesConfig } from './rules.ts';
 import {
   applyTransitions,
   at,
@@ -117,7 +113,7 @@ describe('rule 1: wages missed', () => {
         raisedAt: at('2026-04-16 06:00'),
         responsible: contractor,
         evidence: ['sheet:S-2026-03:v1'],
-        legalBasis: LEGAL_BASIS['wages-missed'],
+        legalBasis: legalBasisOf('wages-missed'),
         detail:
           "no payment of the 2026-03 net pay 5200.00 reached the worker's card by the due date 2026-04-15",
       },
@@ -158,7 +154,7 @@ describe('rules 1, 3 and 6 wait for the bank; rule 14 is raised against the bank
         raisedAt: at('2026-04-17 00:00'),
         responsible: bank,
         evidence: [],
-        legalBasis: LEGAL_BASIS['feed-incomplete'],
+        legalBasis: legalBasisOf('feed-incomplete'),
         detail:
           'no end-of-day statement of the wage account for 2026-04-15: the wage findings for 2026-03 (due 2026-04-15) wait for it',
       },
@@ -421,7 +417,7 @@ describe('rule 4: wrong payee', () => {
         raisedAt: at('2026-04-10 10:00'),
         responsible: contractor,
         evidence: ['bank:T1'],
-        legalBasis: LEGAL_BASIS['wrong-payee'],
+        legalBasis: legalBasisOf('wrong-payee'),
         detail: 'debit T1 of 3000.00 to 赵某: the payee is not a registered worker of this project',
       },
     ]);
@@ -537,7 +533,7 @@ describe('rule 5: paid outside the account', () => {
         raisedAt: at('2026-04-15 10:00'),
         responsible: contractor,
         evidence: ['bank:T1'],
-        legalBasis: LEGAL_BASIS['paid-outside-account'],
+        legalBasis: legalBasisOf('paid-outside-account'),
         detail:
           "wages of 5200.00 paid from the wage account of project P-2026-077, not from this project's dedicated account",
       },
@@ -567,7 +563,7 @@ describe('rule 6: payroll sheet missing', () => {
     raisedAt,
     responsible: contractor,
     evidence: [],
-    legalBasis: LEGAL_BASIS['payroll-missing'],
+    legalBasis: legalBasisOf('payroll-missing'),
     detail:
       'no payroll sheet for 2026-03 although 1 registered worker(s) were active; wages were due 2026-04-15',
   });
@@ -766,7 +762,7 @@ describe('rule 14: statement totals', () => {
         raisedAt: at('2026-04-17 00:00'),
         responsible: bank,
         evidence: ['statement:2026-04-15', 'bank:T1'],
-        legalBasis: LEGAL_BASIS['feed-incomplete'],
+        legalBasis: legalBasisOf('feed-incomplete'),
         detail:
           'statement for 2026-04-15 disagrees with the transfers received: statement debits 1 / 4200.00, credits 0 / 0.00; ' +
           'received debits 1 / 5200.00, credits 0 / 0.00',

@@ -162,6 +162,10 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
   // contractor of its own, except the deliberate pair (SHORT_PAIR builds for ARREARS's contractor,
   // in another district, so no same-area floor applies).
   const contractorNames: string[] = [];
+  // GUARANTEE_EXPIRING's contract ends 16 days after the evaluation (the date is still drawn, so
+  // the seed's sequence is unchanged): its guarantee, valid one year to that day, is cover
+  // (DOMAIN.md: at least a year and no shorter than the contract term) about to expire.
+  const plannedEnd = (i: number, drawn: string) => (i === GUARANTEE_EXPIRING ? addDays(evalDay, 16) : drawn);
   const projects: SimProject[] = SPECS.map((spec, i) => {
     const permitDate = addDays(firstDayOf(addMonths(first, -3)), rng.int(0, 80));
     const startDate = addDays(permitDate, rng.int(3, 10));
@@ -186,7 +190,7 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
       contractValueFen,
       permitDate,
       startDate,
-      plannedEndDate: dateInMonth(addMonths(first, rng.int(8, 28)), rng.int(1, 28)),
+      plannedEndDate: plannedEnd(i, dateInMonth(addMonths(first, rng.int(8, 28)), rng.int(1, 28))),
       payDay: spec.payDay,
       bank: BANKS[i % BANKS.length] ?? BANKS[0]!,
       subcontractorCount: rng.int(2, 3),
@@ -719,8 +723,8 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
    * national policy requires of a contractor without arrears (so that the +50 % after arrears
    * never makes it short by chance), or nothing when exempt. Except the deliberate cases:
    * DEPOSIT_MISSING lodges nothing; SHORT_PAIR lodges exactly the base, and its contractor's
-   * arrears on ARREARS raise the requirement +50 %; GUARANTEE_EXPIRING's guarantee ends 16 days
-   * after the evaluation; DRAW_NOT_TOPPED_UP is drawn 12 working days before the last day and
+   * arrears on ARREARS raise the requirement +50 %; GUARANTEE_EXPIRING's guarantee (valid one
+   * year, to the contract's planned end) ends 16 days after the evaluation; DRAW_NOT_TOPPED_UP is drawn 12 working days before the last day and
    * never topped up; DRAW_TOPPED_UP is drawn and topped up on the 10th working day (no finding).
    */
   function makeDeposits(): DemoCity['deposits'] {
@@ -794,12 +798,15 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
           i === GUARANTEE_EXPIRING
             ? addDays(evalDay, 16)
             : addDays(maxDate(addYears(lodgedOn, 1), body.plannedEndDate), rng.int(0, 30));
+        // The expiring one was issued at the contract's signing, a year before it ends; the bank
+        // reports it when it is lodged for the permit.
+        const validFrom = i === GUARANTEE_EXPIRING ? addDays(addYears(validTo, -1), 1) : lodgedOn;
         const guaranteeNo = `${project.bank.refPrefix}-BH-${lodgedOn.replaceAll('-', '')}-${String(i + 1).padStart(3, '0')}`;
         const e = add(project, lodgedOn, second, {
           kind: 'guarantee-issued',
           amount: formatFen(amountFen),
           guaranteeNo,
-          validFrom: lodgedOn,
+          validFrom,
           validTo,
           issuer: project.bank.name,
         });
@@ -814,7 +821,7 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
               requiredAmount: required,
               heldAmount: formatFen(amountFen),
               status: 'open',
-              note: `the only deposit is guarantee ${guaranteeNo} (${formatFen(amountFen)}), valid ${lodgedOn} to ${validTo}, short of the contract term (to ${body.plannedEndDate}); nothing replaces it`,
+              note: `the only deposit is guarantee ${guaranteeNo} (${formatFen(amountFen)}), valid ${validFrom} to ${validTo}, the contract's planned end; it expires in 16 days and nothing replaces it`,
             },
           });
         }

@@ -527,10 +527,15 @@ function checkDeposits(c: DemoCity): void {
     if (first.kind === 'guarantee-issued') {
       expect(first.guaranteeNo).toMatch(/-BH-/);
       expect(first.issuer).toBe(c.banks.find((b) => b.bankCode === p.wageAccount.bankCode)?.name);
-      expect(first.validFrom).toBe(day);
       const validTo = first.validTo ?? '';
-      if (expiring.has(p.projectId)) expect(validTo > today && validTo <= addDays(today, 30)).toBe(true);
-      else expect(validTo >= addYears(day, 1) && validTo >= p.plannedEndDate).toBe(true);
+      // Every guarantee counts as cover: valid at least a year and to the planned end (DOMAIN.md).
+      expect(validTo >= addDays(addYears(first.validFrom ?? '', 1), -1) && validTo >= p.plannedEndDate).toBe(
+        true,
+      );
+      if (expiring.has(p.projectId)) {
+        expect(validTo > today && validTo <= addDays(today, 30)).toBe(true);
+        expect(first.validFrom).toBe(addDays(addYears(validTo, -1), 1));
+      } else expect(first.validFrom).toBe(day);
     }
     let held = amount;
     for (const r of later) {
@@ -587,7 +592,10 @@ describe('generateDemoCity', () => {
       expect(value >= 200_000_000n && value <= 8_000_000_000n).toBe(true);
       expect(p.permitDate >= '2026-05-01' && p.permitDate <= '2026-07-31').toBe(true);
       expect(p.startDate >= p.permitDate && p.startDate <= '2026-07-31').toBe(true);
-      expect(p.plannedEndDate >= '2027-01-01' && p.plannedEndDate <= '2028-12-31').toBe(true);
+      // The expiring guarantee's contract ends with it, 16 days after the evaluation.
+      if (p.projectId === city.expected.byRule['guarantee-expiring'][0]?.projectId)
+        expect(p.plannedEndDate).toBe('2026-12-15');
+      else expect(p.plannedEndDate >= '2027-01-01' && p.plannedEndDate <= '2028-12-31').toBe(true);
       expect(p.payMonthOffset).toBe(1);
       expect(city.banks.map((b) => b.bankCode)).toContain(p.wageAccount.bankCode);
       const workers = city.workers.find((w) => w.projectId === p.projectId)?.body.workers ?? [];

@@ -3,6 +3,7 @@
  * a generated city. Amounts are decimal yuan strings ('5200.00'), dates 'YYYY-MM-DD', instants
  * ISO 8601 with the +08:00 offset.
  */
+import { DEPOSIT_RULE_CODES } from '@wagewatch/domain';
 
 export type Sector = 'housing' | 'transport' | 'water' | 'other';
 
@@ -106,12 +107,7 @@ export type WageRule = (typeof WAGE_RULES)[number];
 export const FORWARD_RULES = ['labour-cost-missing', 'balance-short', 'arrears-growing'] as const;
 export type ForwardRule = (typeof FORWARD_RULES)[number];
 /** DOMAIN.md rules 10-13: the wage-guarantee deposit. */
-export const DEPOSIT_RULES = [
-  'deposit-missing',
-  'deposit-short',
-  'guarantee-expiring',
-  'deposit-not-topped-up',
-] as const;
+export const DEPOSIT_RULES = DEPOSIT_RULE_CODES;
 export type DepositRuleCode = (typeof DEPOSIT_RULES)[number];
 export type ExpectedRule = WageRule | 'feed-incomplete' | ForwardRule | DepositRuleCode;
 export const EXPECTED_RULES: readonly ExpectedRule[] = [

@@ -2,20 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Outbox } from '@wagewatch/bus';
 import type { Database } from '@wagewatch/db';
-import {
-  type Clock,
-  ForbiddenError,
-  NotFoundError,
-  type Principal,
-  principalOf,
-  problemSchema,
-  requireRole,
-} from '@wagewatch/runtime';
+import { type Clock, ForbiddenError, NotFoundError, principalOf, requireRole } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-
-const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
+import { problems } from '../context.ts';
+import { assertFilter, scopeRows, where } from '../scope.ts';
 
 type AlertRow = {
   id: bigint;
@@ -44,58 +36,10 @@ const toAlert = (r: AlertRow) => ({
   raisedAt: r.raised_at.toISOString(),
   data: r.data,
 });
-const reportSummary = z.object({
-  reportId: z.string(),
-  kind: z.enum(['holiday-audit', 'winter-progress', 'screening']),
-  occurrence: z.string(),
-  district: z.string(),
-  title: z.string(),
-  createdAt: z.string(),
-});
-
-function builder() {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, v: unknown) => {
-    params.push(v);
-    where.push(sql.replaceAll('?', `$${params.length}`));
-  };
-  return { where, params, add, clause: () => (where.length ? `WHERE ${where.join(' AND ')}` : '') };
-}
-
-/** Alerts: inspectors see their districts', project managers their projects' case alerts, banks none. */
-function alertScope(p: Principal, add: (sql: string, v: unknown) => void, district?: string) {
-  switch (p.role) {
-    case 'admin':
-      return;
-    case 'inspector':
-      if (p.districts === 'all') return;
-      if (district && !p.districts.includes(district))
-        throw new ForbiddenError(`your key does not cover district ${district}`);
-      add('district = ANY(?::text[])', p.districts);
-      return;
-    case 'project-manager':
-      add('project_id = ANY(?::text[])', p.projectIds);
-      return;
-    case 'bank':
-      throw new ForbiddenError('banks do not see alerts');
-  }
-}
-
-/** Campaign reports are the bureau's: inspectors (their districts) and admins. */
-function reportScope(p: Principal, add: (sql: string, v: unknown) => void, district?: string) {
-  if (p.role === 'admin') return;
-  if (p.role !== 'inspector') throw new ForbiddenError('campaign reports are for inspectors');
-  if (p.districts === 'all') return;
-  if (district && !p.districts.includes(district))
-    throw new ForbiddenError(`your key does not cover district ${district}`);
-  add('district = ANY(?::text[])', p.districts);
-}
-
 /**
- * Alerts (list and live stream), campaign reports and webhook subscriptions with their delivery log.
+ * Alerts (list and live stream) and webhook subscriptions with their delivery log.
  */
-export function campaignRoutes(deps: {
+export function alertRoutes(deps: {
   db: Database;
   clock: Clock;
   outbox: Outbox;
@@ -129,8 +73,10 @@ export function campaignRoutes(deps: {
       },
       async (req) => {
         const q = req.query;
-        const b = builder();
-        alertScope(principalOf(req), b.add, q.district);
+        const principal = principalOf(req);
+        assertFilter(principal, q);
+        const b = where();
+        scopeRows(principal, b, 'alerts');
         if (q.type) b.add('type = ?', q.type);
         if (q.district) b.add('district = ?', q.district);
         if (q.projectId) b.add('project_id = ?', q.projectId);
@@ -162,8 +108,8 @@ export function campaignRoutes(deps: {
         const principal = principalOf(req);
         if (principal.role !== 'inspector' && principal.role !== 'admin')
           throw new ForbiddenError('the alert stream is for inspectors');
-        const b = builder();
-        alertScope(principal, b.add);
+        const b = where();
+        scopeRows(principal, b, 'alerts');
         const header = req.headers['last-event-id'];
         const resume = typeof header === 'string' && /^\d+$/.test(header) ? BigInt(header) : undefined;
         let cursor =
@@ -229,103 +175,6 @@ export function campaignRoutes(deps: {
         req.raw.on('close', stop);
         res.on('close', stop);
         await pump();
-      },
-    );
-
-    app.get(
-      '/v1/campaigns/reports',
-      {
-        schema: {
-          tags: ['campaigns'],
-          summary: 'Campaign reports (holiday audits, winter progress, screenings) within your districts',
-          querystring: z.object({
-            kind: z.enum(['holiday-audit', 'winter-progress', 'screening']).optional(),
-            district: z.string().optional(),
-            occurrence: z.string().optional(),
-            from: z.iso.datetime({ offset: true }).optional(),
-            to: z.iso.datetime({ offset: true }).optional(),
-            limit: z.coerce.number().int().min(1).max(1000).default(100),
-            offset: z.coerce.number().int().min(0).default(0),
-          }),
-          response: { 200: z.object({ total: z.number(), reports: z.array(reportSummary) }), ...problems },
-        },
-      },
-      async (req) => {
-        const q = req.query;
-        const b = builder();
-        reportScope(principalOf(req), b.add, q.district);
-        if (q.kind) b.add('kind = ?', q.kind);
-        if (q.district) b.add('district = ?', q.district);
-        if (q.occurrence) b.add('occurrence = ?', q.occurrence);
-        if (q.from) b.add('created_at >= ?', q.from);
-        if (q.to) b.add('created_at < ?', q.to);
-        const [count] = await deps.db.query<{ n: bigint }>(
-          `SELECT count(*) AS n FROM inspection.campaign_reports ${b.clause()}`,
-          b.params,
-        );
-        const rows = await deps.db.query<{
-          report_id: string;
-          kind: 'holiday-audit' | 'winter-progress' | 'screening';
-          occurrence: string;
-          district: string;
-          title: string;
-          created_at: Date;
-        }>(
-          `SELECT report_id, kind, occurrence, district, title, created_at FROM inspection.campaign_reports ${b.clause()}
-           ORDER BY created_at DESC, occurrence, district LIMIT ${q.limit} OFFSET ${q.offset}`,
-          b.params,
-        );
-        return {
-          total: Number(count?.n ?? 0n),
-          reports: rows.map((r) => ({
-            reportId: r.report_id,
-            kind: r.kind,
-            occurrence: r.occurrence,
-            district: r.district,
-            title: r.title,
-            createdAt: r.created_at.toISOString(),
-          })),
-        };
-      },
-    );
-
-    app.get(
-      '/v1/campaigns/reports/:reportId',
-      {
-        schema: {
-          tags: ['campaigns'],
-          summary: 'One campaign report with its contents',
-          params: z.object({ reportId: z.string() }),
-          response: { 200: reportSummary.extend({ data: z.unknown() }), ...problems },
-        },
-      },
-      async (req) => {
-        const principal = principalOf(req);
-        reportScope(principal, () => {});
-        const [r] = await deps.db.query<{
-          report_id: string;
-          kind: 'holiday-audit' | 'winter-progress' | 'screening';
-          occurrence: string;
-          district: string;
-          title: string;
-          created_at: Date;
-          data: unknown;
-        }>('SELECT * FROM inspection.campaign_reports WHERE report_id = $1', [req.params.reportId]);
-        const visible =
-          r &&
-          (principal.role === 'admin' ||
-            (principal.role === 'inspector' &&
-              (principal.districts === 'all' || principal.districts.includes(r.district))));
-        if (!r || !visible) throw new NotFoundError(`report ${req.params.reportId} not found`);
-        return {
-          reportId: r.report_id,
-          kind: r.kind,
-          occurrence: r.occurrence,
-          district: r.district,
-          title: r.title,
-          createdAt: r.created_at.toISOString(),
-          data: r.data,
-        };
       },
     );
 

@@ -1,11 +1,13 @@
 import { findingSnapshot, periodString, ruleSchema } from '@wagewatch/contracts';
 import type { Database } from '@wagewatch/db';
-import { ForbiddenError, principalOf, problemSchema } from '@wagewatch/runtime';
+import { principalOf, problemSchema } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { assertFilter, scopeRows, where } from '../scope.ts';
 
-export function inspectionRoutes(deps: { db: Database }): FastifyPluginAsync {
+/** The findings read model, filtered to your scope. */
+export function findingRoutes(deps: { db: Database }): FastifyPluginAsync {
   return async (root) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
     app.get(
@@ -34,38 +36,17 @@ export function inspectionRoutes(deps: { db: Database }): FastifyPluginAsync {
       async (req) => {
         const principal = principalOf(req);
         const q = req.query;
-        const where: string[] = [];
-        const params: unknown[] = [];
-        const add = (sql: string, v: unknown) => {
-          params.push(v);
-          where.push(sql.replace('?', `$${params.length}`));
-        };
-        switch (principal.role) {
-          case 'admin':
-            break;
-          case 'inspector':
-            if (principal.districts !== 'all') {
-              if (q.district && !principal.districts.includes(q.district)) {
-                throw new ForbiddenError(`your key does not cover district ${q.district}`);
-              }
-              add('district = ANY(?::text[])', principal.districts);
-            }
-            break;
-          case 'project-manager':
-            if (q.projectId && !principal.projectIds.includes(q.projectId)) {
-              throw new ForbiddenError(`your key does not cover project ${q.projectId}`);
-            }
-            add('project_id = ANY(?::text[])', principal.projectIds);
-            break;
-          case 'bank':
-            throw new ForbiddenError('banks do not see findings');
-        }
+        assertFilter(principal, q);
+        const w = where();
+        scopeRows(principal, w, 'findings');
+        const add = w.add;
         if (q.projectId) add('project_id = ?', q.projectId);
         if (q.rule) add('rule = ?', q.rule);
         if (q.status) add('status = ?', q.status);
         if (q.period) add('period = ?', q.period);
         if (q.district) add('district = ?', q.district);
-        const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+        const clause = w.clause();
+        const params = w.params;
         const [count] = await deps.db.query<{ n: bigint }>(
           `SELECT count(*) AS n FROM inspection.findings ${clause}`,
           params,

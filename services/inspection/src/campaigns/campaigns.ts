@@ -2,20 +2,23 @@ import { createHash } from 'node:crypto';
 import { type AuditRaised, RULES, type ScreeningCompleted, type WinterProgress } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import {
-  addDays,
+  CASE_LEVEL_ORDER,
   type CampaignConfig,
   DEFAULT_CAMPAIGN_CONFIG,
   holidayAuditReason,
   holidayAuditsDue,
   type LocalDate,
+  lastWorkingDayBefore,
   quarterEnd,
   shanghaiDate,
   startOfShanghaiDay,
   type WorkingDayCalendar,
   winterProgressDue,
+  workingDaysAfter,
 } from '@wagewatch/domain';
-import { type Emit, LEVELS, openCampaignTask, raiseAlert } from './cases.ts';
-import type { InspectionContext } from './sweep.ts';
+import { type Emit, raiseAlert } from '../alerts/repository.ts';
+import type { InspectionContext } from '../context.ts';
+import { openTask } from '../tasks/repository.ts';
 
 export type CampaignContext = InspectionContext & { campaigns?: CampaignConfig };
 export type CampaignRunResult = { ran: string[]; warnings: string[] };
@@ -35,6 +38,7 @@ export async function runCampaigns(ctx: CampaignContext, asOf: Date): Promise<Ca
   const config = ctx.campaigns ?? DEFAULT_CAMPAIGN_CONFIG;
   const result: CampaignRunResult = { ran: [], warnings: [] };
   const today = shanghaiDate(asOf);
+  const warn = (w: string[]) => result.warnings.push(...w);
   const claim = (occurrence: string, kind: ReportKind, body: (tx: Sql, emit: Emit) => Promise<unknown>) =>
     ctx.outbox.unitOfWork(ctx.db, async (tx, emit) => {
       const [row] = await tx.query(
@@ -55,12 +59,19 @@ export async function runCampaigns(ctx: CampaignContext, asOf: Date): Promise<Ca
   result.warnings.push(...audits.warnings);
   for (const audit of audits.due) {
     await claim(audit.key, 'holiday-audit', (tx, emit) =>
-      holidayAudit(tx, emit, ctx.calendar, asOf, {
-        occurrence: audit.key,
-        holiday: audit.name,
-        auditOn: audit.auditOn,
-        holidayStarts: audit.firstDay,
-      }),
+      holidayAudit(
+        tx,
+        emit,
+        ctx.calendar,
+        asOf,
+        {
+          occurrence: audit.key,
+          holiday: audit.name,
+          auditOn: audit.auditOn,
+          holidayStarts: audit.firstDay,
+        },
+        warn,
+      ),
     );
   }
 
@@ -72,7 +83,7 @@ export async function runCampaigns(ctx: CampaignContext, asOf: Date): Promise<Ca
   const quarter = quarterEnd(today);
   if (quarter)
     await claim(quarter.key, 'screening', (tx, emit) =>
-      screening(tx, emit, ctx.calendar, asOf, { occurrence: quarter.key, ...quarter }),
+      screening(tx, emit, ctx.calendar, asOf, { occurrence: quarter.key, ...quarter }, warn),
     );
   return result;
 }
@@ -102,18 +113,13 @@ async function caseForTask(tx: Sql, projectId: string) {
   const [c] = await tx.query<{ case_id: string; project_id: string; district: string }>(
     `SELECT case_id, project_id, district FROM inspection.cases WHERE project_id = $1 AND status = 'open'
      ORDER BY array_position($2::text[], level) DESC, opened_at, case_id LIMIT 1`,
-    [projectId, [...LEVELS]],
+    [projectId, [...CASE_LEVEL_ORDER]],
   );
   return c;
 }
 
-function dueIn(calendar: WorkingDayCalendar, from: LocalDate, workingDays: number): LocalDate {
-  try {
-    return calendar.addWorkingDays(from, workingDays);
-  } catch {
-    return addDays(from, Math.ceil((workingDays * 7) / 5));
-  }
-}
+/** Working days the tasks of a quarterly screening are due in. */
+export const SCREENING_TASK_WORKING_DAYS = 10;
 
 type ProjectFindings = {
   project_id: string;
@@ -148,15 +154,13 @@ async function holidayAudit(
   calendar: WorkingDayCalendar,
   at: Date,
   o: { occurrence: string; holiday: string; auditOn: LocalDate; holidayStarts: LocalDate },
+  warn: (w: string[]) => void,
 ) {
   const projects = await projectsWithOpenFindings(tx);
-  const due = (() => {
-    try {
-      return calendar.previousWorkingDayOnOrBefore(addDays(o.holidayStarts, -1));
-    } catch {
-      return addDays(o.holidayStarts, -1);
-    }
-  })();
+  const deadline = lastWorkingDayBefore(calendar, o.holidayStarts);
+  const due = deadline.dueOn;
+  const warnings = deadline.warning ? [deadline.warning] : [];
+  warn(warnings);
   const summary: Record<string, number> = {};
   for (const district of await districtsOf(tx)) {
     const listed: AuditRaised['projects'] = [];
@@ -167,12 +171,12 @@ async function holidayAudit(
       if (p.grade && HIGH_RISK.includes(p.grade)) {
         const c = await caseForTask(tx, p.project_id);
         if (c) {
-          taskId = await openCampaignTask(
+          taskId = await openTask(
             tx,
             c,
             `${o.occurrence}:${p.project_id}`,
             due,
-            `holiday-period audit before ${o.holiday} (${o.holidayStarts}): risk grade ${p.grade}`,
+            `holiday-period audit before ${o.holiday} (${o.holidayStarts}): risk grade ${p.grade}; due ${due}${warnings.map((w) => `; ${w}`).join('')}`,
             { at, emit },
           );
         }
@@ -196,7 +200,7 @@ async function holidayAudit(
       district,
       title: `Holiday-period audit before ${o.holiday} (${o.holidayStarts}), ${district}`,
       at,
-      data,
+      data: warnings.length ? { ...data, warnings } : data,
     });
     await raiseAlert(tx, emit, {
       type: 'audit.raised',
@@ -272,6 +276,7 @@ async function screening(
   calendar: WorkingDayCalendar,
   at: Date,
   q: { occurrence: string; quarter: string; firstDay: LocalDate; lastDay: LocalDate },
+  warn: (w: string[]) => void,
 ) {
   const all = await projectsWithOpenFindings(tx);
   const started = await tx.query<{ project_id: string }>(
@@ -279,7 +284,10 @@ async function screening(
     [q.lastDay],
   );
   const active = new Set(started.map((s) => s.project_id));
-  const due = dueIn(calendar, shanghaiDate(at), 10);
+  const deadline = workingDaysAfter(calendar, shanghaiDate(at), SCREENING_TASK_WORKING_DAYS);
+  const due = deadline.dueOn;
+  const warnings = deadline.warning ? [deadline.warning] : [];
+  warn(warnings);
   const summary: Record<string, { projects: number; failing: number }> = {};
   for (const district of await districtsOf(tx)) {
     const projects = [];
@@ -293,7 +301,7 @@ async function screening(
       if (failing) {
         const c = await caseForTask(tx, p.project_id);
         if (c) {
-          taskId = await openCampaignTask(
+          taskId = await openTask(
             tx,
             c,
             `${q.occurrence}:${p.project_id}`,
@@ -301,7 +309,7 @@ async function screening(
             `quarterly screening ${q.quarter}: ${checklist
               .filter((x) => x.result === 'fail')
               .map((x) => x.rule)
-              .join(', ')}`,
+              .join(', ')}; due ${due}${warnings.map((w) => `; ${w}`).join('')}`,
             { at, emit },
           );
         }
@@ -331,6 +339,7 @@ async function screening(
         quarter: q.quarter,
         asOf: at.toISOString(),
         projects,
+        ...(warnings.length ? { warnings } : {}),
       },
     });
     const data: ScreeningCompleted = {

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { localDateString } from '@wagewatch/contracts';
+import { decideJustification, type JustificationDecision, shanghaiDate } from '@wagewatch/domain';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  principalOf,
+  problemSchema,
+  requireRole,
+  ValidationError,
+} from '@wagewatch/runtime';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { evaluateCase, history, lockCase } from '../cases/repository.ts';
+import { loadCase } from '../cases/routes.ts';
+import { caseDetail, detail, justificationView } from '../cases/views.ts';
+import { apiTime, type InspectionContext, problems } from '../context.ts';
+import { justificationsOf, recordDecision, recordSubmission } from './repository.ts';
+
+/** The domain's refusal as the API's answer: 404, 409 or 400 naming the field. */
+function accepted(d: JustificationDecision) {
+  if (d.ok) return d.event;
+  const r = d.refusal;
+  switch (r.kind) {
+    case 'not-found':
+      throw new NotFoundError(r.message);
+    case 'conflict':
+      throw new ConflictError(r.message);
+    case 'invalid':
+      throw new ValidationError(r.message, [{ field: r.field, message: r.detail }]);
+    default: {
+      const never: never = r;
+      throw new Error(`unknown refusal ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Justifications: the project manager explains a delay, an inspector accepts or rejects it. */
+export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync {
+  const time = apiTime(deps);
+  return async (root) => {
+    const app = root.withTypeProvider<ZodTypeProvider>();
+
+    app.post(
+      '/v1/cases/:caseId/justifications',
+      {
+        schema: {
+          tags: ['cases'],
+          summary: "The project manager's justification of a delay (one pending at a time)",
+          params: z.object({ caseId: z.string() }),
+          body: z.object({ text: z.string().trim().min(1).max(4000) }),
+          response: { 201: justificationView, ...problems, 409: problemSchema },
+        },
+      },
+      async (req, reply) => {
+        const principal = principalOf(req);
+        if (principal.role === 'bank') throw new ForbiddenError('banks do not see cases');
+        const at = time.now();
+        const created = await deps.outbox.unitOfWork(deps.db, async (tx) => {
+          // Out of scope is 403 before anything else; then only the project manager may justify.
+          const row = await loadCase(tx, principal, req.params.caseId);
+          if (principal.role !== 'project-manager') {
+            throw new ForbiddenError(
+              'only the project manager of the case’s project may submit a justification',
+            );
+          }
+          await lockCase(tx, row.case_key);
+          const event = accepted(
+            decideJustification(
+              {
+                caseId: row.case_id,
+                status: row.status,
+                cycle: row.cycle,
+                justifications: await justificationsOf(tx, row.case_id),
+              },
+              { type: 'submit', justificationId: randomUUID(), text: req.body.text },
+              {
+                today: shanghaiDate(at),
+                calendar: deps.calendar,
+                ...(deps.ladder ? { ladder: deps.ladder } : {}),
+              },
+            ),
+          );
+          if (event.type !== 'justification.submitted') throw new Error(`unexpected ${event.type}`);
+          await recordSubmission(tx, row.case_id, event, principal.keyId, at);
+          await history(tx, {
+            caseId: row.case_id,
+            at,
+            actor: principal.keyId,
+            action: 'justification-submitted',
+            note: event.text,
+          });
+          return { id: event.justificationId, cycle: event.cycle };
+        });
+        reply.code(201);
+        return {
+          justificationId: created.id,
+          cycle: created.cycle,
+          text: req.body.text,
+          submittedBy: principal.keyId,
+          submittedAt: at.toISOString(),
+          decision: null,
+          decidedBy: null,
+          decidedAt: null,
+          reason: null,
+          pausedUntil: null,
+        };
+      },
+    );
+
+    app.post(
+      '/v1/cases/:caseId/justifications/:justificationId/decision',
+      {
+        schema: {
+          tags: ['cases'],
+          summary:
+            "An inspector's decision on a justification; an accepted one pauses the ladder (to pauseUntil, default 10 working days)",
+          params: z.object({ caseId: z.string(), justificationId: z.uuid() }),
+          body: z.object({
+            decision: z.enum(['accepted', 'rejected']),
+            reason: z.string().trim().min(1).max(4000),
+            pauseUntil: localDateString.optional(),
+          }),
+          response: { 200: caseDetail, ...problems, 409: problemSchema },
+        },
+      },
+      async (req) => {
+        const principal = principalOf(req);
+        requireRole(principal, 'inspector', 'admin');
+        const at = time.now();
+        const row = await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
+          const c = await loadCase(tx, principal, req.params.caseId);
+          await lockCase(tx, c.case_key);
+          const asOf = await time.evaluationInstant(tx);
+          const event = accepted(
+            decideJustification(
+              {
+                caseId: c.case_id,
+                status: c.status,
+                cycle: c.cycle,
+                justifications: await justificationsOf(tx, c.case_id),
+              },
+              {
+                type: 'decide',
+                decision: req.body.decision,
+                reason: req.body.reason,
+                pauseUntil: req.body.pauseUntil,
+              },
+              {
+                today: shanghaiDate(asOf),
+                calendar: deps.calendar,
+                ...(deps.ladder ? { ladder: deps.ladder } : {}),
+              },
+              req.params.justificationId,
+            ),
+          );
+          if (event.type === 'justification.submitted') throw new Error(`unexpected ${event.type}`);
+          const pausedUntil = event.type === 'justification.accepted' ? event.pausedUntil : null;
+          await recordDecision(tx, event, principal.keyId, at);
+          await history(tx, {
+            caseId: c.case_id,
+            at,
+            actor: principal.keyId,
+            action: `justification-${req.body.decision}`,
+            note: `${req.body.reason}${pausedUntil ? ` (ladder paused until ${pausedUntil})` : ''}`,
+          });
+          await evaluateCase(tx, c.case_key, { ...deps, asOf, at, emit });
+          const [fresh] = await tx.query<{ case_id: string }>(
+            'SELECT case_id FROM inspection.cases WHERE case_id = $1',
+            [c.case_id],
+          );
+          return fresh!;
+        });
+        const fresh = await loadCase(deps.db, principal, row.case_id);
+        return detail(deps.db, fresh, {
+          winter: await time.winterOn(deps.db),
+          today: shanghaiDate(await time.evaluationInstant(deps.db)),
+        });
+      },
+    );
+  };
+}
