@@ -1,13 +1,15 @@
-import type { KnownEnvelope, Trace } from '@wagewatch/contracts';
+import type { KnownEnvelope, RejectedRow, Trace } from '@wagewatch/contracts';
 import {
   lastTraceByKey,
-  parseEnvelope,
+  parseEnvelopeRows,
   traceFollowing,
   UnprocessableEventError,
   withTrace,
   withTraceByKey,
 } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
+import { rowPayload, writeDeadLetter } from './dead-letters.ts';
+import type { Outbox } from './outbox.ts';
 
 /**
  * A service's consumer of events, independent of the transport. `apply` runs inside the
@@ -23,6 +25,10 @@ export interface Consumer {
   afterBatch?(tx: Sql, events: readonly KnownEnvelope[]): Promise<void>;
   /** Deferred work once the consumer has caught up (coalesced); true when it did something. */
   idle?(): Promise<boolean>;
+  /** The service's outbox: a notice of each dead letter goes there (topic deliveries, docs/adr/0011). */
+  readonly outbox?: Outbox;
+  /** The service's clock: when a dead letter failed, or was re-applied. */
+  readonly clock?: { now(): Date };
 }
 
 export type BatchOutcome = { applied: number; skipped: number; deadLettered: number };
@@ -47,11 +53,13 @@ export async function applyBatch(
   commitPosition: (tx: Sql) => Promise<void>,
 ): Promise<BatchOutcome> {
   try {
-    return await db.transaction(async (tx) => {
-      const outcome = await applyAll(tx, consumer, messages);
+    const outcome = await db.transaction(async (tx) => {
+      const outcome = await applyAll(tx, consumer, source, messages);
       await commitPosition(tx);
       return outcome;
     });
+    if (outcome.deadLettered > 0) consumer.outbox?.committed();
+    return outcome;
   } catch (err) {
     if (messages.length > 1 || isRetryable(err)) {
       if (messages.length === 1) throw err;
@@ -69,22 +77,35 @@ export async function applyBatch(
     const [m] = messages;
     if (!m) throw err;
     await db.transaction(async (tx) => {
-      await deadLetter(tx, consumer.group, source, m, err);
+      await writeDeadLetter(tx, consumer, {
+        source,
+        raw: m.raw,
+        payload: m.rawText,
+        rowIndex: null,
+        reason: err instanceof Error ? err.message : String(err),
+      });
       await commitPosition(tx);
     });
+    consumer.outbox?.committed();
     return { applied: 0, skipped: 0, deadLettered: 1 };
   }
 }
 
+/**
+ * Applies each message in `tx`. A batch event's bad rows (ROW_BATCHES) do not fail it: its good
+ * rows are applied and each bad row is dead-lettered on its own, in the same transaction.
+ */
 async function applyAll(
   tx: Sql,
   consumer: Consumer,
+  source: string,
   messages: readonly { raw: unknown; rawText: string }[],
 ): Promise<BatchOutcome> {
   const applied: KnownEnvelope[] = [];
   let skipped = 0;
+  let deadLettered = 0;
   for (const m of messages) {
-    const event = parseEnvelope(m.raw);
+    const { event, rejected } = parseEnvelopeRows(m.raw);
     const inserted = await tx.query(
       `INSERT INTO "${consumer.group}".inbox (event_id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
       [event.id, event.type],
@@ -96,6 +117,8 @@ async function applyAll(
     // What apply emits follows from this event, in its chain (packages/contracts trace.ts).
     await withTrace(traceFollowing(event), () => consumer.apply(tx, event));
     applied.push(event);
+    for (const r of rejected) await deadLetterRow(tx, consumer, source, m.raw, r);
+    deadLettered += rejected.length;
   }
   if (applied.length > 0) {
     // afterBatch's emissions (and marks) for a key follow the event that touched that key last;
@@ -105,7 +128,7 @@ async function applyAll(
     await withTraceByKey(byKey, last, () => consumer.afterBatch?.(tx, applied));
     rememberForIdle(consumer, byKey, last);
   }
-  return { applied: applied.length, skipped, deadLettered: 0 };
+  return { applied: applied.length, skipped, deadLettered };
 }
 
 const idleTraces = new WeakMap<Consumer, { byKey: Map<string, Trace>; last: Trace }>();
@@ -135,17 +158,20 @@ export async function runIdle(consumer: Consumer): Promise<boolean> {
   return pending ? withTraceByKey(pending.byKey, pending.last, idle) : withTrace(undefined, idle);
 }
 
-async function deadLetter(
+async function deadLetterRow(
   tx: Sql,
-  group: string,
+  consumer: Consumer,
   source: string,
-  m: { raw: unknown; rawText: string },
-  err: unknown,
+  raw: unknown,
+  r: RejectedRow,
 ): Promise<void> {
-  const id =
-    m.raw && typeof m.raw === 'object' && 'id' in m.raw ? String((m.raw as { id: unknown }).id) : null;
-  await tx.query(
-    `INSERT INTO "${group}".dead_letters (source, event_id, reason, payload) VALUES ($1, $2, $3, $4)`,
-    [source, id, err instanceof Error ? err.message : String(err), m.rawText],
-  );
+  const payload = rowPayload(raw, r);
+  await writeDeadLetter(tx, consumer, {
+    source,
+    raw: payload,
+    payload: JSON.stringify(payload),
+    rowIndex: r.index,
+    reason: r.reason,
+    eventId: (raw as { id: string }).id,
+  });
 }

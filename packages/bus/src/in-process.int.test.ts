@@ -18,8 +18,11 @@ async function delivery(db: Sql, schema: string) {
     `CREATE TABLE ${schema}.inbox (event_id uuid PRIMARY KEY, type text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
   );
   await db.query(`CREATE TABLE ${schema}.cursors (source text PRIMARY KEY, position bigint NOT NULL)`);
-  await db.query(`CREATE TABLE ${schema}.dead_letters (id bigserial PRIMARY KEY, source text NOT NULL, event_id text, reason text NOT NULL,
-    payload text NOT NULL, failed_at timestamptz NOT NULL DEFAULT now())`);
+  await db.query(`CREATE TABLE ${schema}.dead_letters (id bigserial PRIMARY KEY, source text NOT NULL, event_id text, event_type text,
+    row_index integer, reason text NOT NULL, payload text NOT NULL, failed_at timestamptz NOT NULL DEFAULT now(),
+    status text NOT NULL DEFAULT 'open', reapplied_at timestamptz)`);
+  await db.query(`CREATE TABLE ${schema}.dead_letter_attempts (id bigserial PRIMARY KEY, dead_letter_id bigint NOT NULL,
+    attempted_by text NOT NULL, attempted_at timestamptz NOT NULL, outcome text NOT NULL, detail text)`);
 }
 
 /** A consumer that records each applied statement's date in its own table, in order. */
@@ -97,6 +100,24 @@ describe.each(['pglite', 'postgres'] as const)('in-process delivery on %s', (kin
     expect(await applied()).toEqual(days(20));
     expect(bus.stats).toMatchObject({ applied: 20, skipped: 20, deadLettered: 0 });
     expect(consumer.idleRuns).toBeGreaterThan(0);
+  });
+
+  it('reads an idle outbox only after a commit to it, or at the next poll when another process wrote it', async () => {
+    const bus = new InProcessBus(db, [outbox], [recorder()], logger, { pollMs: 200, idleDelayMs: 20 });
+    bus.start();
+    try {
+      await outbox.unitOfWork(db, async (_tx, emit) => void emit(statement('2026-10-01')));
+      await bus.drain();
+      expect(await applied()).toEqual(['2026-10-01']);
+      // Another process's outbox object: this bus hears nothing of its commit, its poll finds it.
+      const elsewhere = new Outbox('src');
+      await elsewhere.unitOfWork(db, async (_tx, emit) => void emit(statement('2026-10-02')));
+      const until = Date.now() + 5000;
+      while ((await applied()).length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(await applied()).toEqual(['2026-10-01', '2026-10-02']);
+    } finally {
+      await bus.stop();
+    }
   });
 
   it('a failure after a partial write rolls the batch back and the retry applies it once', async () => {

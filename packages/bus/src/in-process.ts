@@ -21,6 +21,15 @@ export class InProcessBus {
   /** Starts true: work left deferred by a previous process (durable marks) runs after a restart. */
   private idleWorkPending = true;
   private draining = false;
+  /**
+   * Commits seen per outbox (its onCommitted), and for each (consumer, outbox) the count at
+   * which it was last found caught up: a pair is read again only after a commit to that outbox,
+   * or after a poll timeout (writes by another process, e.g. the dead-letter command), or on
+   * drain(). An idle pair costs no query.
+   */
+  private readonly commits = new Map<Outbox, number>();
+  private caughtUp = new Map<string, number>();
+  private lastFullPassAt = 0;
 
   constructor(
     private readonly db: Database,
@@ -33,7 +42,9 @@ export class InProcessBus {
       idleDelayMs?: number;
       maxIdleDeferMs?: number;
     } = {},
-  ) {}
+  ) {
+    for (const s of sources) s.onCommitted(() => this.commits.set(s, (this.commits.get(s) ?? 0) + 1));
+  }
 
   start(): void {
     if (this.running) return;
@@ -51,6 +62,7 @@ export class InProcessBus {
   async drain(): Promise<void> {
     this.draining = true;
     this.idleWorkPending = true;
+    this.caughtUp = new Map();
     try {
       if (!this.running) {
         while (await this.pumpOnce()) {}
@@ -100,9 +112,19 @@ export class InProcessBus {
   /** One pass over every (consumer, source); true when anything was read. */
   async pumpOnce(): Promise<boolean> {
     let progressed = false;
+    // At least every pollMs every outbox is read again, whatever was notified (another process
+    // may write to the same database: the dead-letter command, a second replica's intake).
+    if (Date.now() - this.lastFullPassAt >= (this.options.pollMs ?? 1000)) {
+      this.caughtUp = new Map();
+      this.lastFullPassAt = Date.now();
+    }
     for (const consumer of this.consumers) {
       for (const source of this.sources) {
+        const key = `${consumer.group}|${source.schema}`;
+        const commits = this.commits.get(source) ?? 0;
+        if (this.caughtUp.get(key) === commits) continue;
         if (await this.pumpOne(consumer, source)) progressed = true;
+        else this.caughtUp.set(key, commits);
       }
     }
     if (progressed) {
@@ -140,9 +162,11 @@ export class InProcessBus {
       [cursorKey],
     );
     const from = cursor?.position ?? 0n;
+    // Only this consumer's topics bring their envelope: the other rows just move the cursor.
     const rows = await this.db.query<{ seq: bigint; envelope: unknown; topic: string }>(
-      `SELECT seq, envelope, topic FROM "${source.schema}".outbox WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      [from.toString(), this.options.batchSize ?? 500],
+      `SELECT seq, topic, CASE WHEN topic = ANY($3::text[]) THEN envelope END AS envelope
+       FROM "${source.schema}".outbox WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [from.toString(), this.options.batchSize ?? 500, [...consumer.topics]],
     );
     if (rows.length === 0) return false;
     const last = rows[rows.length - 1]!.seq;
@@ -154,6 +178,10 @@ export class InProcessBus {
         [cursorKey, last.toString()],
       );
     };
+    if (mine.length === 0) {
+      await commit(this.db); // nothing to apply: one statement, no transaction
+      return true;
+    }
     const outcome = await applyBatch(
       this.db,
       consumer,

@@ -1,3 +1,4 @@
+export * from './bounds.ts';
 export * from './campaigns.ts';
 export * from './envelope.ts';
 export * from './events.ts';

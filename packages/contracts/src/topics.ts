@@ -8,6 +8,12 @@ export const TOPICS = {
   tasks: 'wagewatch.inspection.tasks.v1',
   /** Cases opened, escalated, closed and reopened (inspection): for whoever must act on them. */
   alerts: 'wagewatch.alerts.v1',
+  /**
+   * Consumers' notices about their dead letters (dead-lettered, re-applied), keyed by project:
+   * ingest reads them so that a bank's repeat of a record a consumer could not apply is not
+   * answered "duplicate" as if it had been applied (docs/adr/0011).
+   */
+  deliveries: 'wagewatch.deliveries.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

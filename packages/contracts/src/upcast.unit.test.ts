@@ -6,7 +6,8 @@ import { upcast } from './upcast.ts';
 const sheetV0 = {
   projectId: 'P-1',
   period: '2025-03',
-  sheetId: 'S-1',
+  // A uuid, as ingest makes them and the consumers' sheet_id columns (uuid) hold.
+  sheetId: '5f0c3d1e-8a4b-4c2d-9e6f-1a2b3c4d5e6f',
   version: 1,
   submittedAt: '2025-04-02T09:00:00+08:00',
   lines: [

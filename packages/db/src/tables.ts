@@ -34,13 +34,36 @@ export function deliveryTables(schema: PgSchema) {
     source: text('source').primaryKey(),
     position: bigint('position', { mode: 'bigint' }).notNull(),
   });
+  /**
+   * What a consumer could not apply: a whole event (row_index null; payload = the message as
+   * received), or one row of a batch event (row_index; payload = the event with that row
+   * alone, under a derived event id so that its re-application is idempotent in the inbox).
+   * `status` is open until a re-application succeeds; every attempt is in dead_letter_attempts.
+   */
   const deadLetters = schema.table('dead_letters', {
     id: bigserial('id', { mode: 'bigint' }).primaryKey(),
     source: text('source').notNull(),
     eventId: text('event_id'),
+    eventType: text('event_type'),
+    rowIndex: integer('row_index'),
     reason: text('reason').notNull(),
     payload: text('payload').notNull(),
     failedAt: timestamp('failed_at', { withTimezone: true }).notNull().defaultNow(),
+    status: text('status').notNull().default('open'),
+    reappliedAt: timestamp('reapplied_at', { withTimezone: true }),
   });
-  return { outbox, inbox, cursors, deadLetters };
+  /** Each re-application attempt of a dead letter: who, when, and what came of it. */
+  const deadLetterAttempts = schema.table(
+    'dead_letter_attempts',
+    {
+      id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+      deadLetterId: bigint('dead_letter_id', { mode: 'bigint' }).notNull(),
+      attemptedBy: text('attempted_by').notNull(),
+      attemptedAt: timestamp('attempted_at', { withTimezone: true }).notNull(),
+      outcome: text('outcome').notNull(),
+      detail: text('detail'),
+    },
+    (t) => [index('dead_letter_attempts_dl_idx').on(t.deadLetterId)],
+  );
+  return { outbox, inbox, cursors, deadLetters, deadLetterAttempts };
 }

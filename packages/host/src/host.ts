@@ -1,5 +1,6 @@
 import {
   type Consumer,
+  DeadLetters,
   declaredTopics,
   ensureTopics,
   KafkaConsumerRunner,
@@ -17,6 +18,7 @@ import {
   createClock,
   createLogger,
   createMetrics,
+  deadLetterRoutes,
   type Logger,
 } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
@@ -165,7 +167,11 @@ export async function runService(
         },
       },
     ],
-    plugins: service.routes,
+    // Every process serves the dead letters of the consumers it runs (docs/adr/0011).
+    plugins: [
+      ...service.routes,
+      deadLetterRoutes((service.consumers ?? []).map((c) => new DeadLetters(db, c, clock))),
+    ],
   });
   app.addHook('onRequest', async (req) => {
     if (manual && /^\/(v1|public)\//.test(req.url)) await followSweeps();

@@ -11,10 +11,12 @@ import { type DepositsContext, evaluateDirty } from './sweep.ts';
  * A new arrears finding marks every open project of that contractor: its required amount may
  * rise on all of them.
  */
-export function depositsConsumer(deps: DepositsContext): Consumer {
+export function depositsConsumer(deps: DepositsContext & { clock?: { now(): Date } }): Consumer {
   return {
     group: 'deposits',
     topics: [TOPICS.ingest, TOPICS.findings],
+    outbox: deps.outbox,
+    ...(deps.clock ? { clock: deps.clock } : {}),
     async apply(tx, event) {
       await applyEvent(tx, event);
     },

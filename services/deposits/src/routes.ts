@@ -1,4 +1,10 @@
-import { findingSnapshot, localDateString, yuanString } from '@wagewatch/contracts';
+import {
+  findingSnapshot,
+  localDateString,
+  signedTotalYuanString,
+  totalYuanString,
+  yuanString,
+} from '@wagewatch/contracts';
 import {
   compareDates,
   coverTermsOf,
@@ -25,15 +31,15 @@ import { loadDepositState } from './state.ts';
 import { type DepositsContext, sweep } from './sweep.ts';
 
 const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
-/** A yuan amount that may be negative (a reason's effect, net cash after a draw on a guarantee). */
-const signedYuan = z.string().regex(/^-?\d{1,13}(\.\d{1,2})?$/, 'a decimal amount in yuan, may be negative');
+/** A yuan total that may be negative (a reason's effect, net cash after a draw on a guarantee). */
+const signedYuan = signedTotalYuanString;
 
 export const depositViewSchema = z.object({
   projectId: z.string(),
   policy: z.object({ id: z.string(), name: z.string() }),
   asOf: z.string().describe('the instant the figures are taken at'),
   required: z.object({
-    amount: yuanString,
+    amount: totalYuanString,
     exempt: z.boolean(),
     reasons: z.array(
       z.object({
@@ -61,9 +67,9 @@ export const depositViewSchema = z.object({
         reason: z.string().optional().describe('why it does not count, when it does not'),
       }),
     ),
-    total: yuanString.describe('cash plus the guarantees valid today that count as cover'),
+    total: totalYuanString.describe('cash plus the guarantees valid today that count as cover'),
   }),
-  shortfall: yuanString,
+  shortfall: totalYuanString,
   nextExpiry: localDateString.optional().describe('the earliest validTo of a guarantee not yet expired'),
   openFindings: z.array(findingSnapshot),
 });

@@ -16,7 +16,7 @@ import {
 
 /** The deposits service's own tables: projects' deposits, contractors' records, deposit findings. */
 export const deposits = pgSchema('deposits');
-export const { outbox, inbox, cursors, deadLetters } = deliveryTables(deposits);
+export const { outbox, inbox, cursors, deadLetters, deadLetterAttempts } = deliveryTables(deposits);
 
 /** What the deposit rules need of a registered project, and the last required amount seen. */
 export const projects = deposits.table(

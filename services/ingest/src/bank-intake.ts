@@ -2,12 +2,17 @@ import { createHash } from 'node:crypto';
 import type { Outbox } from '@wagewatch/bus';
 import {
   type DepositEventRecord,
+  MAX_AMOUNT_FEN,
+  MAX_AMOUNT_YUAN,
+  MAX_COUNT,
   PAYROLL_PART_SIZE,
+  statementReportedData,
   TOPICS,
   type TransferRecord,
+  textProblem,
 } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
-import { formatFen, isLocalDate, parseYuan, shanghaiDate, validateAccountNo } from '@wagewatch/domain';
+import { formatFen, isLocalDate, shanghaiDate, tryParseYuan, validateAccountNo } from '@wagewatch/domain';
 import {
   type Clock,
   type FieldIssue,
@@ -16,6 +21,7 @@ import {
   ValidationError,
 } from '@wagewatch/runtime';
 import { z } from 'zod';
+import { openDeadLetters } from './deliveries.ts';
 import { validateDepositEvent, validateTransfer } from './validation.ts';
 
 /**
@@ -24,19 +30,65 @@ import { validateDepositEvent, validateTransfer } from './validation.ts';
  * transaction.
  */
 export type IntakeDeps = { db: Database; outbox: Outbox; clock: Clock };
-export type BatchResult = { accepted: number; duplicates: number; rejected: FieldIssue[] };
+/**
+ * A repeat of a record some consumer could not apply (it was dead-lettered there) is not a
+ * duplicate: it is listed under `deadLettered` with each consumer's reason, until re-applied.
+ */
+export type DeadLetteredRow = {
+  row: number;
+  bankRef: string;
+  consumers: { consumer: string; reason: string }[];
+};
+export type BatchResult = {
+  accepted: number;
+  duplicates: number;
+  rejected: FieldIssue[];
+  deadLettered?: DeadLetteredRow[];
+};
+
+/** Splits the repeats (rows whose bankRef ingest already holds) into true duplicates and dead letters. */
+async function repeatsOf(
+  db: Sql,
+  bankCode: string,
+  kind: 'transfer' | 'deposit',
+  repeats: readonly { row: number; bankRef: string }[],
+): Promise<{ duplicates: number; deadLettered: DeadLetteredRow[] }> {
+  const marks = await openDeadLetters(
+    db,
+    bankCode,
+    kind,
+    repeats.map((r) => r.bankRef),
+  );
+  const deadLettered = repeats.flatMap((r) => {
+    const m = marks.get(r.bankRef);
+    return m
+      ? [
+          {
+            row: r.row,
+            bankRef: r.bankRef,
+            consumers: m.map(({ consumer, reason }) => ({ consumer, reason })),
+          },
+        ]
+      : [];
+  });
+  return { duplicates: repeats.length - deadLettered.length, deadLettered };
+}
 
 export const statementInputSchema = z.object({
   accountNo: z.string().min(1),
   date: z.string(),
   openingBalance: z.string(),
   closingBalance: z.string(),
-  debitCount: z.number().int().min(0),
+  debitCount: z.number().int().min(0).max(MAX_COUNT),
   debitTotal: z.string(),
-  creditCount: z.number().int().min(0),
+  creditCount: z.number().int().min(0).max(MAX_COUNT),
   creditTotal: z.string(),
 });
 export type StatementInput = z.infer<typeof statementInputSchema>;
+/** `dead-lettered`: the same statement was received before, and some consumer could not apply it. */
+export type StatementResult =
+  | { status: 'accepted' | 'duplicate' | 'replaced' }
+  | { status: 'dead-lettered'; consumers: { consumer: string; reason: string }[] };
 
 /** Rejects the whole request when every row is bad, or when the caller asked for all-or-nothing. */
 export function settle(issues: FieldIssue[], good: number, atomic: boolean): void {
@@ -148,9 +200,20 @@ export async function acceptTransfers(
         });
       }
     }
-    return fresh.size;
+    return { count: fresh.size, repeats: good.filter((g) => !fresh.has(g.rec.bankRef)) };
   });
-  return { accepted, duplicates: duplicates + (good.length - accepted), rejected: issues };
+  const seen = await repeatsOf(
+    db,
+    bankCode,
+    'transfer',
+    accepted.repeats.map((g) => ({ row: g.row, bankRef: g.rec.bankRef })),
+  );
+  return {
+    accepted: accepted.count,
+    duplicates: duplicates + seen.duplicates,
+    rejected: issues,
+    ...(seen.deadLettered.length ? { deadLettered: seen.deadLettered } : {}),
+  };
 }
 
 /**
@@ -246,30 +309,48 @@ export async function acceptDeposits(
         });
       }
     }
-    return fresh.size;
+    return { count: fresh.size, repeats: good.filter((g) => !fresh.has(g.rec.bankRef)) };
   });
-  return { accepted, duplicates: duplicates + (good.length - accepted), rejected: issues };
+  const seen = await repeatsOf(
+    db,
+    bankCode,
+    'deposit',
+    accepted.repeats.map((g) => ({ row: g.row, bankRef: g.rec.bankRef })),
+  );
+  return {
+    accepted: accepted.count,
+    duplicates: duplicates + seen.duplicates,
+    rejected: issues,
+    ...(seen.deadLettered.length ? { deadLettered: seen.deadLettered } : {}),
+  };
 }
 
 export async function acceptStatement(
   { db, outbox, clock }: IntakeDeps,
   bankCode: string,
   s: StatementInput,
-): Promise<{ status: 'accepted' | 'duplicate' | 'replaced' }> {
+): Promise<StatementResult> {
   const issues: FieldIssue[] = [];
   const amounts: Record<string, string> = {};
   for (const f of ['openingBalance', 'closingBalance', 'debitTotal', 'creditTotal'] as const) {
+    // Balances may be negative (an overdrawn account is evidence, the ledger keeps it signed);
+    // totals may not.
     const allowNegative = f === 'openingBalance' || f === 'closingBalance';
-    try {
-      amounts[f] = formatFen(parseYuan(s[f], { allowNegative }));
-    } catch (err) {
-      issues.push({ field: f, message: `"${s[f]}" is not an amount: ${(err as Error).message}` });
-    }
+    const r = tryParseYuan(s[f], { allowNegative });
+    if (!r.ok) issues.push({ field: f, message: `"${s[f]}" is not an amount: ${r.reason}` });
+    else if (r.fen > MAX_AMOUNT_FEN || r.fen < -MAX_AMOUNT_FEN)
+      issues.push({
+        field: f,
+        message: `"${s[f]}" is beyond the largest amount accepted, ${MAX_AMOUNT_YUAN} yuan`,
+      });
+    else amounts[f] = formatFen(r.fen);
   }
   if (!isLocalDate(s.date)) {
     issues.push({ field: 'date', message: 'is not a date' });
   }
   if (s.date > shanghaiDate(clock.now())) issues.push({ field: 'date', message: 'is in the future' });
+  const bad = textProblem(s.accountNo);
+  if (bad) issues.push({ field: 'accountNo', message: bad });
   if (issues.length)
     throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
   const acc = (await accountsOf(db, [s.accountNo])).get(s.accountNo);
@@ -279,12 +360,46 @@ export async function acceptStatement(
   const record = { ...s, ...amounts };
   const fingerprint = createHash('sha256').update(JSON.stringify(record)).digest('hex');
   const now = clock.now();
-  return outbox.unitOfWork(db, async (tx, emit) => {
+  const data = {
+    projectId: acc.project_id,
+    bankCode,
+    accountNo: s.accountNo,
+    date: s.date,
+    openingBalance: amounts.openingBalance!,
+    closingBalance: amounts.closingBalance!,
+    debitCount: s.debitCount,
+    debitTotal: amounts.debitTotal!,
+    creditCount: s.creditCount,
+    creditTotal: amounts.creditTotal!,
+    receivedAt: now.toISOString(),
+  };
+  // The event's own contract, as every consumer will read it (bounds of dates and counts too).
+  const checked = statementReportedData.safeParse(data);
+  if (!checked.success) {
+    const found = checked.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+    throw new ValidationError(found.map((i) => `${i.field}: ${i.message}`).join('; '), found);
+  }
+  const ref = `${s.accountNo}|${s.date}`;
+  return outbox.unitOfWork(db, async (tx, emit): Promise<StatementResult> => {
     const prior = await tx.query<{ fingerprint: string }>(
       'SELECT fingerprint FROM ingest.bank_statements WHERE account_no = $1 AND statement_date = $2 ORDER BY id DESC LIMIT 1',
       [s.accountNo, s.date],
     );
-    if (prior[0]?.fingerprint === fingerprint) return { status: 'duplicate' as const };
+    if (prior[0]?.fingerprint === fingerprint) {
+      const marks = (await openDeadLetters(tx, bankCode, 'statement', [ref])).get(ref);
+      return marks
+        ? {
+            status: 'dead-lettered',
+            consumers: marks.map(({ consumer, reason }) => ({ consumer, reason })),
+          }
+        : { status: 'duplicate' };
+    }
+    // A new version of the day's statement supersedes one a consumer could not apply.
+    await tx.query(
+      `UPDATE ingest.dead_lettered_records SET reapplied_at = $3
+       WHERE bank_code = $1 AND record_kind = 'statement' AND ref = $2 AND reapplied_at IS NULL`,
+      [bankCode, ref, now],
+    );
     await tx.query(
       `INSERT INTO ingest.bank_statements (bank_code, account_no, statement_date, fingerprint, record, received_at) VALUES ($1,$2,$3,$4,$5,$6)`,
       [bankCode, s.accountNo, s.date, fingerprint, JSON.stringify(record), now],
@@ -293,21 +408,9 @@ export async function acceptStatement(
       topic: TOPICS.ingest,
       type: 'bank.statement-reported',
       key: acc.project_id,
-      data: {
-        projectId: acc.project_id,
-        bankCode,
-        accountNo: s.accountNo,
-        date: s.date,
-        openingBalance: amounts.openingBalance!,
-        closingBalance: amounts.closingBalance!,
-        debitCount: s.debitCount,
-        debitTotal: amounts.debitTotal!,
-        creditCount: s.creditCount,
-        creditTotal: amounts.creditTotal!,
-        receivedAt: now.toISOString(),
-      },
+      data,
       occurredAt: now,
     });
-    return { status: prior.length ? ('replaced' as const) : ('accepted' as const) };
+    return { status: prior.length ? 'replaced' : 'accepted' };
   });
 }

@@ -12,6 +12,7 @@ await runService(env, ({ db, apiKeys, clock, logger, kafka }) => {
     clockInstant: ingest.clockInstant,
     routes: [ingest.routes, ingest.clockRoutes],
     outbox: ingest.outbox,
+    consumers: [ingest.consumer],
     workers:
       env.WAGEWATCH_BANK_TOPICS === '1'
         ? [new BankInbound({ db, outbox: ingest.outbox, clock }, kafka, logger)]

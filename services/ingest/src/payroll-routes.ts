@@ -1,5 +1,5 @@
 import type { Outbox } from '@wagewatch/bus';
-import { yuanString } from '@wagewatch/contracts';
+import { totalYuanString, yuanString } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
 import {
   dueDateFor,
@@ -81,7 +81,7 @@ const versionSummary = z.object({
   tookEffectAt: z.string().nullable(),
   lineCount: z.number(),
   rejectedCount: z.number(),
-  totalDue: yuanString,
+  totalDue: totalYuanString,
 });
 const lineSchema = z.object({
   row: z.number(),

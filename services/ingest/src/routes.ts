@@ -4,6 +4,7 @@ import {
   PAYROLL_PART_SIZE,
   type PayrollLineRecord,
   TOPICS,
+  totalYuanString,
   type WorkerRecord,
   yuanString,
 } from '@wagewatch/contracts';
@@ -55,10 +56,15 @@ export type IngestDeps = {
   calendar?: WorkingDayCalendar;
 };
 
+const consumerReasons = z.array(z.object({ consumer: z.string(), reason: z.string() }));
 const batchResult = z.object({
   accepted: z.number(),
   duplicates: z.number(),
   rejected: z.array(z.object({ row: z.number().optional(), field: z.string(), message: z.string() })),
+  /** Repeats of records a consumer could not apply: not duplicates, listed with the reasons. */
+  deadLettered: z
+    .array(z.object({ row: z.number(), bankRef: z.string(), consumers: consumerReasons }))
+    .optional(),
 });
 const atomicQuery = z.object({ atomic: z.enum(['true', 'false']).optional() });
 const problems = {
@@ -308,7 +314,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
                 period: z.string(),
                 version: z.number(),
                 dueDate: z.string(),
-                totalDue: yuanString,
+                totalDue: totalYuanString,
                 supersededCorrections: z.array(z.string()),
               })
               .describe('the version is in effect now'),
@@ -321,7 +327,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
                 version: z.number(),
                 effectiveVersion: z.number(),
                 dueDate: z.string(),
-                totalDue: yuanString,
+                totalDue: totalYuanString,
                 changes: z.object({
                   lowered: z.array(lineChange),
                   dropped: z.array(lineChange),
@@ -493,7 +499,8 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           tags: ['bank'],
           summary: "Report movements of dedicated wage accounts held at the caller's bank",
           description:
-            'bankRef is unique per bank: a record seen before is acknowledged as a duplicate and changes nothing.',
+            'bankRef is unique per bank: a record seen before is acknowledged as a duplicate and changes nothing, ' +
+            'unless a consumer could not apply it: then it is listed under deadLettered with the reason (docs/adr/0011).',
           querystring: atomicQuery,
           body: z
             .object({ records: z.array(z.unknown()).min(1).max(20000) })
@@ -551,7 +558,13 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           tags: ['bank'],
           summary: 'Report the end-of-day statement of one dedicated wage account',
           body: statementInputSchema,
-          response: { 200: z.object({ status: z.enum(['accepted', 'duplicate', 'replaced']) }), ...problems },
+          response: {
+            200: z.object({
+              status: z.enum(['accepted', 'duplicate', 'replaced', 'dead-lettered']),
+              consumers: consumerReasons.optional(),
+            }),
+            ...problems,
+          },
         },
       },
       async (req) => {

@@ -18,7 +18,7 @@ import {
 
 /** The ingest service's own tables: what callers submitted, as accepted. */
 export const ingest = pgSchema('ingest');
-export const { outbox, inbox, cursors, deadLetters } = deliveryTables(ingest);
+export const { outbox, inbox, cursors, deadLetters, deadLetterAttempts } = deliveryTables(ingest);
 
 export const projects = ingest.table('projects', {
   projectId: text('project_id').primaryKey(),
@@ -183,3 +183,24 @@ export const clockInstant = ingest.table('clock_instant', {
   id: integer('id').primaryKey(),
   asOf: timestamp('as_of', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Bank records a consumer reported it could not apply (its `delivery.dead-lettered` notices on
+ * wagewatch.deliveries.v1): while one is open, the bank's repeat of the record is answered as
+ * dead-lettered with the consumer's reason, not as a duplicate already applied. A
+ * `delivery.reapplied` notice closes it. ref: the bankRef, or `accountNo|date` of a statement.
+ */
+export const deadLetteredRecords = ingest.table(
+  'dead_lettered_records',
+  {
+    bankCode: text('bank_code').notNull(),
+    recordKind: text('record_kind').notNull(),
+    ref: text('ref').notNull(),
+    consumer: text('consumer').notNull(),
+    deadLetterId: text('dead_letter_id').notNull(),
+    reason: text('reason').notNull(),
+    deadLetteredAt: timestamp('dead_lettered_at', { withTimezone: true }).notNull(),
+    reappliedAt: timestamp('reapplied_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.bankCode, t.recordKind, t.ref, t.consumer] })],
+);

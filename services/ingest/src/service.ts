@@ -4,6 +4,7 @@ import { type Database, migrate } from '@wagewatch/db';
 import type { WorkingDayCalendar } from '@wagewatch/domain';
 import type { ApiKeys, Clock } from '@wagewatch/runtime';
 import { ingestClockRoutes, readClockInstant } from './clock-routes.ts';
+import { ingestDeliveriesConsumer } from './deliveries.ts';
 import { ingestRoutes } from './routes.ts';
 
 export const INGEST_SCHEMA = 'ingest';
@@ -20,6 +21,8 @@ export function createIngest(deps: {
   return {
     name: 'ingest' as const,
     outbox,
+    /** Reads the consumers' dead-letter notices (a repeat of a dead-lettered record is not a duplicate). */
+    consumer: ingestDeliveriesConsumer(deps),
     migrate: () => migrate(deps.db, { folder: migrationsFolder, schema: INGEST_SCHEMA }),
     routes: ingestRoutes({ ...deps, outbox }),
     /** Distributed mode only: moves this process's replay clock (the embedded sweep moves the one clock). */

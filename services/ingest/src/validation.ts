@@ -5,13 +5,24 @@ import type {
   WorkerRecord,
 } from '@wagewatch/contracts';
 import {
+  boundedText,
   DEPOSIT_EVENT_KINDS,
+  dateWindowProblem,
+  depositEventRecord,
   labourOfficerSchema,
-  localDateString,
+  MAX_AMOUNT_FEN,
+  MAX_AMOUNT_YUAN,
   ownerSchema,
   partySchema,
+  payrollLineRecord,
+  recordDate,
+  shanghaiDateOfInstant,
+  TEXT_LIMITS,
   TRANSFER_DIRECTIONS,
   TRANSFER_STATUSES,
+  textProblem,
+  transferRecord,
+  workerRecord,
   yuanString,
 } from '@wagewatch/contracts';
 import {
@@ -30,7 +41,13 @@ import { parseSignature } from './signature.ts';
 /**
  * Row validation shared by JSON bodies and files. Each check names the row (1-based, as the
  * caller counts it) and the field; a row with any issue is rejected, the others are kept.
+ * The bounds (amounts, dates, text lengths, storable text) are the contracts' own, and every
+ * accepted row is finally checked against the event's row schema in @wagewatch/contracts:
+ * what the intake acknowledges, every consumer can apply (docs/adr/0011).
  */
+type RowSchema = {
+  safeParse(x: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } };
+};
 export type RowResult<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
 
 class Row {
@@ -50,24 +67,50 @@ class Row {
     }
     if (typeof v !== 'string' && typeof v !== 'number') return this.fail(field, 'must be text');
     const s = String(v).trim();
-    if (s.length > (opts.max ?? 200)) return this.fail(field, `is longer than ${opts.max ?? 200} characters`);
+    const max = opts.max ?? TEXT_LIMITS.partyName;
+    if (s.length > max) return this.fail(field, `is longer than ${max} characters`);
+    const bad = textProblem(s);
+    if (bad) return this.fail(field, bad);
+    if (s === '') return opts.optional ? undefined : this.fail(field, 'is required');
     return s;
   }
-  amount(field: string, opts: { positive?: boolean; optional?: boolean } = {}): string | undefined {
+  amount(
+    field: string,
+    opts: { positive?: boolean; optional?: boolean; allowNegative?: boolean } = {},
+  ): string | undefined {
     const v = this.input[field];
     if ((v === undefined || v === null || v === '') && opts.optional) return undefined;
     if (typeof v !== 'string') {
       return this.fail(field, 'must be a decimal string in yuan, e.g. "5200.00"');
     }
-    const r = tryParseYuan(v);
+    const r = tryParseYuan(v, { allowNegative: opts.allowNegative ?? false });
     if (!r.ok) return this.fail(field, `"${v}" is not an amount: ${r.reason}`);
     if (opts.positive && r.fen <= 0n) return this.fail(field, 'must be greater than zero');
+    if (r.fen > MAX_AMOUNT_FEN || r.fen < -MAX_AMOUNT_FEN)
+      return this.fail(field, `"${v}" is beyond the largest amount accepted, ${MAX_AMOUNT_YUAN} yuan`);
     return formatFen(r.fen);
   }
   date(field: string, optional = false): string | undefined {
     const s = this.text(field, { optional });
     if (s === undefined) return undefined;
-    return isLocalDate(s) ? s : this.fail(field, `"${s}" is not a date YYYY-MM-DD`);
+    if (!isLocalDate(s)) return this.fail(field, `"${s}" is not a date YYYY-MM-DD`);
+    const outside = dateWindowProblem(s);
+    return outside ? this.fail(field, outside) : s;
+  }
+  /** An ISO 8601 instant with an offset, whose Shanghai date is inside the contracts' window. */
+  instant(field: string): string | undefined {
+    const raw = this.text(field);
+    if (raw === undefined) return undefined;
+    const at = parseInstant(raw);
+    if (!at) {
+      return this.fail(
+        field,
+        `"${raw}" must be an ISO 8601 instant with an offset, e.g. 2026-11-13T10:00:00+08:00`,
+      );
+    }
+    const iso = at.toISOString();
+    const outside = dateWindowProblem(shanghaiDateOfInstant(iso));
+    return outside ? this.fail(field, outside) : iso;
   }
   idNumber(field: string, optional = false): string | undefined {
     const s = this.text(field, { optional });
@@ -88,7 +131,13 @@ class Row {
       ? (s as T)
       : this.fail(field, `must be one of ${values.join(', ')}`);
   }
-  result<T>(value: T): RowResult<T> {
+  /** The row, once it passed every check and its contract schema (whose issues name the field). */
+  result<T>(value: T, contract: RowSchema): RowResult<T> {
+    if (this.issues.length === 0) {
+      const checked = contract.safeParse(value);
+      for (const issue of checked.success ? [] : (checked.error?.issues ?? []))
+        this.fail(issue.path.join('.') || 'row', issue.message);
+    }
     return this.issues.length ? { ok: false, issues: this.issues } : { ok: true, value };
   }
 }
@@ -98,39 +147,35 @@ const asObject = (v: unknown): Record<string, unknown> =>
 
 export function validateTransfer(input: unknown, row: number): RowResult<TransferRecord> {
   const r = new Row(row, asObject(input));
-  const bankRef = r.text('bankRef', { max: 64 });
+  const bankRef = r.text('bankRef', { max: TEXT_LIMITS.reference });
   const accountNo = r.account('accountNo');
   const direction = r.oneOf('direction', TRANSFER_DIRECTIONS);
   const amount = r.amount('amount', { positive: true });
-  const counterpartyAccountNo = r.text('counterpartyAccountNo', { max: 64 });
-  const counterpartyName = r.text('counterpartyName');
+  const counterpartyAccountNo = r.text('counterpartyAccountNo', { max: TEXT_LIMITS.counterpartyAccount });
+  const counterpartyName = r.text('counterpartyName', { max: TEXT_LIMITS.partyName });
   const counterpartyIdNumber = r.idNumber('counterpartyIdNumber', true);
-  const bookedRaw = r.text('bookedAt');
-  const bookedAt = bookedRaw === undefined ? undefined : parseInstant(bookedRaw);
-  if (bookedRaw !== undefined && !bookedAt) {
-    r.fail(
-      'bookedAt',
-      `"${bookedRaw}" must be an ISO 8601 instant with an offset, e.g. 2026-11-13T10:00:00+08:00`,
-    );
-  }
+  const bookedAt = r.instant('bookedAt');
   const status = r.oneOf('status', TRANSFER_STATUSES);
-  const originalBankRef = r.text('originalBankRef', { optional: true, max: 64 });
-  const purpose = r.text('purpose', { optional: true, max: 64 });
+  const originalBankRef = r.text('originalBankRef', { optional: true, max: TEXT_LIMITS.reference });
+  const purpose = r.text('purpose', { optional: true, max: TEXT_LIMITS.purpose });
   if (status === 'returned' && !originalBankRef)
     r.fail('originalBankRef', 'is required when status is returned');
-  return r.result({
-    bankRef: bankRef!,
-    accountNo: accountNo!,
-    direction: direction!,
-    amount: amount!,
-    counterpartyAccountNo: counterpartyAccountNo!,
-    counterpartyName: counterpartyName!,
-    ...(counterpartyIdNumber ? { counterpartyIdNumber } : {}),
-    bookedAt: bookedAt?.toISOString() ?? '',
-    status: status!,
-    ...(originalBankRef ? { originalBankRef } : {}),
-    ...(purpose ? { purpose } : {}),
-  });
+  return r.result(
+    {
+      bankRef: bankRef!,
+      accountNo: accountNo!,
+      direction: direction!,
+      amount: amount!,
+      counterpartyAccountNo: counterpartyAccountNo!,
+      counterpartyName: counterpartyName!,
+      ...(counterpartyIdNumber ? { counterpartyIdNumber } : {}),
+      bookedAt: bookedAt ?? '',
+      status: status!,
+      ...(originalBankRef ? { originalBankRef } : {}),
+      ...(purpose ? { purpose } : {}),
+    },
+    transferRecord,
+  );
 }
 
 /** Deposit event kinds that move money (or, for guarantee-issued, state an amount). */
@@ -149,49 +194,45 @@ const DEPOSIT_KINDS_WITH_AMOUNT: readonly string[] = [
  */
 export function validateDepositEvent(input: unknown, row: number): RowResult<DepositEventRecord> {
   const r = new Row(row, asObject(input));
-  const bankRef = r.text('bankRef', { max: 64 });
-  const projectId = r.text('projectId', { max: 64 });
+  const bankRef = r.text('bankRef', { max: TEXT_LIMITS.reference });
+  const projectId = r.text('projectId', { max: TEXT_LIMITS.projectId });
   const kind = r.oneOf('kind', DEPOSIT_EVENT_KINDS);
-  const occurredRaw = r.text('occurredAt');
-  const occurredAt = occurredRaw === undefined ? undefined : parseInstant(occurredRaw);
-  if (occurredRaw !== undefined && !occurredAt) {
-    r.fail(
-      'occurredAt',
-      `"${occurredRaw}" must be an ISO 8601 instant with an offset, e.g. 2026-11-13T10:00:00+08:00`,
-    );
-  }
+  const occurredAt = r.instant('occurredAt');
   const needsAmount = kind !== undefined && DEPOSIT_KINDS_WITH_AMOUNT.includes(kind);
   const amount = r.amount('amount', { positive: true, optional: !needsAmount });
   const isGuarantee = kind === 'guarantee-issued' || kind === 'guarantee-cancelled';
-  const guaranteeNo = r.text('guaranteeNo', { optional: !isGuarantee, max: 64 });
+  const guaranteeNo = r.text('guaranteeNo', { optional: !isGuarantee, max: TEXT_LIMITS.reference });
   const issued = kind === 'guarantee-issued';
   const validFrom = r.date('validFrom', !issued);
   const validTo = r.date('validTo', !issued);
   if (validFrom && validTo && validTo < validFrom)
     r.fail('validTo', `${validTo} is before validFrom ${validFrom}`);
-  const issuer = r.text('issuer', { optional: true, max: 100 });
-  const noticeRef = r.text('noticeRef', { optional: kind !== 'drawn', max: 64 });
-  return r.result({
-    bankRef: bankRef!,
-    projectId: projectId!,
-    kind: kind!,
-    occurredAt: occurredAt?.toISOString() ?? '',
-    ...(amount ? { amount } : {}),
-    ...(guaranteeNo ? { guaranteeNo } : {}),
-    ...(validFrom ? { validFrom } : {}),
-    ...(validTo ? { validTo } : {}),
-    ...(issuer ? { issuer } : {}),
-    ...(noticeRef ? { noticeRef } : {}),
-  });
+  const issuer = r.text('issuer', { optional: true, max: TEXT_LIMITS.issuer });
+  const noticeRef = r.text('noticeRef', { optional: kind !== 'drawn', max: TEXT_LIMITS.reference });
+  return r.result(
+    {
+      bankRef: bankRef!,
+      projectId: projectId!,
+      kind: kind!,
+      occurredAt: occurredAt ?? '',
+      ...(amount ? { amount } : {}),
+      ...(guaranteeNo ? { guaranteeNo } : {}),
+      ...(validFrom ? { validFrom } : {}),
+      ...(validTo ? { validTo } : {}),
+      ...(issuer ? { issuer } : {}),
+      ...(noticeRef ? { noticeRef } : {}),
+    },
+    depositEventRecord,
+  );
 }
 
 export function validateWorker(input: unknown, row: number): RowResult<WorkerRecord> {
   const r = new Row(row, asObject(input));
   const idNumber = r.idNumber('idNumber');
-  const name = r.text('name', { max: 50 });
+  const name = r.text('name', { max: TEXT_LIMITS.personName });
   const accountNo = r.account('accountNo');
-  const bankCode = r.text('bankCode', { optional: true, max: 20 });
-  const team = r.text('team', { optional: true, max: 50 });
+  const bankCode = r.text('bankCode', { optional: true, max: TEXT_LIMITS.code });
+  const team = r.text('team', { optional: true, max: TEXT_LIMITS.team });
   const enrolledOn = r.date('enrolledOn');
   const leftOn = r.date('leftOn', true);
   if (enrolledOn && leftOn && leftOn < enrolledOn) r.fail('leftOn', 'is before enrolledOn');
@@ -205,22 +246,25 @@ export function validateWorker(input: unknown, row: number): RowResult<WorkerRec
       else subcontractor = { name: sub.data.name, creditCode: cc.value };
     }
   }
-  return r.result({
-    idNumber: idNumber!,
-    name: name!,
-    accountNo: accountNo!,
-    ...(bankCode ? { bankCode } : {}),
-    ...(subcontractor ? { subcontractor } : {}),
-    ...(team ? { team } : {}),
-    enrolledOn: enrolledOn!,
-    ...(leftOn ? { leftOn } : {}),
-  });
+  return r.result(
+    {
+      idNumber: idNumber!,
+      name: name!,
+      accountNo: accountNo!,
+      ...(bankCode ? { bankCode } : {}),
+      ...(subcontractor ? { subcontractor } : {}),
+      ...(team ? { team } : {}),
+      enrolledOn: enrolledOn!,
+      ...(leftOn ? { leftOn } : {}),
+    },
+    workerRecord,
+  );
 }
 
 export function validatePayrollLine(input: unknown, row: number): RowResult<PayrollLineRecord> {
   const r = new Row(row, asObject(input));
   const idNumber = r.idNumber('idNumber');
-  const name = r.text('name', { max: 50 });
+  const name = r.text('name', { max: TEXT_LIMITS.personName });
   const amountDue = r.amount('amountDue');
   const grossAmount = r.amount('grossAmount', { optional: true });
   let daysWorked: number | null = null;
@@ -236,31 +280,37 @@ export function validatePayrollLine(input: unknown, row: number): RowResult<Payr
   if (amountDue && grossAmount && Number(grossAmount) < Number(amountDue)) {
     r.fail('grossAmount', `gross pay ${grossAmount} is below net pay ${amountDue}`);
   }
-  return r.result({
-    idNumber: idNumber!,
-    name: name!,
-    daysWorked,
-    amountDue: amountDue!,
-    ...(grossAmount ? { grossAmount } : {}),
-    signed: signature.ok && signature.signed,
-    sourceRow: row,
-  });
+  return r.result(
+    {
+      idNumber: idNumber!,
+      name: name!,
+      daysWorked,
+      amountDue: amountDue!,
+      ...(grossAmount ? { grossAmount } : {}),
+      signed: signature.ok && signature.signed,
+      sourceRow: row,
+    },
+    payrollLineRecord,
+  );
 }
 
 export const projectInputSchema = z.object({
   projectId: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/, 'letters, digits, dot, dash or underscore, 2-64 characters'),
-  name: z.string().min(1).max(200),
-  district: z.string().min(1).max(50),
+  name: boundedText(TEXT_LIMITS.projectName),
+  district: boundedText(TEXT_LIMITS.district),
   sector: z.enum(['housing', 'transport', 'water', 'other']),
   owner: ownerSchema,
   contractor: partySchema,
   contractValue: z.string(),
-  permitDate: localDateString,
-  startDate: localDateString,
-  plannedEndDate: localDateString,
-  wageAccount: z.object({ bankCode: z.string().min(1).max(20), accountNo: z.string().min(1).max(40) }),
+  permitDate: recordDate,
+  startDate: recordDate,
+  plannedEndDate: recordDate,
+  wageAccount: z.object({
+    bankCode: boundedText(TEXT_LIMITS.code),
+    accountNo: boundedText(TEXT_LIMITS.accountNo),
+  }),
   payDay: z.number().int().min(1).max(31),
   payMonthOffset: z.number().int().min(0).max(2).default(1),
   /** Labour-cost allocation cycle in days, at most one month (default: one calendar month). */
@@ -268,7 +318,7 @@ export const projectInputSchema = z.object({
   /** Shown on the public notice board (工资发放公示): the site's labour officer. */
   labourOfficer: labourOfficerSchema.optional(),
   /** Complaint channels for the board (default: 12333 and the district bureau). */
-  complaintChannels: z.array(z.string().min(1).max(200)).min(1).max(10).optional(),
+  complaintChannels: z.array(boundedText(200)).min(1).max(10).optional(),
   /** Local minimum wage, yuan per month (default: the district's configured figure). */
   minimumWage: yuanString.optional(),
 });
@@ -284,6 +334,11 @@ export function checkProject(p: ProjectInput): FieldIssue[] {
   const v = tryParseYuan(p.contractValue);
   if (!v.ok)
     issues.push({ field: 'contractValue', message: `"${p.contractValue}" is not an amount: ${v.reason}` });
+  else if (v.fen > MAX_AMOUNT_FEN)
+    issues.push({
+      field: 'contractValue',
+      message: `"${p.contractValue}" is beyond the largest amount accepted, ${MAX_AMOUNT_YUAN} yuan`,
+    });
   for (const f of ['permitDate', 'startDate', 'plannedEndDate'] as const) {
     if (!isLocalDate(p[f])) issues.push({ field: f, message: `"${p[f]}" is not a date` });
   }

@@ -14,6 +14,8 @@ export function inspectionConsumer(deps: InspectionContext): Consumer {
   return {
     group: 'inspection',
     topics: [TOPICS.ingest, TOPICS.findings],
+    outbox: deps.outbox,
+    clock: deps.clock,
     async apply(tx, event) {
       switch (event.type) {
         case 'project.registered': {

@@ -18,7 +18,7 @@ import {
 
 /** Inspection's own tables: projects as the bureau routes them, the findings read model, cases and tasks. */
 export const inspection = pgSchema('inspection');
-export const { outbox, inbox, cursors, deadLetters } = deliveryTables(inspection);
+export const { outbox, inbox, cursors, deadLetters, deadLetterAttempts } = deliveryTables(inspection);
 
 export const projects = inspection.table('projects', {
   projectId: text('project_id').primaryKey(),

@@ -12,10 +12,13 @@ export function ledgerConsumer(deps: {
   db: Database;
   outbox: Outbox;
   calendar: WorkingDayCalendar;
+  clock?: { now(): Date };
 }): Consumer {
   return {
     group: 'ledger',
     topics: [TOPICS.ingest],
+    outbox: deps.outbox,
+    ...(deps.clock ? { clock: deps.clock } : {}),
     async apply(tx, event) {
       await applyEvent(tx, event);
     },
@@ -185,6 +188,9 @@ async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
     case 'winter.progress':
     case 'screening.completed':
       return; // inspection's output; not on the ledger's input topic
+    case 'delivery.dead-lettered':
+    case 'delivery.reapplied':
+      return; // consumers' notices to ingest; not on the ledger's input topic
     default: {
       const never: never = event;
       throw new Error(`unhandled event ${(never as KnownEnvelope).type}`);

@@ -1,5 +1,5 @@
 import type { Outbox } from '@wagewatch/bus';
-import { localDateString, type RuleCode, ruleSchema, yuanString } from '@wagewatch/contracts';
+import { localDateString, type RuleCode, ruleSchema, totalYuanString } from '@wagewatch/contracts';
 import type { Database } from '@wagewatch/db';
 import { formatFen, type WorkingDayCalendar } from '@wagewatch/domain';
 import {
@@ -112,7 +112,7 @@ export function ledgerRoutes(deps: {
               district: z.string(),
               openFindings: z.record(z.string(), z.number()),
               openFindingsTotal: z.number(),
-              amountOwed: yuanString,
+              amountOwed: totalYuanString,
               workersOwed: z.number(),
               lastStatementDate: localDateString.nullable(),
               evaluatedAsOf: z.string().nullable(),

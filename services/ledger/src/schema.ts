@@ -16,7 +16,7 @@ import {
 
 /** The ledger's own tables: obligations, transfers, statements, findings. */
 export const ledger = pgSchema('ledger');
-export const { outbox, inbox, cursors, deadLetters } = deliveryTables(ledger);
+export const { outbox, inbox, cursors, deadLetters, deadLetterAttempts } = deliveryTables(ledger);
 
 export const projects = ledger.table('projects', {
   projectId: text('project_id').primaryKey(),

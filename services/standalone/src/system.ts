@@ -1,4 +1,4 @@
-import { InProcessBus } from '@wagewatch/bus';
+import { DeadLetters, InProcessBus } from '@wagewatch/bus';
 import type { Database } from '@wagewatch/db';
 import { createDeposits } from '@wagewatch/deposits';
 import { defaultCalendar, type WorkingDayCalendar } from '@wagewatch/domain';
@@ -10,6 +10,7 @@ import {
   buildHttpApp,
   type Clock,
   createMetrics,
+  deadLetterRoutes,
   type Logger,
   type Scheduler,
   TimerScheduler,
@@ -65,17 +66,26 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
   bus = new InProcessBus(
     db,
     [ingest.outbox, ledger.outbox, deposits.outbox, inspection.outbox],
-    [ledger.consumer, deposits.consumer, inspection.consumer],
+    [ledger.consumer, deposits.consumer, inspection.consumer, ingest.consumer],
     logger.child({ component: 'bus' }),
   );
   const delivery = bus;
+  const deadLetters = [ledger.consumer, deposits.consumer, inspection.consumer, ingest.consumer].map(
+    (c) => new DeadLetters(db, c, clock),
+  );
   const metrics = createMetrics();
   const app = await buildHttpApp({
     logger,
     apiKeys,
     metrics,
     readiness: [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }],
-    plugins: [ingest.routes, ledger.routes, deposits.routes, inspection.routes],
+    plugins: [
+      ingest.routes,
+      ledger.routes,
+      deposits.routes,
+      inspection.routes,
+      deadLetterRoutes(deadLetters),
+    ],
   });
   app.addHook('onRequest', async (req) => {
     if (req.url === '/metrics') {
@@ -98,6 +108,8 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     deposits,
     inspection,
     metrics,
+    /** Each consumer's dead letters (list, re-apply): the admin routes and the command use these. */
+    deadLetters,
     /** Starts delivery and, when configured, the sweep timer. */
     start() {
       delivery.start();

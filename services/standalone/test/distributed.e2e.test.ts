@@ -109,6 +109,22 @@ describe('distributed mode: each service its own process, over Kafka, PostgreSQL
     expect(ingestMetrics).toMatch(/wagewatch_outbox_backlog\{schema="ingest"\} \d+/);
   });
 
+  it('each process serves the dead letters of the consumers it runs (admin only)', async () => {
+    const admin = keysFor(city).admin;
+    const expected: Record<string, string[]> = {
+      ingest: ['ingest'],
+      ledger: ['ledger'],
+      inspection: ['inspection'],
+      deposits: ['deposits'],
+    };
+    for (const s of services) {
+      const res = await new ApiClient(s.base, admin).get('/v1/admin/dead-letters');
+      expect(res.status, `${s.name}: ${JSON.stringify(res.body)}`).toBe(200);
+      expect(res.body.consumers.map((c: { consumer: string }) => c.consumer)).toEqual(expected[s.name]);
+      expect((await new ApiClient(s.base).get('/v1/admin/dead-letters')).status).toBe(401);
+    }
+  });
+
   it('gives exactly the findings the embedded default gives for the demo city', async () => {
     const [ingest, ledgerA, , inspection] = services as [
       RunningService,

@@ -150,6 +150,65 @@ describe('KafkaConsumerRunner', () => {
     expect(deadLettered.reduce((s, n) => s + n, 0)).toBe(3);
   });
 
+  it('keeps a batch event with one bad row: good rows applied, the row dead-lettered alone, whole messages still on the DLQ topic', async () => {
+    const db = tdb.db;
+    const topic = 'runner.rows.v1';
+    const dlqTopic = 'wagewatch.dlq.g_rows.v1';
+    await admin.createTopics({
+      topics: [
+        { topic, numPartitions: 1 },
+        { topic: dlqTopic, numPartitions: 1 },
+      ],
+    });
+    await createDeliverySchema(db, 'g_rows');
+    const consumer = recordingConsumer('g_rows', [topic], 'x', (n) => {
+      if (n === 666) throw new Invalid('cannot apply event 666');
+    });
+    const runner = new KafkaConsumerRunner(db, consumer, kafka, silent, fastGroup);
+    const row = (bankRef: string, amount: string) => ({
+      bankRef,
+      accountNo: '2302010009100000001',
+      direction: 'debit',
+      amount,
+      counterpartyAccountNo: '6222020000000000001',
+      counterpartyName: '工人1',
+      bookedAt: '2026-11-13T10:00:00+08:00',
+      status: 'booked',
+    });
+    const withRows = testEnvelope('k', 1);
+    withRows.data = {
+      projectId: 'k',
+      bankCode: 'n:1',
+      transfers: [row('A', '1.00'), row('B', '99999999999999.00')],
+    };
+    const poison = JSON.stringify(testEnvelope('k', 666));
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { key: 'k', value: JSON.stringify(withRows) },
+        { key: 'k', value: poison },
+        { key: 'k', value: JSON.stringify(testEnvelope('k', 2)) },
+      ],
+    });
+    const dlq = await collect(kafka, dlqTopic);
+    await runner.start();
+    await eventually(() => dlq.messages.length >= 1, { what: 'the poison message on the DLQ topic' });
+    await eventually(async () => (await appliedRows(db, 'g_rows')).length >= 2, { what: '2 applied' });
+    await runner.stop();
+    await dlq.stop();
+
+    expect((await appliedRows(db, 'g_rows')).map((r) => r.n)).toEqual([1, 2]);
+    expect(dlq.messages.map((m) => m.value?.toString())).toEqual([poison]);
+    const table = await db.query<{ row_index: number | null; event_id: string; reason: string }>(
+      'SELECT row_index, event_id, reason FROM g_rows.dead_letters ORDER BY id',
+    );
+    expect(table).toEqual([
+      { row_index: 1, event_id: withRows.id, reason: expect.stringContaining('transfers[1] at amount') },
+      { row_index: null, event_id: expect.any(String), reason: 'cannot apply event 666' },
+    ]);
+  });
+
   it('a retryable failure mid-batch is retried and nothing is doubled; a message failing every time is dead-lettered after 5 attempts', async () => {
     const db = tdb.db;
     const topic = 'runner.retry.v1';

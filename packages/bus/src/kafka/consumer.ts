@@ -338,6 +338,8 @@ export class KafkaConsumerRunner {
         const giveUp: Consumer = {
           group: this.consumer.group,
           topics: this.consumer.topics,
+          ...(this.consumer.outbox ? { outbox: this.consumer.outbox } : {}),
+          ...(this.consumer.clock ? { clock: this.consumer.clock } : {}),
           apply: async () => {
             throw new RetriesExhaustedError(reason);
           },
@@ -404,7 +406,8 @@ export class KafkaConsumerRunner {
 
   /**
    * Finds the rows applyBatch wrote to dead_letters for this partition since the chunk
-   * started and pairs them, in order, with the messages they came from (same payload text).
+   * started (whole messages only: a batch event's bad rows stay in the table, the message
+   * itself was applied) and pairs them, in order, with the messages they came from (same payload text).
    * Returns the indices (into `items`) that were dead-lettered.
    */
   private async collectDeadLetters(
@@ -418,7 +421,7 @@ export class KafkaConsumerRunner {
       payload: string;
     }>(
       `SELECT id, event_id, reason, payload FROM "${this.consumer.group}".dead_letters
-       WHERE source = $1 AND id > $2 ORDER BY id`,
+       WHERE source = $1 AND id > $2 AND row_index IS NULL ORDER BY id`,
       [ctx.source, ctx.watermark.toString()],
     );
     const matched = new Set<number>();

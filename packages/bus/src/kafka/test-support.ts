@@ -67,8 +67,12 @@ export async function createDeliverySchema(db: Database, schema: string): Promis
     `CREATE TABLE IF NOT EXISTS "${schema}".cursors (source text PRIMARY KEY, position bigint NOT NULL)`,
   );
   await db.query(`CREATE TABLE IF NOT EXISTS "${schema}".dead_letters (
-    id bigserial PRIMARY KEY, source text NOT NULL, event_id text, reason text NOT NULL, payload text NOT NULL,
-    failed_at timestamptz NOT NULL DEFAULT now())`);
+    id bigserial PRIMARY KEY, source text NOT NULL, event_id text, event_type text, row_index integer,
+    reason text NOT NULL, payload text NOT NULL, failed_at timestamptz NOT NULL DEFAULT now(),
+    status text NOT NULL DEFAULT 'open', reapplied_at timestamptz)`);
+  await db.query(`CREATE TABLE IF NOT EXISTS "${schema}".dead_letter_attempts (
+    id bigserial PRIMARY KEY, dead_letter_id bigint NOT NULL, attempted_by text NOT NULL,
+    attempted_at timestamptz NOT NULL, outcome text NOT NULL, detail text)`);
   await db.query(`CREATE TABLE IF NOT EXISTS "${schema}".applied (
     id bigserial PRIMARY KEY, event_id uuid NOT NULL, key text NOT NULL, n integer NOT NULL, by text NOT NULL)`);
 }

@@ -26,6 +26,7 @@ describe('ensureTopics', () => {
       expect.arrayContaining([
         TOPICS.ingest,
         TOPICS.findings,
+        TOPICS.deliveries,
         BANK_INBOUND_TOPICS.transfers,
         BANK_INBOUND_TOPICS.statements,
         ...['ledger', 'inspection', 'ingest'].map(deadLetterTopic),
