@@ -9,6 +9,7 @@ import {
   yearOf,
 } from '../dates.ts';
 import type { Severity } from '../payments/model.ts';
+import type { RuleCode } from '../rules.ts';
 
 /**
  * Campaigns (DOMAIN.md "Campaigns"): holiday-period audits, the winter campaign and quarterly
@@ -215,8 +216,8 @@ export function lastQuarterEnded(asOf: Date | LocalDate): QuarterOccurrence {
   };
 }
 
-/** Rules about wages themselves: the winter campaign raises their severity. */
-export const WAGE_FINDING_RULES: ReadonlySet<string> = new Set([
+/** Rules about wages themselves: the winter campaign raises their severity (codes checked against RULE_CODES). */
+export const WAGE_FINDING_RULES: ReadonlySet<string> = new Set<RuleCode>([
   'wages-missed',
   'wages-late',
   'wages-short',

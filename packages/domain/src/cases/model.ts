@@ -1,5 +1,6 @@
 import type { LocalDate, Period } from '../dates.ts';
 import type { Severity } from '../payments/model.ts';
+import { DEPOSIT_RULE_CODES, type RuleCode } from '../rules.ts';
 
 /** The sectors a project is registered under (contracts' SECTORS). */
 export type CaseSector = 'housing' | 'transport' | 'water' | 'other';
@@ -30,13 +31,8 @@ export type CaseFinding = {
 export const caseKeyOf = (projectId: string, responsibleCode: string): string =>
   `${projectId}|${responsibleCode}`;
 
-/** Rules about the wage-guarantee deposit (DOMAIN.md rules 10-13). */
-export const DEPOSIT_RULES: ReadonlySet<string> = new Set([
-  'deposit-missing',
-  'deposit-short',
-  'guarantee-expiring',
-  'deposit-not-topped-up',
-]);
+/** Rules about the wage-guarantee deposit (DOMAIN.md rules 10-13): the domain's one list. */
+export const DEPOSIT_RULES: ReadonlySet<string> = new Set<RuleCode>(DEPOSIT_RULE_CODES);
 
 /** Rules whose open findings mean wages for a period are unpaid (in full or in part). */
-export const UNPAID_WAGE_RULES: ReadonlySet<string> = new Set(['wages-missed', 'wages-short']);
+export const UNPAID_WAGE_RULES: ReadonlySet<string> = new Set<RuleCode>(['wages-missed', 'wages-short']);
