@@ -25,6 +25,7 @@ import {
   type FieldIssue,
   ForbiddenError,
   NotFoundError,
+  PayloadTooLargeError,
   principalOf,
   problemSchema,
   ROLES,
@@ -42,7 +43,8 @@ import {
   statementInputSchema,
 } from './bank-intake.ts';
 import { registerEvidenceRoutes } from './evidence-routes.ts';
-import { PayrollFileError, parsePayrollFile } from './payroll-file/index.ts';
+import { type ParsedPayrollFile, PayrollFileError } from './payroll-file/index.ts';
+import { PayrollFileReader, type PayrollFileReaderOptions } from './payroll-file/reader.ts';
 import { registerPayrollHistoryRoutes } from './payroll-routes.ts';
 import { type PayTerms, recordVersion } from './payroll-versions.ts';
 import { checkProject, projectInputSchema, validatePayrollLine, validateWorker } from './validation.ts';
@@ -54,13 +56,20 @@ export type IngestDeps = {
   clock: Clock;
   /** The working-day calendar of due dates (the ledger's); the built-in one when absent. */
   calendar?: WorkingDayCalendar;
+  /** Bounds of uploaded payroll files and of the worker threads that read them. */
+  uploads?: Partial<PayrollFileReaderOptions>;
 };
+
+/** Row issues listed in a response; the rest are counted (`totalRejected`) and kept with the version. */
+export const MAX_LISTED_ISSUES = 200;
 
 const consumerReasons = z.array(z.object({ consumer: z.string(), reason: z.string() }));
 const batchResult = z.object({
   accepted: z.number(),
   duplicates: z.number(),
   rejected: z.array(z.object({ row: z.number().optional(), field: z.string(), message: z.string() })),
+  /** Set when `rejected` lists only the first issues: how many there are in all. */
+  totalRejected: z.number().optional(),
   /** Repeats of records a consumer could not apply: not duplicates, listed with the reasons. */
   deadLettered: z
     .array(z.object({ row: z.number(), bankRef: z.string(), consumers: consumerReasons }))
@@ -113,6 +122,8 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
   return async (root) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
     await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1 } });
+    const payrollFiles = new PayrollFileReader(deps.uploads);
+    app.addHook('onClose', () => payrollFiles.close());
     registerPayrollHistoryRoutes(app, { db, outbox, clock, ...(calendar ? { calendar } : {}) });
     registerEvidenceRoutes(app, { db });
 
@@ -369,13 +380,14 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           };
           filename = file.filename;
           const bytes = await file.toBuffer();
-          let parsed: Awaited<ReturnType<typeof parsePayrollFile>>;
+          let parsed: ParsedPayrollFile;
           try {
-            parsed = await parsePayrollFile({ bytes, filename: file.filename, contentType: file.mimetype });
+            parsed = await payrollFiles.read({ bytes, filename: file.filename, contentType: file.mimetype });
           } catch (err) {
-            if (err instanceof PayrollFileError)
-              throw new ValidationError(err.message, [{ field: 'file', message: err.message }]);
-            throw err;
+            if (!(err instanceof PayrollFileError)) throw err;
+            const message = `${file.filename ? `"${file.filename}"` : 'the file'}: ${err.message}`;
+            if (err.code === 'TOO_LARGE') throw new PayloadTooLargeError(message, err.bound ?? 'size');
+            throw new ValidationError(message, [{ field: 'file', message: err.message }]);
           }
           source = parsed.format;
           const asked = fieldValue('period');
@@ -473,7 +485,8 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           totalDue,
           accepted: good.length,
           duplicates: 0,
-          rejected: issues,
+          rejected: issues.slice(0, MAX_LISTED_ISSUES),
+          ...(issues.length > MAX_LISTED_ISSUES ? { totalRejected: issues.length } : {}),
           supersededCorrections: recorded.supersededCorrections,
         };
         if (recorded.correction) {

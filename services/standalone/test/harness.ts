@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { Database } from '@wagewatch/db';
 import { ApiKeys, createLogger, type KeyScope, ManualClock, type Role } from '@wagewatch/runtime';
 import { createTestDatabase, type TestDatabaseKind } from '@wagewatch/testkit';
-import { createEmbeddedSystem, type EmbeddedSystem } from '../src/system.ts';
+import { createEmbeddedSystem, type EmbeddedOptions, type EmbeddedSystem } from '../src/system.ts';
 
 export const TEST_SECRET = 'test-secret-for-signing-api-keys-0123456789';
 export const BOOTSTRAP_ADMIN_KEY = 'bootstrap-admin-key-for-tests';
@@ -83,7 +83,13 @@ export type TestSystem = {
  * over real HTTP on an ephemeral port, with a manual clock and no timers.
  */
 export async function startTestSystem(
-  options: { kind?: TestDatabaseKind; now?: Date; db?: Database } = {},
+  options: {
+    kind?: TestDatabaseKind;
+    now?: Date;
+    db?: Database;
+    /** The embedded system's options beyond the database, clock and keys (limits, bounds). */
+    embedded?: Pick<EmbeddedOptions, 'protection' | 'uploads'>;
+  } = {},
 ): Promise<TestSystem> {
   const tdb = options.db ? undefined : await createTestDatabase(options.kind ?? 'pglite', 'standalone');
   const db = options.db ?? tdb!.db;
@@ -99,7 +105,7 @@ export async function startTestSystem(
       },
     }),
   });
-  const system = await createEmbeddedSystem({ db, clock, logger, apiKeys });
+  const system = await createEmbeddedSystem({ db, clock, logger, apiKeys, ...options.embedded });
   system.start();
   const address = await system.app.listen({ port: 0, host: '127.0.0.1' });
   const api = new ApiClient(address);
