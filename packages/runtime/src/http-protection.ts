@@ -7,6 +7,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyUnderPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { ApiKeys } from './auth.ts';
 import { AppError } from './errors.ts';
 
@@ -90,7 +91,7 @@ export async function registerHttpProtection(
   app.addHook('onRequest', async (req, reply) => {
     if (unlimited(req)) return;
     const state = await authFailures(req, { increment: false });
-    if (!state.isAllowed && state.isExceeded) {
+    if (!state.isAllowed && state.remaining === 0) {
       reply.header('retry-after', String(state.ttlInSeconds));
       throw tooMany('failed authentications')(req, { max: state.max, after: `${state.ttlInSeconds} s` });
     }
@@ -127,4 +128,52 @@ function validToken(apiKeys: ApiKeys, header: string | undefined): string | unde
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The settings as environment variables: each service's env.ts (the one place it reads its
+ * environment) extends its schema with these; `httpProtectionFromEnv` maps them.
+ */
+export const httpProtectionEnv = {
+  WAGEWATCH_RATE_LIMIT_PER_KEY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_HTTP_PROTECTION.keyRequestsPerWindow),
+  WAGEWATCH_RATE_LIMIT_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_HTTP_PROTECTION.addressRequestsPerWindow),
+  WAGEWATCH_RATE_LIMIT_AUTH_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_HTTP_PROTECTION.authFailuresPerWindow),
+  WAGEWATCH_RATE_LIMIT_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_HTTP_PROTECTION.windowMs / 1000),
+  /** 0 turns the event-loop pressure check off. */
+  WAGEWATCH_MAX_EVENT_LOOP_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(DEFAULT_HTTP_PROTECTION.maxEventLoopDelayMs),
+};
+
+export function httpProtectionFromEnv(
+  env: {
+    [K in keyof typeof httpProtectionEnv]: number;
+  },
+): HttpProtection {
+  return {
+    keyRequestsPerWindow: env.WAGEWATCH_RATE_LIMIT_PER_KEY,
+    addressRequestsPerWindow: env.WAGEWATCH_RATE_LIMIT_PER_ADDRESS,
+    authFailuresPerWindow: env.WAGEWATCH_RATE_LIMIT_AUTH_FAILURES,
+    windowMs: env.WAGEWATCH_RATE_LIMIT_WINDOW_SECONDS * 1000,
+    maxEventLoopDelayMs: env.WAGEWATCH_MAX_EVENT_LOOP_DELAY_MS,
+    pressureRetryAfterSeconds: DEFAULT_HTTP_PROTECTION.pressureRetryAfterSeconds,
+  };
 }

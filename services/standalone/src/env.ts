@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { CLOCK_MODES } from '@wagewatch/runtime';
+import { CLOCK_MODES, httpProtectionEnv } from '@wagewatch/runtime';
 import { z } from 'zod';
 
 /** The only place the standalone process reads its environment. */
@@ -25,6 +25,8 @@ const schema = z.object({
   WAGEWATCH_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
   /** The provincial wage-guarantee deposit policy (an id of DEPOSIT_POLICIES). */
   WAGEWATCH_DEPOSIT_POLICY: z.string().default('national-default'),
+  /** Rate limits and the event-loop pressure bound (runtime http-protection.ts). */
+  ...httpProtectionEnv,
 });
 
 export type Env = z.infer<typeof schema>;
