@@ -60,6 +60,8 @@ export type IngestDeps = {
   uploads?: Partial<PayrollFileReaderOptions>;
 };
 
+/** The largest payroll file accepted (bytes as uploaded, before any unpacking). */
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 /** Row issues listed in a response; the rest are counted (`totalRejected`) and kept with the version. */
 export const MAX_LISTED_ISSUES = 200;
 
@@ -121,7 +123,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
   const { db, outbox, apiKeys, clock, calendar } = deps;
   return async (root) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
-    await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1 } });
+    await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } });
     const payrollFiles = new PayrollFileReader(deps.uploads);
     app.addHook('onClose', () => payrollFiles.close());
     registerPayrollHistoryRoutes(app, { db, outbox, clock, ...(calendar ? { calendar } : {}) });
@@ -379,7 +381,16 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
             return one && 'value' in one ? String(one.value) : undefined;
           };
           filename = file.filename;
-          const bytes = await file.toBuffer();
+          let bytes: Buffer;
+          try {
+            bytes = await file.toBuffer();
+          } catch (err) {
+            if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
+            throw new PayloadTooLargeError(
+              `${file.filename ? `"${file.filename}"` : 'the file'}: the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB per upload: split the sheet`,
+              'file-size',
+            );
+          }
           let parsed: ParsedPayrollFile;
           try {
             parsed = await payrollFiles.read({ bytes, filename: file.filename, contentType: file.mimetype });

@@ -168,6 +168,18 @@ describe.each(['pglite', 'postgres'] as const)('uploads are bounded (%s)', (kind
     expect(await sheets()).toBe(0);
   });
 
+  it('refuses a file over 20 MB as uploaded with 413 naming the file and the bound', async () => {
+    const bytes = Buffer.alloc(21 * MB, 'a,');
+    const res = await pm.upload(
+      path(),
+      { bytes, filename: 'huge.csv', type: 'text/csv' },
+      { period: '2026-10' },
+    );
+    expectProblem(res, 413);
+    expect(res.body.detail).toContain('"huge.csv": the file is larger than 20 MB');
+    expect(await sheets()).toBe(0);
+  });
+
   it('answers a 1,000,000-row CSV with a small problem body', async () => {
     const bytes = Buffer.from(`身份证号,姓名,工资\n${'1,a,1\n'.repeat(1_000_000)}`);
     const res = await pm.upload(
