@@ -158,7 +158,7 @@ export function webhookDelivery(deps: {
         status = res.status;
         responseBody = (await res.text()).slice(0, 1000);
         if (status >= 300 && status < 400) {
-          error = `redirect not followed (${status} to ${res.location ?? 'no Location'})`;
+          error = `redirect not followed (${status} to ${res.location?.slice(0, 200) ?? 'no Location'})`;
           final = true;
         }
       } catch (e) {
