@@ -103,7 +103,8 @@ export function nonPublicReason(address: string): string | undefined {
   if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress())
     ip = (ip as ipaddr.IPv6).toIPv4Address();
   const range = ip.range();
-  if (range !== 'unicast') return `${ip.toString()} is a ${range} address, not a public one`;
+  if (range !== 'unicast')
+    return `${ip.toString()} is ${/^([aeio]|un[^i])/i.test(range) ? 'an' : 'a'} ${range} address, not a public one`;
   // ipaddr.js calls every IPv6 address outside its special ranges unicast; only 2000::/3 is
   // global unicast (this refuses the deprecated IPv4-compatible ::a.b.c.d and unassigned space).
   if (ip.kind() === 'ipv6' && !ip.match(ipaddr.parseCIDR('2000::/3')))
