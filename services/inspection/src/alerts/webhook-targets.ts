@@ -213,7 +213,8 @@ export function webhookTargets(policy: WebhookTargetPolicy = {}) {
       });
       const chunks: Buffer[] = [];
       let size = 0;
-      const body = new Promise<string>((resolve, reject) => {
+      // The status has been answered: a body cut short (timeout, reset) is kept as far as it came.
+      const body = new Promise<string>((resolve) => {
         res.on('data', (c: Buffer) => {
           if (size >= 65_536) return;
           chunks.push(c);
@@ -224,7 +225,7 @@ export function webhookTargets(policy: WebhookTargetPolicy = {}) {
           }
         });
         res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        res.on('error', reject);
+        res.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
         res.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
       });
       const location = res.headers.location;
