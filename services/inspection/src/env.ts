@@ -1,11 +1,14 @@
 import { hostEnvSchema, parseEnv } from '@wagewatch/host';
 import { z } from 'zod';
+import { webhookTargetEnv } from './alerts/webhook-targets.ts';
 
 /** The only place the inspection process reads its environment. */
 export const env = parseEnv(
   hostEnvSchema.extend({
     /** How often the escalation sweep runs (BullMQ, once per occurrence across instances); 0: never. */
     WAGEWATCH_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** Where webhooks may go: WAGEWATCH_WEBHOOK_ALLOW_HTTP, WAGEWATCH_WEBHOOK_ALLOW_HOSTS. */
+    ...webhookTargetEnv.shape,
   }),
   process.env,
 );

@@ -1,11 +1,17 @@
 import { defaultCalendar } from '@wagewatch/domain';
 import { runService } from '@wagewatch/host';
+import { webhookTargetPolicyFromEnv } from './alerts/webhook-targets.ts';
 import { env } from './env.ts';
 import { createInspection } from './service.ts';
 
 /** Inspection as its own process (distributed mode). */
 await runService(env, ({ db, clock }) => {
-  const inspection = createInspection({ db, clock, calendar: defaultCalendar });
+  const inspection = createInspection({
+    db,
+    clock,
+    calendar: defaultCalendar,
+    webhookTargets: webhookTargetPolicyFromEnv(env),
+  });
   return {
     name: 'inspection',
     migrate: inspection.migrate,

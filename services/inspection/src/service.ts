@@ -14,6 +14,7 @@ import {
 import { type Clock, systemClock } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { alertRoutes } from './alerts/routes.ts';
+import { type WebhookTargetPolicy, webhookTargets } from './alerts/webhook-targets.ts';
 import { type WebhookOptions, webhookDelivery } from './alerts/webhooks.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
 import { caseRoutes } from './cases/routes.ts';
@@ -47,9 +48,12 @@ export function createInspection(deps: {
   campaigns?: CampaignConfig;
   /** Webhook retry policy (backoff on the clock above). */
   webhooks?: WebhookOptions;
+  /** Where webhooks may go: public https: only unless this allows http: or names internal hosts. */
+  webhookTargets?: WebhookTargetPolicy;
 }) {
   const outbox = new Outbox(INSPECTION_SCHEMA, 'inspection');
   const clock = deps.clock ?? systemClock;
+  const targets = webhookTargets(deps.webhookTargets);
   const ctx = {
     db: deps.db,
     outbox,
@@ -58,7 +62,13 @@ export function createInspection(deps: {
     ladder: deps.ladder ?? DEFAULT_LADDER_CONFIG,
     risk: deps.risk ?? DEFAULT_RISK_CONFIG,
     campaigns: deps.campaigns ?? DEFAULT_CAMPAIGN_CONFIG,
-    webhooks: webhookDelivery({ db: deps.db, clock, ...(deps.webhooks ? { options: deps.webhooks } : {}) }),
+    webhookTargets: targets,
+    webhooks: webhookDelivery({
+      db: deps.db,
+      clock,
+      targets,
+      ...(deps.webhooks ? { options: deps.webhooks } : {}),
+    }),
   };
   // One plugin per slice; each declares its routes' schemas and shares the scope helper (scope.ts).
   const slices = [

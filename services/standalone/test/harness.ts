@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Database } from '@wagewatch/db';
+import type { WebhookTargetPolicy } from '@wagewatch/inspection';
 import { ApiKeys, createLogger, type KeyScope, ManualClock, type Role } from '@wagewatch/runtime';
 import { createTestDatabase, type TestDatabaseKind } from '@wagewatch/testkit';
 import { createEmbeddedSystem, type EmbeddedOptions, type EmbeddedSystem } from '../src/system.ts';
@@ -87,6 +88,8 @@ export async function startTestSystem(
     kind?: TestDatabaseKind;
     now?: Date;
     db?: Database;
+    /** Where webhooks may go (default: as in production, https: to public addresses only). */
+    webhookTargets?: WebhookTargetPolicy;
     /** The embedded system's options beyond the database, clock and keys (limits, bounds). */
     embedded?: Pick<EmbeddedOptions, 'protection' | 'uploads'>;
   } = {},
@@ -105,7 +108,14 @@ export async function startTestSystem(
       },
     }),
   });
-  const system = await createEmbeddedSystem({ db, clock, logger, apiKeys, ...options.embedded });
+  const system = await createEmbeddedSystem({
+    db,
+    clock,
+    logger,
+    apiKeys,
+    ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
+    ...options.embedded,
+  });
   system.start();
   const address = await system.app.listen({ port: 0, host: '127.0.0.1' });
   const api = new ApiClient(address);

@@ -2,12 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Outbox } from '@wagewatch/bus';
 import type { Database } from '@wagewatch/db';
-import { type Clock, ForbiddenError, NotFoundError, principalOf, requireRole } from '@wagewatch/runtime';
+import {
+  type Clock,
+  ForbiddenError,
+  NotFoundError,
+  principalOf,
+  requireRole,
+  ValidationError,
+} from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problems } from '../context.ts';
 import { assertFilter, scopeRows, where } from '../scope.ts';
+import { WebhookTargetRefused, type WebhookTargets } from './webhook-targets.ts';
 
 type AlertRow = {
   id: bigint;
@@ -43,6 +51,8 @@ export function alertRoutes(deps: {
   db: Database;
   clock: Clock;
   outbox: Outbox;
+  /** The webhook target check (scheme, credentials, resolved addresses, allow-list). */
+  webhookTargets: WebhookTargets;
   /** How often an open stream looks for alerts another instance recorded (ms). */
   streamPollMs?: number;
 }): FastifyPluginAsync {
@@ -219,6 +229,12 @@ export function alertRoutes(deps: {
       async (req, reply) => {
         const principal = principalOf(req);
         requireRole(principal, 'admin');
+        try {
+          await deps.webhookTargets.check(req.body.url);
+        } catch (e) {
+          if (!(e instanceof WebhookTargetRefused)) throw e;
+          throw new ValidationError(`url: ${e.reason}`, [{ field: 'url', message: e.reason }]);
+        }
         const [h] = await deps.db.query<HookRow>(
           `INSERT INTO inspection.webhooks (webhook_id, url, secret, events, districts, created_by, created_at, from_seq)
            VALUES ($1,$2,$3,$4,$5,$6,$7,(SELECT coalesce(max(seq), 0) FROM inspection.outbox))
