@@ -1,8 +1,10 @@
-import { CLOCK_MODES } from '@wagewatch/runtime';
+import { CLOCK_MODES, httpProtectionEnv } from '@wagewatch/runtime';
 import { z } from 'zod';
 
 /** The environment every distributed service reads (each service's env.ts extends it). */
 export const hostEnvSchema = z.object({
+  /** Rate limits and the event-loop pressure bound (runtime http-protection.ts). */
+  ...httpProtectionEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

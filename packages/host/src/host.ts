@@ -19,6 +19,7 @@ import {
   createLogger,
   createMetrics,
   deadLetterRoutes,
+  httpProtectionFromEnv,
   type Logger,
 } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
@@ -150,6 +151,7 @@ export async function runService(
     logger: log,
     apiKeys,
     metrics,
+    protection: httpProtectionFromEnv(env),
     readiness: [
       { name: 'database', check: async () => void (await db.query('SELECT 1')) },
       {

@@ -38,3 +38,14 @@ export class ConflictError extends AppError {
     super('conflict', 409, 'Conflict', detail);
   }
 }
+/** A request beyond a bound (an upload's size, rows or reading time): 413, the bound named. */
+export class PayloadTooLargeError extends AppError {
+  constructor(
+    detail: string,
+    readonly bound: string,
+  ) {
+    super('payload-too-large', 413, 'Too large', detail, [
+      { field: 'file', message: `beyond the ${bound} bound` },
+    ]);
+  }
+}

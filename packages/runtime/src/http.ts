@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ApiKeys, Principal } from './auth.ts';
 import { AppError, type FieldIssue } from './errors.ts';
+import { type HttpProtection, registerHttpProtection } from './http-protection.ts';
 import type { Metrics } from './metrics.ts';
 
 declare module 'fastify' {
@@ -42,8 +43,13 @@ export const problemSchema = z
     errors: z
       .array(z.object({ row: z.number().optional(), field: z.string(), message: z.string() }))
       .optional(),
+    /** Set when `errors` lists only the first MAX_LISTED_ERRORS: how many there are in all. */
+    totalErrors: z.number().optional(),
   })
   .describe('RFC 7807 problem details');
+
+/** A problem body lists at most this many errors (a million bad rows must not make a 100 MB body). */
+export const MAX_LISTED_ERRORS = 200;
 
 /**
  * The HTTP shell every service shares: zod schemas for validation and serialisation, the
@@ -57,6 +63,8 @@ export async function buildHttpApp(options: {
   readiness?: ReadinessCheck[];
   plugins: FastifyPluginAsync[];
   bodyLimit?: number;
+  /** Rate limits and the pressure bound (http-protection.ts); generous defaults. */
+  protection?: Partial<HttpProtection>;
 }): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger,
@@ -110,6 +118,7 @@ export async function buildHttpApp(options: {
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await registerHttpProtection(app as unknown as FastifyInstance, options.apiKeys, options.protection);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header(REQUEST_ID_HEADER, req.id);
@@ -151,7 +160,8 @@ export async function buildHttpApp(options: {
           status: err.status,
           detail: err.message,
           instance,
-          ...(err.errors.length ? { errors: err.errors } : {}),
+          ...(err.errors.length ? { errors: err.errors.slice(0, MAX_LISTED_ERRORS) } : {}),
+          ...(err.errors.length > MAX_LISTED_ERRORS ? { totalErrors: err.errors.length } : {}),
         });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {

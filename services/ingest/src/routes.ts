@@ -25,6 +25,7 @@ import {
   type FieldIssue,
   ForbiddenError,
   NotFoundError,
+  PayloadTooLargeError,
   principalOf,
   problemSchema,
   ROLES,
@@ -42,7 +43,8 @@ import {
   statementInputSchema,
 } from './bank-intake.ts';
 import { registerEvidenceRoutes } from './evidence-routes.ts';
-import { PayrollFileError, parsePayrollFile } from './payroll-file/index.ts';
+import { type ParsedPayrollFile, PayrollFileError } from './payroll-file/index.ts';
+import { PayrollFileReader, type PayrollFileReaderOptions } from './payroll-file/reader.ts';
 import { registerPayrollHistoryRoutes } from './payroll-routes.ts';
 import { type PayTerms, recordVersion } from './payroll-versions.ts';
 import { checkProject, projectInputSchema, validatePayrollLine, validateWorker } from './validation.ts';
@@ -54,13 +56,22 @@ export type IngestDeps = {
   clock: Clock;
   /** The working-day calendar of due dates (the ledger's); the built-in one when absent. */
   calendar?: WorkingDayCalendar;
+  /** Bounds of uploaded payroll files and of the worker threads that read them. */
+  uploads?: Partial<PayrollFileReaderOptions>;
 };
+
+/** The largest payroll file accepted (bytes as uploaded, before any unpacking). */
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+/** Row issues listed in a response; the rest are counted (`totalRejected`) and kept with the version. */
+export const MAX_LISTED_ISSUES = 200;
 
 const consumerReasons = z.array(z.object({ consumer: z.string(), reason: z.string() }));
 const batchResult = z.object({
   accepted: z.number(),
   duplicates: z.number(),
   rejected: z.array(z.object({ row: z.number().optional(), field: z.string(), message: z.string() })),
+  /** Set when `rejected` lists only the first issues: how many there are in all. */
+  totalRejected: z.number().optional(),
   /** Repeats of records a consumer could not apply: not duplicates, listed with the reasons. */
   deadLettered: z
     .array(z.object({ row: z.number(), bankRef: z.string(), consumers: consumerReasons }))
@@ -112,7 +123,9 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
   const { db, outbox, apiKeys, clock, calendar } = deps;
   return async (root) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
-    await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1 } });
+    await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } });
+    const payrollFiles = new PayrollFileReader(deps.uploads);
+    app.addHook('onClose', () => payrollFiles.close());
     registerPayrollHistoryRoutes(app, { db, outbox, clock, ...(calendar ? { calendar } : {}) });
     registerEvidenceRoutes(app, { db });
 
@@ -368,14 +381,24 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
             return one && 'value' in one ? String(one.value) : undefined;
           };
           filename = file.filename;
-          const bytes = await file.toBuffer();
-          let parsed: Awaited<ReturnType<typeof parsePayrollFile>>;
+          let bytes: Buffer;
           try {
-            parsed = await parsePayrollFile({ bytes, filename: file.filename, contentType: file.mimetype });
+            bytes = await file.toBuffer();
           } catch (err) {
-            if (err instanceof PayrollFileError)
-              throw new ValidationError(err.message, [{ field: 'file', message: err.message }]);
-            throw err;
+            if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
+            throw new PayloadTooLargeError(
+              `${file.filename ? `"${file.filename}"` : 'the file'}: the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB per upload: split the sheet`,
+              'file-size',
+            );
+          }
+          let parsed: ParsedPayrollFile;
+          try {
+            parsed = await payrollFiles.read({ bytes, filename: file.filename, contentType: file.mimetype });
+          } catch (err) {
+            if (!(err instanceof PayrollFileError)) throw err;
+            const message = `${file.filename ? `"${file.filename}"` : 'the file'}: ${err.message}`;
+            if (err.code === 'TOO_LARGE') throw new PayloadTooLargeError(message, err.bound ?? 'size');
+            throw new ValidationError(message, [{ field: 'file', message: err.message }]);
           }
           source = parsed.format;
           const asked = fieldValue('period');
@@ -473,7 +496,8 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
           totalDue,
           accepted: good.length,
           duplicates: 0,
-          rejected: issues,
+          rejected: issues.slice(0, MAX_LISTED_ISSUES),
+          ...(issues.length > MAX_LISTED_ISSUES ? { totalRejected: issues.length } : {}),
           supersededCorrections: recorded.supersededCorrections,
         };
         if (recorded.correction) {

@@ -5,6 +5,7 @@ import type { WorkingDayCalendar } from '@wagewatch/domain';
 import type { ApiKeys, Clock } from '@wagewatch/runtime';
 import { ingestClockRoutes, readClockInstant } from './clock-routes.ts';
 import { ingestDeliveriesConsumer } from './deliveries.ts';
+import type { PayrollFileReaderOptions } from './payroll-file/reader.ts';
 import { ingestRoutes } from './routes.ts';
 
 export const INGEST_SCHEMA = 'ingest';
@@ -16,6 +17,7 @@ export function createIngest(deps: {
   apiKeys: ApiKeys;
   clock: Clock;
   calendar?: WorkingDayCalendar;
+  uploads?: Partial<PayrollFileReaderOptions>;
 }) {
   const outbox = new Outbox(INGEST_SCHEMA, 'ingest');
   return {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { webhookTargetEnv } from '@wagewatch/inspection';
-import { CLOCK_MODES } from '@wagewatch/runtime';
+import { CLOCK_MODES, httpProtectionEnv } from '@wagewatch/runtime';
 import { z } from 'zod';
 
 /** The only place the standalone process reads its environment. */
@@ -31,6 +31,8 @@ const schema = z.object({
    * (true: http: too), WAGEWATCH_WEBHOOK_ALLOW_HOSTS (internal host names, IPs, CIDRs admitted).
    */
   ...webhookTargetEnv.shape,
+  /** Rate limits and the event-loop pressure bound (runtime http-protection.ts). */
+  ...httpProtectionEnv,
 });
 
 export type Env = z.infer<typeof schema>;

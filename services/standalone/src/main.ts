@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@wagewatch/db';
 import { webhookTargetPolicyFromEnv } from '@wagewatch/inspection';
-import { ApiKeys, createClock, createLogger } from '@wagewatch/runtime';
+import { ApiKeys, createClock, createLogger, httpProtectionFromEnv } from '@wagewatch/runtime';
 import { type DemoKeys, loadDemo } from './demo.ts';
 import { displayPath, saveDemoKeysEnv } from './demo-keys.ts';
 import { readEnv } from './env.ts';
@@ -52,6 +52,7 @@ const system = await createEmbeddedSystem({
     : { sweepIntervalMs: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS * 1000 }),
   depositPolicy: env.WAGEWATCH_DEPOSIT_POLICY,
   webhookTargets: webhookTargetPolicyFromEnv(env),
+  protection: httpProtectionFromEnv(env),
 });
 
 if (manual && env.WAGEWATCH_DEMO === '1' && clock.now().getTime() === 0) {

@@ -2,7 +2,7 @@ import { DeadLetters, InProcessBus } from '@wagewatch/bus';
 import type { Database } from '@wagewatch/db';
 import { createDeposits } from '@wagewatch/deposits';
 import { defaultCalendar, type WorkingDayCalendar } from '@wagewatch/domain';
-import { createIngest } from '@wagewatch/ingest';
+import { createIngest, type PayrollFileReaderOptions } from '@wagewatch/ingest';
 import { createInspection, type WebhookTargetPolicy } from '@wagewatch/inspection';
 import { createLedger } from '@wagewatch/ledger';
 import {
@@ -11,6 +11,7 @@ import {
   type Clock,
   createMetrics,
   deadLetterRoutes,
+  type HttpProtection,
   type Logger,
   type Scheduler,
   TimerScheduler,
@@ -28,6 +29,10 @@ export type EmbeddedOptions = {
   depositPolicy?: string;
   /** Where webhooks may go (default: https: to public addresses only). */
   webhookTargets?: WebhookTargetPolicy;
+  /** Rate limits and the event-loop pressure bound; generous defaults (runtime http-protection.ts). */
+  protection?: Partial<HttpProtection>;
+  /** Bounds of uploaded payroll files (ingest payroll-file/reader.ts). */
+  uploads?: Partial<PayrollFileReaderOptions>;
 };
 
 /**
@@ -37,7 +42,13 @@ export type EmbeddedOptions = {
 export async function createEmbeddedSystem(options: EmbeddedOptions) {
   const { db, clock, logger, apiKeys } = options;
   const calendar = options.calendar ?? defaultCalendar;
-  const ingest = createIngest({ db, apiKeys, clock, calendar });
+  const ingest = createIngest({
+    db,
+    apiKeys,
+    clock,
+    calendar,
+    ...(options.uploads ? { uploads: options.uploads } : {}),
+  });
   const deposits = createDeposits({
     db,
     clock,
@@ -86,6 +97,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     apiKeys,
     metrics,
     readiness: [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }],
+    ...(options.protection ? { protection: options.protection } : {}),
     plugins: [
       ingest.routes,
       ledger.routes,

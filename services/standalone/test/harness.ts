@@ -3,7 +3,7 @@ import type { Database } from '@wagewatch/db';
 import type { WebhookTargetPolicy } from '@wagewatch/inspection';
 import { ApiKeys, createLogger, type KeyScope, ManualClock, type Role } from '@wagewatch/runtime';
 import { createTestDatabase, type TestDatabaseKind } from '@wagewatch/testkit';
-import { createEmbeddedSystem, type EmbeddedSystem } from '../src/system.ts';
+import { createEmbeddedSystem, type EmbeddedOptions, type EmbeddedSystem } from '../src/system.ts';
 
 export const TEST_SECRET = 'test-secret-for-signing-api-keys-0123456789';
 export const BOOTSTRAP_ADMIN_KEY = 'bootstrap-admin-key-for-tests';
@@ -90,6 +90,8 @@ export async function startTestSystem(
     db?: Database;
     /** Where webhooks may go (default: as in production, https: to public addresses only). */
     webhookTargets?: WebhookTargetPolicy;
+    /** The embedded system's options beyond the database, clock and keys (limits, bounds). */
+    embedded?: Pick<EmbeddedOptions, 'protection' | 'uploads'>;
   } = {},
 ): Promise<TestSystem> {
   const tdb = options.db ? undefined : await createTestDatabase(options.kind ?? 'pglite', 'standalone');
@@ -112,6 +114,7 @@ export async function startTestSystem(
     logger,
     apiKeys,
     ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
+    ...options.embedded,
   });
   system.start();
   const address = await system.app.listen({ port: 0, host: '127.0.0.1' });

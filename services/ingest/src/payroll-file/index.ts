@@ -3,7 +3,15 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import {
+  checkXlsxBounds,
+  DEFAULT_PAYROLL_FILE_BOUNDS,
+  GRID_SLACK_ROWS,
+  type PayrollFileBounds,
+} from './bounds.ts';
 import { type ColumnRole, HEADER_HELP, type HeaderMap, mapHeader } from './headers.ts';
+
+export { DEFAULT_PAYROLL_FILE_BOUNDS, MAX_PAYROLL_ROWS, type PayrollFileBounds } from './bounds.ts';
 
 export type RawPayrollRow = {
   rowNumber: number;
@@ -30,22 +38,36 @@ export type ParsedPayrollFile = {
   sheetName?: string;
 };
 
-export type PayrollFileErrorCode = 'EMPTY_FILE' | 'UNREADABLE_FILE' | 'NO_HEADER' | 'MISSING_COLUMN';
+export type PayrollFileErrorCode =
+  | 'EMPTY_FILE'
+  | 'UNREADABLE_FILE'
+  | 'NO_HEADER'
+  | 'MISSING_COLUMN'
+  /** Beyond a bound (rows, decompressed size, reading time or memory): `bound` says which. */
+  | 'TOO_LARGE';
+export type PayrollFileBound = 'rows' | 'decompressed-bytes' | 'time' | 'memory';
 
 export class PayrollFileError extends Error {
   readonly code: PayrollFileErrorCode;
   readonly headerRow?: number;
   readonly column?: 'idNumber' | 'name' | 'amountDue';
+  readonly bound?: PayrollFileBound;
   constructor(
     code: PayrollFileErrorCode,
     message: string,
-    extra?: { headerRow?: number; column?: 'idNumber' | 'name' | 'amountDue'; cause?: unknown },
+    extra?: {
+      headerRow?: number;
+      column?: 'idNumber' | 'name' | 'amountDue';
+      bound?: PayrollFileBound;
+      cause?: unknown;
+    },
   ) {
     super(message, extra?.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'PayrollFileError';
     this.code = code;
     if (extra?.headerRow !== undefined) this.headerRow = extra.headerRow;
     if (extra?.column !== undefined) this.column = extra.column;
+    if (extra?.bound !== undefined) this.bound = extra.bound;
   }
 }
 
@@ -58,19 +80,38 @@ const HEADER_SCAN_ROWS = 15;
 // ---------------------------------------------------------------------------------------------
 // entry point
 
-export async function parsePayrollFile(input: {
-  bytes: Buffer;
-  filename?: string;
-  contentType?: string;
-}): Promise<ParsedPayrollFile> {
+/**
+ * Reads a payroll file within `bounds`: an .xlsx is checked entry by entry (decompressed size,
+ * rows per sheet) before exceljs opens it, a CSV is read up to the row bound and no further.
+ * Synchronous CPU work: the HTTP route runs it in a worker thread (`./reader.ts`).
+ */
+export async function parsePayrollFile(
+  input: { bytes: Buffer; filename?: string; contentType?: string },
+  bounds: PayrollFileBounds = DEFAULT_PAYROLL_FILE_BOUNDS,
+): Promise<ParsedPayrollFile> {
   const bytes = input.bytes;
   if (bytes.length === 0) throw new PayrollFileError('EMPTY_FILE', 'the file is empty');
   const format = detectFormat(bytes, input.filename, input.contentType);
-  if (format === 'xlsx') return parseXlsx(bytes);
+  if (format === 'xlsx') {
+    const exceeded = checkXlsxBounds(bytes, bounds);
+    if (exceeded) throw new PayrollFileError('TOO_LARGE', exceeded.detail, { bound: exceeded.bound });
+    return withinRowBound(await parseXlsx(bytes), bounds);
+  }
   const { text, encoding } = decodeText(bytes);
   if (text.trim() === '') throw new PayrollFileError('EMPTY_FILE', 'the file is empty');
-  const grid = readCsvGrid(text);
-  return { format: 'csv', encoding, ...analyzeGrid(grid, 'the file') };
+  const grid = readCsvGrid(text, bounds.maxRows + GRID_SLACK_ROWS);
+  return withinRowBound({ format: 'csv', encoding, ...analyzeGrid(grid, 'the file') }, bounds);
+}
+
+function withinRowBound(parsed: ParsedPayrollFile, bounds: PayrollFileBounds): ParsedPayrollFile {
+  if (parsed.rows.length > bounds.maxRows) {
+    throw new PayrollFileError(
+      'TOO_LARGE',
+      `the sheet has ${parsed.rows.length} worker rows; at most ${bounds.maxRows} per upload (the same cap as a JSON payroll): split the sheet`,
+      { bound: 'rows' },
+    );
+  }
+  return parsed;
 }
 
 function startsWith(bytes: Buffer, sig: number[]): boolean {
@@ -129,7 +170,7 @@ function decodeText(bytes: Buffer): { text: string; encoding: 'utf-8' | 'gbk' } 
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-function readCsvGrid(text: string): GridRow[] {
+function readCsvGrid(text: string, maxRecords: number): GridRow[] {
   const firstLines = text.split(/\r?\n/, 5).join('\n');
   const tabs = (firstLines.match(/\t/g) ?? []).length;
   const commas = (firstLines.match(/,/g) ?? []).length;
@@ -142,11 +183,20 @@ function readCsvGrid(text: string): GridRow[] {
       relax_quotes: true,
       trim: true,
       skip_empty_lines: false,
+      // One past the bound, to tell "exactly the bound" from "more": the rest is never parsed.
+      to: maxRecords + 1,
     }) as string[][];
   } catch (err) {
     throw new PayrollFileError('UNREADABLE_FILE', `the CSV cannot be read: ${(err as Error).message}`, {
       cause: err,
     });
+  }
+  if (records.length > maxRecords) {
+    throw new PayrollFileError(
+      'TOO_LARGE',
+      `the CSV has more than ${maxRecords} rows; at most ${maxRecords - GRID_SLACK_ROWS} worker rows per upload (the same cap as a JSON payroll): split the sheet`,
+      { bound: 'rows' },
+    );
   }
   return records.map((rec, i) => ({
     rowNumber: i + 1,
