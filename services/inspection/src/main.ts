@@ -1,11 +1,17 @@
 import { defaultCalendar } from '@wagewatch/domain';
 import { runService } from '@wagewatch/host';
+import { SecretBox } from '@wagewatch/runtime';
 import { env } from './env.ts';
 import { createInspection } from './service.ts';
 
 /** Inspection as its own process (distributed mode). */
 await runService(env, ({ db, clock }) => {
-  const inspection = createInspection({ db, clock, calendar: defaultCalendar });
+  const inspection = createInspection({
+    db,
+    clock,
+    calendar: defaultCalendar,
+    secrets: SecretBox.fromBase64(env.WAGEWATCH_SECRETS_KEY),
+  });
   return {
     name: 'inspection',
     migrate: inspection.migrate,

@@ -11,7 +11,7 @@ import {
   type RiskConfig,
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
-import { type Clock, systemClock } from '@wagewatch/runtime';
+import { type Clock, type SecretBox, systemClock } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { alertRoutes } from './alerts/routes.ts';
 import { type WebhookOptions, webhookDelivery } from './alerts/webhooks.ts';
@@ -47,6 +47,8 @@ export function createInspection(deps: {
   campaigns?: CampaignConfig;
   /** Webhook retry policy (backoff on the clock above). */
   webhooks?: WebhookOptions;
+  /** Seals the secrets the service keeps (webhook signing secrets) with the deployment's key. */
+  secrets: SecretBox;
 }) {
   const outbox = new Outbox(INSPECTION_SCHEMA, 'inspection');
   const clock = deps.clock ?? systemClock;
@@ -58,7 +60,13 @@ export function createInspection(deps: {
     ladder: deps.ladder ?? DEFAULT_LADDER_CONFIG,
     risk: deps.risk ?? DEFAULT_RISK_CONFIG,
     campaigns: deps.campaigns ?? DEFAULT_CAMPAIGN_CONFIG,
-    webhooks: webhookDelivery({ db: deps.db, clock, ...(deps.webhooks ? { options: deps.webhooks } : {}) }),
+    secrets: deps.secrets,
+    webhooks: webhookDelivery({
+      db: deps.db,
+      clock,
+      secrets: deps.secrets,
+      ...(deps.webhooks ? { options: deps.webhooks } : {}),
+    }),
   };
   // One plugin per slice; each declares its routes' schemas and shares the scope helper (scope.ts).
   const slices = [

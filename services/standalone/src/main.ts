@@ -7,6 +7,7 @@ import { restrictNewFiles, secureDataDir } from './data-dir.ts';
 import { type DemoKeys, loadDemo } from './demo.ts';
 import { displayPath, saveDemoKeysEnv } from './demo-keys.ts';
 import { readEnv } from './env.ts';
+import { loadSecrets } from './secrets-key.ts';
 import { createEmbeddedSystem } from './system.ts';
 
 /** The embedded default: the whole of Wagewatch in one process (server entry). */
@@ -50,6 +51,7 @@ const system = await createEmbeddedSystem({
   clock,
   logger,
   apiKeys,
+  secrets: loadSecrets(env.WAGEWATCH_DATA_DIR, env.WAGEWATCH_SECRETS_KEY),
   ...(manual || !env.WAGEWATCH_SWEEP_INTERVAL_SECONDS
     ? {}
     : { sweepIntervalMs: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS * 1000 }),

@@ -13,6 +13,7 @@ import {
   deadLetterRoutes,
   type Logger,
   type Scheduler,
+  type SecretBox,
   TimerScheduler,
 } from '@wagewatch/runtime';
 
@@ -21,6 +22,8 @@ export type EmbeddedOptions = {
   clock: Clock;
   logger: Logger;
   apiKeys: ApiKeys;
+  /** Seals the secrets the system keeps (webhook secrets): the env key or the data folder's key file. */
+  secrets: SecretBox;
   calendar?: WorkingDayCalendar;
   /** Interval of the deadline sweep timer; undefined: no timer (tests run sweeps explicitly). */
   sweepIntervalMs?: number;
@@ -56,7 +59,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     return { results: [] };
   };
   const ledger = createLedger({ db, clock, calendar, extraSweeps: [sweepDeposits, sweepInspection] });
-  const inspection = createInspection({ db, clock, calendar });
+  const inspection = createInspection({ db, clock, calendar, secrets: options.secrets });
   for (const service of [ingest, ledger, deposits, inspection]) {
     const applied = await service.migrate();
     if (applied) logger.info({ service: service.name, applied }, 'migrations applied');

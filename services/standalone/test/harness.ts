@@ -1,10 +1,12 @@
 import { Writable } from 'node:stream';
 import type { Database } from '@wagewatch/db';
-import { ApiKeys, createLogger, type KeyScope, ManualClock, type Role } from '@wagewatch/runtime';
+import { ApiKeys, createLogger, type KeyScope, ManualClock, type Role, SecretBox } from '@wagewatch/runtime';
 import { createTestDatabase, type TestDatabaseKind } from '@wagewatch/testkit';
 import { createEmbeddedSystem, type EmbeddedSystem } from '../src/system.ts';
 
 export const TEST_SECRET = 'test-secret-for-signing-api-keys-0123456789';
+/** The secrets key of every test system (base64 of 32 bytes): the same across a restart. */
+export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 export const BOOTSTRAP_ADMIN_KEY = 'bootstrap-admin-key-for-tests';
 /** Tests run at a fixed instant: 2026-11-29 10:00 in Shanghai, after the demo's feeds end. */
 export const TEST_NOW = new Date('2026-11-29T10:00:00+08:00');
@@ -99,7 +101,13 @@ export async function startTestSystem(
       },
     }),
   });
-  const system = await createEmbeddedSystem({ db, clock, logger, apiKeys });
+  const system = await createEmbeddedSystem({
+    db,
+    clock,
+    logger,
+    apiKeys,
+    secrets: SecretBox.fromBase64(TEST_SECRETS_KEY),
+  });
   system.start();
   const address = await system.app.listen({ port: 0, host: '127.0.0.1' });
   const api = new ApiClient(address);

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Outbox } from '@wagewatch/bus';
 import type { Database } from '@wagewatch/db';
-import { type Clock, ForbiddenError, NotFoundError, principalOf, requireRole } from '@wagewatch/runtime';
+import {
+  type Clock,
+  ForbiddenError,
+  NotFoundError,
+  principalOf,
+  requireRole,
+  type SecretBox,
+} from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -43,6 +50,8 @@ export function alertRoutes(deps: {
   db: Database;
   clock: Clock;
   outbox: Outbox;
+  /** Seals webhook secrets before they are stored (never in clear at rest). */
+  secrets: SecretBox;
   /** How often an open stream looks for alerts another instance recorded (ms). */
   streamPollMs?: number;
 }): FastifyPluginAsync {
@@ -226,7 +235,7 @@ export function alertRoutes(deps: {
           [
             randomUUID(),
             req.body.url,
-            req.body.secret,
+            deps.secrets.seal(req.body.secret),
             req.body.events,
             req.body.districts ?? null,
             principal.keyId,
