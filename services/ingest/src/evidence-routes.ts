@@ -46,55 +46,37 @@ type Found = {
   see: string | null;
 };
 
+type BankRow = { project_id: string; district: string; record: Record<string, unknown>; received_at: Date };
+const bankRecord = (row: BankRow, bankCode: string): Found => ({
+  projectId: row.project_id,
+  district: row.district,
+  bankCode,
+  receivedAt: row.received_at,
+  record: row.record,
+  see: null,
+});
+
 async function lookUp(db: Database, ref: EvidenceRef): Promise<Found | undefined> {
   switch (ref.kind) {
     case 'bank-transfer':
     case 'bank-deposit': {
       const table = ref.kind === 'bank-transfer' ? 'ingest.bank_transfers' : 'ingest.deposit_events';
-      const [row] = await db.query<{
-        project_id: string;
-        district: string;
-        record: Record<string, unknown>;
-        received_at: Date;
-      }>(
+      const [row] = await db.query<BankRow>(
         `SELECT t.project_id, p.district, t.record, t.received_at FROM ${table} t
          JOIN ingest.projects p ON p.project_id = t.project_id WHERE t.bank_code = $1 AND t.bank_ref = $2`,
         [ref.bankCode, ref.bankRef],
       );
-      return row
-        ? {
-            projectId: row.project_id,
-            district: row.district,
-            bankCode: ref.bankCode,
-            receivedAt: row.received_at,
-            record: row.record,
-            see: null,
-          }
-        : undefined;
+      return row && bankRecord(row, ref.bankCode);
     }
     case 'bank-statement': {
       // The latest statement of that account and day (a bank may resend a corrected one).
-      const [row] = await db.query<{
-        project_id: string;
-        district: string;
-        record: Record<string, unknown>;
-        received_at: Date;
-      }>(
+      const [row] = await db.query<BankRow>(
         `SELECT p.project_id, p.district, s.record, s.received_at FROM ingest.bank_statements s
          JOIN ingest.projects p ON p.account_no = s.account_no
          WHERE s.bank_code = $1 AND s.account_no = $2 AND s.statement_date = $3::date ORDER BY s.id DESC LIMIT 1`,
         [ref.bankCode, ref.accountNo, ref.date],
       );
-      return row
-        ? {
-            projectId: row.project_id,
-            district: row.district,
-            bankCode: ref.bankCode,
-            receivedAt: row.received_at,
-            record: row.record,
-            see: null,
-          }
-        : undefined;
+      return row && bankRecord(row, ref.bankCode);
     }
     case 'payroll-sheet': {
       const [row] = await db.query<{

@@ -1,5 +1,6 @@
 import { hostEnvSchema, parseEnv } from '@wagewatch/host';
 import { z } from 'zod';
+import { webhookTargetEnv } from './alerts/webhook-targets.ts';
 
 /** The only place the inspection process reads its environment. */
 export const env = parseEnv(
@@ -10,6 +11,8 @@ export const env = parseEnv(
     WAGEWATCH_SECRETS_KEY: z
       .string()
       .refine((s) => Buffer.from(s, 'base64').length === 32, 'base64 of exactly 32 bytes'),
+    /** Where webhooks may go: WAGEWATCH_WEBHOOK_ALLOW_HTTP, WAGEWATCH_WEBHOOK_ALLOW_HOSTS. */
+    ...webhookTargetEnv.shape,
   }),
   process.env,
 );

@@ -1,1 +1,2 @@
+export * from './alerts/webhook-targets.ts';
 export * from './service.ts';

@@ -1,6 +1,7 @@
 import { defaultCalendar } from '@wagewatch/domain';
 import { runService } from '@wagewatch/host';
 import { SecretBox } from '@wagewatch/runtime';
+import { webhookTargetPolicyFromEnv } from './alerts/webhook-targets.ts';
 import { env } from './env.ts';
 import { createInspection } from './service.ts';
 
@@ -11,6 +12,7 @@ await runService(env, ({ db, clock }) => {
     clock,
     calendar: defaultCalendar,
     secrets: SecretBox.fromBase64(env.WAGEWATCH_SECRETS_KEY),
+    webhookTargets: webhookTargetPolicyFromEnv(env),
   });
   return {
     name: 'inspection',

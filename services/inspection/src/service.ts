@@ -14,6 +14,7 @@ import {
 import { type Clock, type SecretBox, systemClock } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { alertRoutes } from './alerts/routes.ts';
+import { type WebhookTargetPolicy, webhookTargets } from './alerts/webhook-targets.ts';
 import { type WebhookOptions, webhookDelivery } from './alerts/webhooks.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
 import { caseRoutes } from './cases/routes.ts';
@@ -49,9 +50,12 @@ export function createInspection(deps: {
   webhooks?: WebhookOptions;
   /** Seals the secrets the service keeps (webhook signing secrets) with the deployment's key. */
   secrets: SecretBox;
+  /** Where webhooks may go: public https: only unless this allows http: or names internal hosts. */
+  webhookTargets?: WebhookTargetPolicy;
 }) {
   const outbox = new Outbox(INSPECTION_SCHEMA, 'inspection');
   const clock = deps.clock ?? systemClock;
+  const targets = webhookTargets(deps.webhookTargets);
   const ctx = {
     db: deps.db,
     outbox,
@@ -61,10 +65,12 @@ export function createInspection(deps: {
     risk: deps.risk ?? DEFAULT_RISK_CONFIG,
     campaigns: deps.campaigns ?? DEFAULT_CAMPAIGN_CONFIG,
     secrets: deps.secrets,
+    webhookTargets: targets,
     webhooks: webhookDelivery({
       db: deps.db,
       clock,
       secrets: deps.secrets,
+      targets,
       ...(deps.webhooks ? { options: deps.webhooks } : {}),
     }),
   };

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { webhookTargetEnv } from '@wagewatch/inspection';
 import { CLOCK_MODES } from '@wagewatch/runtime';
 import { z } from 'zod';
 
@@ -33,6 +34,11 @@ const schema = z.object({
   WAGEWATCH_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
   /** The provincial wage-guarantee deposit policy (an id of DEPOSIT_POLICIES). */
   WAGEWATCH_DEPOSIT_POLICY: z.string().default('national-default'),
+  /**
+   * Where webhooks may go (default: https: to public addresses only): WAGEWATCH_WEBHOOK_ALLOW_HTTP
+   * (true: http: too), WAGEWATCH_WEBHOOK_ALLOW_HOSTS (internal host names, IPs, CIDRs admitted).
+   */
+  ...webhookTargetEnv.shape,
 });
 
 export type Env = z.infer<typeof schema>;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@wagewatch/db';
+import { webhookTargetPolicyFromEnv } from '@wagewatch/inspection';
 import { ApiKeys, createClock, createLogger } from '@wagewatch/runtime';
 import { restrictNewFiles, secureDataDir } from './data-dir.ts';
 import { type DemoKeys, loadDemo } from './demo.ts';
@@ -56,6 +57,7 @@ const system = await createEmbeddedSystem({
     ? {}
     : { sweepIntervalMs: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS * 1000 }),
   depositPolicy: env.WAGEWATCH_DEPOSIT_POLICY,
+  webhookTargets: webhookTargetPolicyFromEnv(env),
 });
 
 if (manual && env.WAGEWATCH_DEMO === '1' && clock.now().getTime() === 0) {

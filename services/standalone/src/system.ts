@@ -3,7 +3,7 @@ import type { Database } from '@wagewatch/db';
 import { createDeposits } from '@wagewatch/deposits';
 import { defaultCalendar, type WorkingDayCalendar } from '@wagewatch/domain';
 import { createIngest } from '@wagewatch/ingest';
-import { createInspection } from '@wagewatch/inspection';
+import { createInspection, type WebhookTargetPolicy } from '@wagewatch/inspection';
 import { createLedger } from '@wagewatch/ledger';
 import {
   type ApiKeys,
@@ -29,6 +29,8 @@ export type EmbeddedOptions = {
   sweepIntervalMs?: number;
   /** The provincial deposit policy (a row of DEPOSIT_POLICIES); default national-default. */
   depositPolicy?: string;
+  /** Where webhooks may go (default: https: to public addresses only). */
+  webhookTargets?: WebhookTargetPolicy;
 };
 
 /**
@@ -59,7 +61,13 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     return { results: [] };
   };
   const ledger = createLedger({ db, clock, calendar, extraSweeps: [sweepDeposits, sweepInspection] });
-  const inspection = createInspection({ db, clock, calendar, secrets: options.secrets });
+  const inspection = createInspection({
+    db,
+    clock,
+    calendar,
+    secrets: options.secrets,
+    ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
+  });
   for (const service of [ingest, ledger, deposits, inspection]) {
     const applied = await service.migrate();
     if (applied) logger.info({ service: service.name, applied }, 'migrations applied');

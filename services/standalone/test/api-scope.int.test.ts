@@ -89,7 +89,8 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
   const callers: Record<string, ApiClient> = {};
 
   beforeAll(async () => {
-    t = await startTestSystem({ kind });
+    // Its webhook points at 127.0.0.1 (nothing listens): admitted by the allow-list.
+    t = await startTestSystem({ kind, webhookTargets: { allowHttp: true, allowHosts: ['127.0.0.1'] } });
     A = await registerProject(t, 1, { district: '东区', startDate: '2026-09-01' });
     B = await registerProject(t, 2, {
       district: '西区',

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Database } from '@wagewatch/db';
+import type { WebhookTargetPolicy } from '@wagewatch/inspection';
 import { ApiKeys, createLogger, type KeyScope, ManualClock, type Role, SecretBox } from '@wagewatch/runtime';
 import { createTestDatabase, type TestDatabaseKind } from '@wagewatch/testkit';
 import { createEmbeddedSystem, type EmbeddedSystem } from '../src/system.ts';
@@ -88,7 +89,13 @@ export type TestSystem = {
  * over real HTTP on an ephemeral port, with a manual clock and no timers.
  */
 export async function startTestSystem(
-  options: { kind?: TestDatabaseKind; now?: Date; db?: Database } = {},
+  options: {
+    kind?: TestDatabaseKind;
+    now?: Date;
+    db?: Database;
+    /** Where webhooks may go (default: as in production, https: to public addresses only). */
+    webhookTargets?: WebhookTargetPolicy;
+  } = {},
 ): Promise<TestSystem> {
   const tdb = options.db ? undefined : await createTestDatabase(options.kind ?? 'pglite', 'standalone');
   const db = options.db ?? tdb!.db;
@@ -110,6 +117,7 @@ export async function startTestSystem(
     logger,
     apiKeys,
     secrets: SecretBox.fromBase64(TEST_SECRETS_KEY),
+    ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
   });
   system.start();
   const address = await system.app.listen({ port: 0, host: '127.0.0.1' });

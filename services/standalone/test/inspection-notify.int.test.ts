@@ -45,7 +45,11 @@ let t: TestSystem;
 const P1 = 'PZH-API-001';
 const P2 = 'PZH-API-002';
 beforeAll(async () => {
-  t = await startTestSystem({ now: new Date('2026-11-02T10:00:00+08:00') });
+  // The receivers listen on 127.0.0.1 over http:, admitted as a bureau admits its own network.
+  t = await startTestSystem({
+    now: new Date('2026-11-02T10:00:00+08:00'),
+    webhookTargets: { allowHttp: true, allowHosts: ['127.0.0.1'] },
+  });
   await registerProject(t, 1);
   await registerProject(t, 2, { district: '西区' });
   await t.settle();

@@ -49,7 +49,12 @@ describe.each(['pglite', 'postgres'] as const)('webhook secrets are encrypted at
   let t: TestSystem;
   let r: Awaited<ReturnType<typeof receiver>>;
   beforeAll(async () => {
-    t = await startTestSystem({ kind, now: new Date('2026-11-02T10:00:00+08:00') });
+    t = await startTestSystem({
+      kind,
+      now: new Date('2026-11-02T10:00:00+08:00'),
+      // The local receiver, admitted by the allow-list (the webhook target check refuses loopback).
+      webhookTargets: { allowHttp: true, allowHosts: ['127.0.0.1'] },
+    });
     r = await receiver();
     await registerProject(t, 1);
     await registerProject(t, 2);

@@ -9,12 +9,14 @@ import {
   principalOf,
   requireRole,
   type SecretBox,
+  ValidationError,
 } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problems } from '../context.ts';
 import { assertFilter, scopeRows, where } from '../scope.ts';
+import { WebhookTargetRefused, type WebhookTargets } from './webhook-targets.ts';
 
 type AlertRow = {
   id: bigint;
@@ -52,6 +54,8 @@ export function alertRoutes(deps: {
   outbox: Outbox;
   /** Seals webhook secrets before they are stored (never in clear at rest). */
   secrets: SecretBox;
+  /** The webhook target check (scheme, credentials, resolved addresses, allow-list). */
+  webhookTargets: WebhookTargets;
   /** How often an open stream looks for alerts another instance recorded (ms). */
   streamPollMs?: number;
 }): FastifyPluginAsync {
@@ -228,6 +232,12 @@ export function alertRoutes(deps: {
       async (req, reply) => {
         const principal = principalOf(req);
         requireRole(principal, 'admin');
+        try {
+          await deps.webhookTargets.check(req.body.url);
+        } catch (e) {
+          if (!(e instanceof WebhookTargetRefused)) throw e;
+          throw new ValidationError(`url: ${e.reason}`, [{ field: 'url', message: e.reason }]);
+        }
         const [h] = await deps.db.query<HookRow>(
           `INSERT INTO inspection.webhooks (webhook_id, url, secret, events, districts, created_by, created_at, from_seq)
            VALUES ($1,$2,$3,$4,$5,$6,$7,(SELECT coalesce(max(seq), 0) FROM inspection.outbox))

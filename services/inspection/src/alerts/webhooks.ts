@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { TOPICS } from '@wagewatch/contracts';
 import type { Database } from '@wagewatch/db';
 import { type Clock, SecretBox } from '@wagewatch/runtime';
+import { WebhookTargetRefused, type WebhookTargets, webhookTargets } from './webhook-targets.ts';
 
 export type WebhookOptions = {
   /** First retry after this long, doubling each time (default 30 s). */
@@ -48,8 +49,11 @@ export function webhookDelivery(deps: {
   /** Opens the stored (sealed) secrets; a secret stored in clear before is sealed on first read. */
   secrets: SecretBox;
   options?: WebhookOptions;
+  /** Where a delivery may go, checked again on every attempt (default: public https: only). */
+  targets?: WebhookTargets;
 }) {
   const o = { ...DEFAULTS, ...deps.options };
+  const targets = deps.targets ?? webhookTargets();
   let running: Promise<{ enqueued: number; attempted: number; delivered: number }> | undefined;
 
   async function enqueue(): Promise<number> {
@@ -145,8 +149,10 @@ export function webhookDelivery(deps: {
       let status: number | null = null;
       let responseBody: string | null = null;
       let error: string | null = null;
+      // A refused target or a redirect is not retried: the next attempt would meet the same answer.
+      let final = false;
       try {
-        const res = await fetch(d.url, {
+        const res = await targets.post(d.url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -161,12 +167,17 @@ export function webhookDelivery(deps: {
         });
         status = res.status;
         responseBody = (await res.text()).slice(0, 1000);
+        if (status >= 300 && status < 400) {
+          error = `redirect not followed (${status} to ${res.location?.slice(0, 200) ?? 'no Location'})`;
+          final = true;
+        }
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
+        if (e instanceof WebhookTargetRefused) final = true;
       }
       const ok = status !== null && status >= 200 && status < 300;
       const attempt = d.attempts + 1;
-      const nextStatus = ok ? 'delivered' : attempt >= o.maxAttempts ? 'failed' : 'pending';
+      const nextStatus = ok ? 'delivered' : final || attempt >= o.maxAttempts ? 'failed' : 'pending';
       await deps.db.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO inspection.webhook_attempts (delivery_id, attempt, at, response_status, response_body, error, duration_ms)
