@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * `pnpm bench`: a generated month for 20,000 workers (--workers N) pushed through the embedded
  * system over real HTTP, beside a baseline measured in the same run: the same rows written
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Database, openPglite, openPostgres } from '@wagewatch/db';
-import { ApiKeys, createLogger, ManualClock } from '@wagewatch/runtime';
+import { ApiKeys, createLogger, ManualClock, SecretBox } from '@wagewatch/runtime';
 import { createEmbeddedSystem } from '@wagewatch/standalone/system';
 import { type DemoCity, generateBenchMonth } from '@wagewatch/testkit/generator';
 
@@ -58,7 +59,13 @@ if (db.kind === 'postgres') {
 }
 const clock = new ManualClock(new Date('2026-11-29T10:00:00+08:00'));
 const apiKeys = new ApiKeys('bench-secret-bench-secret-bench-secret-0123');
-const system = await createEmbeddedSystem({ db, clock, logger: createLogger({ level: 'warn' }), apiKeys });
+const system = await createEmbeddedSystem({
+  db,
+  clock,
+  logger: createLogger({ level: 'warn' }),
+  apiKeys,
+  secrets: new SecretBox(randomBytes(32)),
+});
 if (!process.env.BENCH_NO_BUS) system.start();
 const base = await system.app.listen({ port: 0, host: '127.0.0.1' });
 const key = (role: Parameters<ApiKeys['issue']>[0], scope = {}) => apiKeys.issue(role, scope).key;

@@ -16,6 +16,7 @@ import type { ApiKeys, Principal } from './auth.ts';
 import { AppError, type FieldIssue } from './errors.ts';
 import { type HttpProtection, registerHttpProtection } from './http-protection.ts';
 import type { Metrics } from './metrics.ts';
+import { registerRequestLog, requestLogOptions } from './request-log.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -71,6 +72,7 @@ export async function buildHttpApp(options: {
     bodyLimit: options.bodyLimit ?? 50 * 1024 * 1024,
     // Unique across processes and restarts: it is the correlation id of the events a request starts.
     genReqId: () => randomUUID(),
+    ...requestLogOptions(),
   }).withTypeProvider<ZodTypeProvider>();
   // Fastify hands an absent body to the validator as null, which an optional body schema
   // (`z.object(...).optional()`, e.g. the sweeps' `{asOf?}`) refuses: validate it as undefined.
@@ -103,6 +105,7 @@ export async function buildHttpApp(options: {
     }),
   );
   app.decorateRequest('principal', null);
+  registerRequestLog(app as unknown as FastifyInstance);
 
   await app.register(fastifySwagger, {
     openapi: {

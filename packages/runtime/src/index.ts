@@ -9,3 +9,4 @@ export * from './logger.ts';
 export * from './mask.ts';
 export * from './metrics.ts';
 export * from './scheduler.ts';
+export * from './secret-box.ts';

@@ -7,6 +7,10 @@ export const env = parseEnv(
   hostEnvSchema.extend({
     /** How often the escalation sweep runs (BullMQ, once per occurrence across instances); 0: never. */
     WAGEWATCH_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** Seals webhook secrets at rest (AES-256-GCM): base64 of 32 random bytes (`openssl rand -base64 32`). */
+    WAGEWATCH_SECRETS_KEY: z
+      .string()
+      .refine((s) => Buffer.from(s, 'base64').length === 32, 'base64 of exactly 32 bytes'),
     /** Where webhooks may go: WAGEWATCH_WEBHOOK_ALLOW_HTTP, WAGEWATCH_WEBHOOK_ALLOW_HOSTS. */
     ...webhookTargetEnv.shape,
   }),

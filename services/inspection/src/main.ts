@@ -1,5 +1,6 @@
 import { defaultCalendar } from '@wagewatch/domain';
 import { runService } from '@wagewatch/host';
+import { SecretBox } from '@wagewatch/runtime';
 import { webhookTargetPolicyFromEnv } from './alerts/webhook-targets.ts';
 import { env } from './env.ts';
 import { createInspection } from './service.ts';
@@ -10,6 +11,7 @@ await runService(env, ({ db, clock }) => {
     db,
     clock,
     calendar: defaultCalendar,
+    secrets: SecretBox.fromBase64(env.WAGEWATCH_SECRETS_KEY),
     webhookTargets: webhookTargetPolicyFromEnv(env),
   });
   return {

@@ -11,7 +11,7 @@ import {
   type RiskConfig,
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
-import { type Clock, systemClock } from '@wagewatch/runtime';
+import { type Clock, type SecretBox, systemClock } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { alertRoutes } from './alerts/routes.ts';
 import { type WebhookTargetPolicy, webhookTargets } from './alerts/webhook-targets.ts';
@@ -48,6 +48,8 @@ export function createInspection(deps: {
   campaigns?: CampaignConfig;
   /** Webhook retry policy (backoff on the clock above). */
   webhooks?: WebhookOptions;
+  /** Seals the secrets the service keeps (webhook signing secrets) with the deployment's key. */
+  secrets: SecretBox;
   /** Where webhooks may go: public https: only unless this allows http: or names internal hosts. */
   webhookTargets?: WebhookTargetPolicy;
 }) {
@@ -62,10 +64,12 @@ export function createInspection(deps: {
     ladder: deps.ladder ?? DEFAULT_LADDER_CONFIG,
     risk: deps.risk ?? DEFAULT_RISK_CONFIG,
     campaigns: deps.campaigns ?? DEFAULT_CAMPAIGN_CONFIG,
+    secrets: deps.secrets,
     webhookTargets: targets,
     webhooks: webhookDelivery({
       db: deps.db,
       clock,
+      secrets: deps.secrets,
       targets,
       ...(deps.webhooks ? { options: deps.webhooks } : {}),
     }),

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { DeadLetterNotFoundError } from '@wagewatch/bus';
 import type { Database } from '@wagewatch/db';
-import type { ApiKeys, Clock, Logger } from '@wagewatch/runtime';
+import { type ApiKeys, type Clock, type Logger, SecretBox } from '@wagewatch/runtime';
 import { createEmbeddedSystem } from './system.ts';
 
 export const DEAD_LETTERS_USAGE = `usage:
@@ -20,6 +21,8 @@ export async function deadLettersCommand(
     clock: Clock;
     logger: Logger;
     apiKeys: ApiKeys;
+    /** The deployment's secrets key (webhook secrets); default a throwaway one (tests). */
+    secrets?: SecretBox;
     by: string;
     out: (line: string) => void;
   },
@@ -41,6 +44,7 @@ export async function deadLettersCommand(
     clock: deps.clock,
     logger: deps.logger,
     apiKeys: deps.apiKeys,
+    secrets: deps.secrets ?? new SecretBox(randomBytes(32)),
   });
   try {
     const consumer = flags.get('consumer');

@@ -4,6 +4,7 @@ import { openDatabase } from '@wagewatch/db';
 import { ApiKeys, createClock, createLogger } from '@wagewatch/runtime';
 import { deadLettersCommand } from './dead-letters-command.ts';
 import { readEnv } from './env.ts';
+import { loadSecrets } from './secrets-key.ts';
 
 /**
  * `pnpm dead-letters list|show|reapply …` (services/standalone): the dead-letter command on the
@@ -23,6 +24,8 @@ const code = await deadLettersCommand(process.argv.slice(2), {
   logger: createLogger({ level: 'warn', name: 'wagewatch-dead-letters' }),
   // Only verifies keys, and none is presented here: a throwaway secret will do.
   apiKeys: new ApiKeys('dead-letters-command-does-not-verify-keys-0000'),
+  // The deployment's key: a re-applied event may lead to a webhook delivery.
+  secrets: loadSecrets(env.WAGEWATCH_DATA_DIR, env.WAGEWATCH_SECRETS_KEY),
   by: `cli:${userInfo().username}`,
   out: (line) => process.stdout.write(`${line}\n`),
 });

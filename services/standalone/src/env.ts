@@ -15,6 +15,14 @@ const schema = z.object({
   WAGEWATCH_BOOTSTRAP_ADMIN_KEY: z.string().min(16).optional(),
   /** Signs API keys; generated and kept in the data folder when not given. */
   WAGEWATCH_KEY_SECRET: z.string().min(32).optional(),
+  /**
+   * Seals webhook secrets at rest (AES-256-GCM): base64 of 32 bytes; generated into the data
+   * folder (`secrets-key`, 0600) when not given.
+   */
+  WAGEWATCH_SECRETS_KEY: z
+    .string()
+    .refine((s) => Buffer.from(s, 'base64').length === 32, 'base64 of exactly 32 bytes')
+    .optional(),
   /** How often the timer sweeps (every time-based rule as of now); 0: never (sweep by hand). */
   WAGEWATCH_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   /**

@@ -1,18 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@wagewatch/db';
 import { webhookTargetPolicyFromEnv } from '@wagewatch/inspection';
 import { ApiKeys, createClock, createLogger, httpProtectionFromEnv } from '@wagewatch/runtime';
+import { restrictNewFiles, secureDataDir } from './data-dir.ts';
 import { type DemoKeys, loadDemo } from './demo.ts';
 import { displayPath, saveDemoKeysEnv } from './demo-keys.ts';
 import { readEnv } from './env.ts';
+import { loadSecrets } from './secrets-key.ts';
 import { createEmbeddedSystem } from './system.ts';
 
 /** The embedded default: the whole of Wagewatch in one process (server entry). */
 const env = readEnv();
 const logger = createLogger({ level: env.LOG_LEVEL, name: 'wagewatch' });
-mkdirSync(env.WAGEWATCH_DATA_DIR, { recursive: true });
+// Personal data lives in the data folder: nobody but this user reads it (0700 / 0600).
+restrictNewFiles();
+secureDataDir(env.WAGEWATCH_DATA_DIR, logger);
 // Every state change is transactional (state and events together), so a stray rejected promise
 // cannot leave half-done work: log it loudly and keep serving. An uncaught exception may have
 // left the process in an unknown state: log it and exit (restart to recover).
@@ -35,6 +39,7 @@ const db = await openDatabase(
     ? { kind: 'postgres', url: env.WAGEWATCH_DATABASE_URL }
     : { kind: 'pglite', dataDir: join(env.WAGEWATCH_DATA_DIR, 'pglite') },
 );
+if (!env.WAGEWATCH_DATABASE_URL) secureDataDir(env.WAGEWATCH_DATA_DIR, logger, true);
 // The one clock of the process (docs/adr/0007-the-system-clock.md): on the manual clock
 // nothing runs on the wall clock, so there is no sweep timer.
 const manual = env.WAGEWATCH_CLOCK === 'manual';
@@ -47,6 +52,7 @@ const system = await createEmbeddedSystem({
   clock,
   logger,
   apiKeys,
+  secrets: loadSecrets(env.WAGEWATCH_DATA_DIR, env.WAGEWATCH_SECRETS_KEY),
   ...(manual || !env.WAGEWATCH_SWEEP_INTERVAL_SECONDS
     ? {}
     : { sweepIntervalMs: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS * 1000 }),

@@ -14,6 +14,7 @@ import {
   type HttpProtection,
   type Logger,
   type Scheduler,
+  type SecretBox,
   TimerScheduler,
 } from '@wagewatch/runtime';
 
@@ -22,6 +23,8 @@ export type EmbeddedOptions = {
   clock: Clock;
   logger: Logger;
   apiKeys: ApiKeys;
+  /** Seals the secrets the system keeps (webhook secrets): the env key or the data folder's key file. */
+  secrets: SecretBox;
   calendar?: WorkingDayCalendar;
   /** Interval of the deadline sweep timer; undefined: no timer (tests run sweeps explicitly). */
   sweepIntervalMs?: number;
@@ -73,6 +76,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     db,
     clock,
     calendar,
+    secrets: options.secrets,
     ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
   });
   for (const service of [ingest, ledger, deposits, inspection]) {

@@ -5,7 +5,7 @@ import type { Database } from '@wagewatch/db';
 import { ApiKeys } from '@wagewatch/runtime';
 import type { DemoCity } from '@wagewatch/testkit/generator';
 import { demoHistorySweeps } from '../src/demo.ts';
-import { ApiClient, TEST_SECRET } from './harness.ts';
+import { ApiClient, TEST_SECRET, TEST_SECRETS_KEY } from './harness.ts';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -42,6 +42,7 @@ export async function startService(
       PORT: String(p),
       HOST: '127.0.0.1',
       WAGEWATCH_KEY_SECRET: TEST_SECRET,
+      WAGEWATCH_SECRETS_KEY: TEST_SECRETS_KEY,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
     },

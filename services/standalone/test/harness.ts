@@ -1,14 +1,19 @@
 import { Writable } from 'node:stream';
 import type { Database } from '@wagewatch/db';
 import type { WebhookTargetPolicy } from '@wagewatch/inspection';
-import { ApiKeys, createLogger, type KeyScope, ManualClock, type Role } from '@wagewatch/runtime';
+import { ApiKeys, createLogger, type KeyScope, ManualClock, type Role, SecretBox } from '@wagewatch/runtime';
 import { createTestDatabase, type TestDatabaseKind } from '@wagewatch/testkit';
 import { createEmbeddedSystem, type EmbeddedOptions, type EmbeddedSystem } from '../src/system.ts';
 
 export const TEST_SECRET = 'test-secret-for-signing-api-keys-0123456789';
+/** The secrets key of every test system (base64 of 32 bytes): the same across a restart. */
+export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 export const BOOTSTRAP_ADMIN_KEY = 'bootstrap-admin-key-for-tests';
 /** Tests run at a fixed instant: 2026-11-29 10:00 in Shanghai, after the demo's feeds end. */
 export const TEST_NOW = new Date('2026-11-29T10:00:00+08:00');
+
+/** An 18-character resident ID, or a run of 16 or more digits (a card or account number). */
+export const PERSONAL_DATA = /\b\d{17}[\dX]\b|\d{16,}/;
 
 export type ApiResponse<T = any> = { status: number; body: T; headers: Headers };
 
@@ -113,6 +118,7 @@ export async function startTestSystem(
     clock,
     logger,
     apiKeys,
+    secrets: SecretBox.fromBase64(TEST_SECRETS_KEY),
     ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
     ...options.embedded,
   });
@@ -133,6 +139,10 @@ export async function startTestSystem(
     async close() {
       await system.stop();
       if (tdb) await tdb.drop();
+      // Every test file that runs the system checks its whole log: no 18-character resident ID,
+      // no 16+ digit card number (issue 11; the logger masks them: packages/runtime/src/mask.ts).
+      const leak = logs.find((l) => PERSONAL_DATA.test(l));
+      if (leak) throw new Error(`a log line holds an ID or card number in clear: ${leak.slice(0, 500)}`);
     },
   };
 }

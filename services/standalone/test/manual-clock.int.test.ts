@@ -1,20 +1,21 @@
 import { Writable } from 'node:stream';
-import { ApiKeys, createLogger, ReplayClock } from '@wagewatch/runtime';
+import { ApiKeys, createLogger, ReplayClock, SecretBox } from '@wagewatch/runtime';
 import { createTestDatabase, type TestDatabase } from '@wagewatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnv } from '../src/env.ts';
 import { createEmbeddedSystem, type EmbeddedSystem } from '../src/system.ts';
 import { projectBody } from './fixtures.ts';
-import { ApiClient, TEST_SECRET } from './harness.ts';
+import { ApiClient, TEST_SECRET, TEST_SECRETS_KEY } from './harness.ts';
 
 const keys = new ApiKeys(TEST_SECRET);
+const secrets = SecretBox.fromBase64(TEST_SECRETS_KEY);
 const adminKey = keys.issue('admin', {}).key;
 const inspectorKey = keys.issue('inspector', { districts: 'all' }).key;
 const silent = () =>
   createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
 async function boot(db: TestDatabase, clock: ReplayClock) {
-  const system = await createEmbeddedSystem({ db: db.db, clock, logger: silent(), apiKeys: keys });
+  const system = await createEmbeddedSystem({ db: db.db, clock, logger: silent(), apiKeys: keys, secrets });
   system.start();
   const base = await system.app.listen({ port: 0, host: '127.0.0.1' });
   return { system, admin: new ApiClient(base, adminKey), inspector: new ApiClient(base, inspectorKey), base };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Database } from '@wagewatch/db';
-import { ApiKeys, createLogger, ReplayClock } from '@wagewatch/runtime';
+import { ApiKeys, createLogger, ReplayClock, SecretBox } from '@wagewatch/runtime';
 import {
   createPostgresDatabase,
   resolveServices,
@@ -15,7 +15,7 @@ import { type DemoCity, generateDemoCity } from '@wagewatch/testkit/generator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedSystem, type EmbeddedSystem } from '../src/system.ts';
 import { keysFor, type RunningService, startService, stopService, waitForQuiescence } from './distributed.ts';
-import { ApiClient, TEST_SECRET } from './harness.ts';
+import { ApiClient, TEST_SECRET, TEST_SECRETS_KEY } from './harness.ts';
 import { type Caller, firstDayOf, type ReplayDay, replayOutcome, replayPlan, sendDay } from './replay.ts';
 
 /**
@@ -77,6 +77,7 @@ describe('replay of a city on the manual clock: embedded and distributed agree, 
       clock: new ReplayClock(),
       logger,
       apiKeys: new ApiKeys(TEST_SECRET),
+      secrets: SecretBox.fromBase64(TEST_SECRETS_KEY),
     });
     embedded.start();
     embeddedBase = await embedded.app.listen({ port: 0, host: '127.0.0.1' });

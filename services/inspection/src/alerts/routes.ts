@@ -8,6 +8,7 @@ import {
   NotFoundError,
   principalOf,
   requireRole,
+  type SecretBox,
   ValidationError,
 } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
@@ -51,6 +52,8 @@ export function alertRoutes(deps: {
   db: Database;
   clock: Clock;
   outbox: Outbox;
+  /** Seals webhook secrets before they are stored (never in clear at rest). */
+  secrets: SecretBox;
   /** The webhook target check (scheme, credentials, resolved addresses, allow-list). */
   webhookTargets: WebhookTargets;
   /** How often an open stream looks for alerts another instance recorded (ms). */
@@ -242,7 +245,7 @@ export function alertRoutes(deps: {
           [
             randomUUID(),
             req.body.url,
-            req.body.secret,
+            deps.secrets.seal(req.body.secret),
             req.body.events,
             req.body.districts ?? null,
             principal.keyId,

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { TOPICS } from '@wagewatch/contracts';
 import type { Database } from '@wagewatch/db';
-import type { Clock } from '@wagewatch/runtime';
+import { type Clock, SecretBox } from '@wagewatch/runtime';
 import { WebhookTargetRefused, type WebhookTargets, webhookTargets } from './webhook-targets.ts';
 
 export type WebhookOptions = {
@@ -46,6 +46,8 @@ export function subscribes(events: readonly string[], type: string): boolean {
 export function webhookDelivery(deps: {
   db: Database;
   clock: Clock;
+  /** Opens the stored (sealed) secrets; a secret stored in clear before is sealed on first read. */
+  secrets: SecretBox;
   options?: WebhookOptions;
   /** Where a delivery may go, checked again on every attempt (default: public https: only). */
   targets?: WebhookTargets;
@@ -122,16 +124,24 @@ export function webhookDelivery(deps: {
         attempts: number;
         url: string;
         secret: string;
+        webhook_id: string;
       }>(
         `UPDATE inspection.webhook_deliveries d SET next_attempt_at = $2
          FROM inspection.webhooks w
          WHERE d.webhook_id = w.webhook_id AND d.id IN (
            SELECT id FROM inspection.webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1
            ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
-         RETURNING d.id, d.body, d.event_type, d.attempts, w.url, w.secret`,
+         RETURNING d.id, d.body, d.event_type, d.attempts, w.url, w.secret, w.webhook_id`,
         [now, new Date(now.getTime() + o.timeoutMs * 2)],
       ),
     );
+    // A secret stored in clear (before secrets were encrypted at rest) is sealed on first read.
+    for (const d of due.filter((x) => !SecretBox.isSealed(x.secret))) {
+      await deps.db.query(
+        'UPDATE inspection.webhooks SET secret = $2 WHERE webhook_id = $1 AND secret = $3',
+        [d.webhook_id, deps.secrets.seal(d.secret), d.secret],
+      );
+    }
     let delivered = 0;
     for (const d of due) {
       const timestamp = String(Math.floor(now.getTime() / 1000));
@@ -150,7 +160,7 @@ export function webhookDelivery(deps: {
             'x-wagewatch-event': d.event_type,
             'x-wagewatch-delivery': String(d.id),
             'x-wagewatch-timestamp': timestamp,
-            'x-wagewatch-signature': signWebhook(d.secret, timestamp, d.body),
+            'x-wagewatch-signature': signWebhook(deps.secrets.open(d.secret), timestamp, d.body),
           },
           body: d.body,
           signal: AbortSignal.timeout(o.timeoutMs),
