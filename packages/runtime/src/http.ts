@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ApiKeys, Principal } from './auth.ts';
 import { AppError, type FieldIssue } from './errors.ts';
+import { clientDataError, inputGuard, logRefusal, originFormUrl } from './input-guard.ts';
 import type { Metrics } from './metrics.ts';
 
 declare module 'fastify' {
@@ -63,6 +64,7 @@ export async function buildHttpApp(options: {
     bodyLimit: options.bodyLimit ?? 50 * 1024 * 1024,
     // Unique across processes and restarts: it is the correlation id of the events a request starts.
     genReqId: () => randomUUID(),
+    rewriteUrl: originFormUrl,
   }).withTypeProvider<ZodTypeProvider>();
   // Fastify hands an absent body to the validator as null, which an optional body schema
   // (`z.object(...).optional()`, e.g. the sweeps' `{asOf?}`) refuses: validate it as undefined.
@@ -95,6 +97,7 @@ export async function buildHttpApp(options: {
     }),
   );
   app.decorateRequest('principal', null);
+  app.addHook('preValidation', inputGuard);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -138,10 +141,18 @@ export async function buildHttpApp(options: {
         detail: `no route ${req.method} ${req.url}`,
       });
   });
-  app.setErrorHandler((err, req, reply) => {
+  app.setErrorHandler((raw, req, reply) => {
+    const err = clientDataError(raw) ?? raw;
     const instance = req.url.split('?')[0];
     if (err instanceof AppError) {
       if (err.status >= 500) req.log.error({ err }, 'request failed');
+      else
+        logRefusal(
+          req.log,
+          err.status,
+          err.code,
+          err.errors.map((e) => e.field),
+        );
       return reply
         .code(err.status)
         .type('application/problem+json')
@@ -156,6 +167,12 @@ export async function buildHttpApp(options: {
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const errors = err.validation.map(toFieldIssue);
+      logRefusal(
+        req.log,
+        400,
+        'validation-failed',
+        errors.map((e) => e.field),
+      );
       return reply
         .code(400)
         .type('application/problem+json')
@@ -172,6 +189,7 @@ export async function buildHttpApp(options: {
     }
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status < 500) {
+      logRefusal(req.log, status, (err as { code?: string }).code ?? 'bad-request');
       return reply
         .code(status)
         .type('application/problem+json')
