@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, expectProblem, lineBody, registerProject, transfer, workerBody } from './api-helpers.ts';
+import { count, lineBody, registerProject, transfer, workerBody } from './api-helpers.ts';
 import { startTestSystem, type TestSystem } from './harness.ts';
 
 /**
@@ -248,6 +248,31 @@ describe.each(['pglite', 'postgres'] as const)('bad input is a 4xx problem, neve
       `GET http://127.0.0.1:${port}/public/projects/%00/notice HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
     );
     expect(publicNul.status, publicNul.text).toBe(400);
+  });
+
+  it('implausible dates are refused by the intake contract, naming row and field, storing nothing', async () => {
+    const bank = t.key('bank', { bankCode: 'ICBC-PZH' });
+    const pm = t.key('project-manager', { projectIds: [project.projectId] });
+    for (const bookedAt of [
+      '0001-01-01T00:00:00+08:00',
+      '2100-01-01T00:00:00+08:00',
+      '9999-12-31T00:00:00Z',
+    ]) {
+      const res = await probe(bank, 'POST', '/v1/bank/transfers', {
+        records: [
+          transfer({ bankRef: `DATE-${bookedAt.slice(0, 4)}`, accountNo: project.accountNo, bookedAt }),
+        ],
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ row: 1, field: 'bookedAt' })]);
+    }
+    const worker = await probe(pm, 'POST', `/v1/projects/${project.projectId}/workers`, {
+      workers: [workerBody(9, { enrolledOn: '9999-12-31' })],
+    });
+    expect(worker.body.errors).toEqual([expect.objectContaining({ row: 1, field: 'enrolledOn' })]);
+    expect(
+      await count(t, "SELECT count(*) AS n FROM ingest.bank_transfers WHERE bank_ref LIKE 'DATE-%'"),
+    ).toBe(0);
   });
 
   it('the log of every refused request above holds no stack trace', () => {
