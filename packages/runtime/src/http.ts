@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { ApiKeys, Principal } from './auth.ts';
 import { AppError, type FieldIssue } from './errors.ts';
 import { type HttpProtection, registerHttpProtection } from './http-protection.ts';
+import { clientDataError, inputGuard, logRefusal, originFormUrl } from './input-guard.ts';
 import type { Metrics } from './metrics.ts';
 import { registerRequestLog, requestLogOptions } from './request-log.ts';
 
@@ -73,6 +74,7 @@ export async function buildHttpApp(options: {
     // Unique across processes and restarts: it is the correlation id of the events a request starts.
     genReqId: () => randomUUID(),
     ...requestLogOptions(),
+    rewriteUrl: originFormUrl,
   }).withTypeProvider<ZodTypeProvider>();
   // Fastify hands an absent body to the validator as null, which an optional body schema
   // (`z.object(...).optional()`, e.g. the sweeps' `{asOf?}`) refuses: validate it as undefined.
@@ -106,6 +108,7 @@ export async function buildHttpApp(options: {
   );
   app.decorateRequest('principal', null);
   registerRequestLog(app as unknown as FastifyInstance);
+  app.addHook('preValidation', inputGuard);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -150,10 +153,18 @@ export async function buildHttpApp(options: {
         detail: `no route ${req.method} ${req.url}`,
       });
   });
-  app.setErrorHandler((err, req, reply) => {
+  app.setErrorHandler((raw, req, reply) => {
+    const err = clientDataError(raw) ?? raw;
     const instance = req.url.split('?')[0];
     if (err instanceof AppError) {
       if (err.status >= 500) req.log.error({ err }, 'request failed');
+      else
+        logRefusal(
+          req.log,
+          err.status,
+          err.code,
+          err.errors.map((e) => e.field),
+        );
       return reply
         .code(err.status)
         .type('application/problem+json')
@@ -169,6 +180,12 @@ export async function buildHttpApp(options: {
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const errors = err.validation.map(toFieldIssue);
+      logRefusal(
+        req.log,
+        400,
+        'validation-failed',
+        errors.map((e) => e.field),
+      );
       return reply
         .code(400)
         .type('application/problem+json')
@@ -185,6 +202,7 @@ export async function buildHttpApp(options: {
     }
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status < 500) {
+      logRefusal(req.log, status, (err as { code?: string }).code ?? 'bad-request');
       return reply
         .code(status)
         .type('application/problem+json')

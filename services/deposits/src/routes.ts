@@ -14,6 +14,7 @@ import {
   shanghaiDate,
 } from '@wagewatch/domain';
 import {
+  assertSweepable,
   type Clock,
   canSeeProject,
   ForbiddenError,
@@ -195,6 +196,7 @@ export function depositsAdminRoutes(deps: DepositsContext & { clock: Clock }): F
       async (req) => {
         requireRole(principalOf(req), 'admin');
         const asOf = req.body?.asOf ? new Date(req.body.asOf) : deps.clock.now();
+        assertSweepable(deps.clock, asOf);
         if (Number.isNaN(asOf.getTime()))
           throw new ValidationError('asOf is not an instant', [{ field: 'asOf', message: 'invalid' }]);
         return summarize(await sweep(deps, asOf));

@@ -1,5 +1,5 @@
 import { localDateString } from '@wagewatch/contracts';
-import { principalOf, requireRole } from '@wagewatch/runtime';
+import { assertSweepable, principalOf, requireRole } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -148,6 +148,7 @@ export function sweepRoutes(deps: InspectionContext): FastifyPluginAsync {
       async (req) => {
         requireRole(principalOf(req), 'admin');
         const asOf = req.body?.asOf ? new Date(req.body.asOf) : deps.clock.now();
+        assertSweepable(deps.clock, asOf);
         const r = await sweep(deps, asOf);
         return {
           asOf: r.asOf.toISOString(),

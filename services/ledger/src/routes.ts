@@ -3,6 +3,7 @@ import { localDateString, type RuleCode, ruleSchema, totalYuanString } from '@wa
 import type { Database } from '@wagewatch/db';
 import { formatFen, type WorkingDayCalendar } from '@wagewatch/domain';
 import {
+  assertSweepable,
   type Clock,
   canSeeProject,
   ForbiddenError,
@@ -71,6 +72,7 @@ export function ledgerRoutes(deps: {
       async (req) => {
         requireRole(principalOf(req), 'admin');
         const asOf = req.body?.asOf ? new Date(req.body.asOf) : deps.clock.now();
+        assertSweepable(deps.clock, asOf);
         if (Number.isNaN(asOf.getTime()))
           throw new ValidationError('asOf is not an instant', [{ field: 'asOf', message: 'invalid' }]);
         const result: SweepResult & { extra?: Awaited<ReturnType<ExtraSweep>>['results'] } = deps.sweep
