@@ -4,6 +4,7 @@ export * from './dead-letter-routes.ts';
 export * from './errors.ts';
 export * from './finding-store.ts';
 export * from './http.ts';
+export * from './key-registry.ts';
 export * from './logger.ts';
 export * from './mask.ts';
 export * from './metrics.ts';

@@ -83,12 +83,18 @@ export type TestSystem = {
  * over real HTTP on an ephemeral port, with a manual clock and no timers.
  */
 export async function startTestSystem(
-  options: { kind?: TestDatabaseKind; now?: Date; db?: Database } = {},
+  options: {
+    kind?: TestDatabaseKind;
+    now?: Date;
+    db?: Database;
+    apiKeys?: ApiKeys;
+    keyRefreshMs?: number;
+  } = {},
 ): Promise<TestSystem> {
   const tdb = options.db ? undefined : await createTestDatabase(options.kind ?? 'pglite', 'standalone');
   const db = options.db ?? tdb!.db;
   const clock = new ManualClock(options.now ?? TEST_NOW);
-  const apiKeys = new ApiKeys(TEST_SECRET, BOOTSTRAP_ADMIN_KEY);
+  const apiKeys = options.apiKeys ?? new ApiKeys(TEST_SECRET, BOOTSTRAP_ADMIN_KEY);
   const logs: string[] = [];
   const logger = createLogger({
     level: 'info',
@@ -99,7 +105,13 @@ export async function startTestSystem(
       },
     }),
   });
-  const system = await createEmbeddedSystem({ db, clock, logger, apiKeys });
+  const system = await createEmbeddedSystem({
+    db,
+    clock,
+    logger,
+    apiKeys,
+    ...(options.keyRefreshMs ? { keyRefreshMs: options.keyRefreshMs } : {}),
+  });
   system.start();
   const address = await system.app.listen({ port: 0, host: '127.0.0.1' });
   const api = new ApiClient(address);
