@@ -29,7 +29,9 @@ RUN [ -e node_modules/tsx ] || ln -s .pnpm/node_modules/tsx node_modules/tsx; \
 
 # --- runtime: dependencies plus sources, run as the unprivileged `node` user (uid 1000).
 FROM node:20-bookworm-slim AS runtime
-ENV NODE_ENV=production KAFKAJS_NO_PARTITIONER_WARNING=1
+# Every process listens on 127.0.0.1 unless HOST says otherwise; in a container the published
+# port must reach it, so the image says so explicitly.
+ENV NODE_ENV=production KAFKAJS_NO_PARTITIONER_WARNING=1 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps /app/ ./
 COPY . .

@@ -1,12 +1,27 @@
 import { CLOCK_MODES, httpProtectionEnv } from '@wagewatch/runtime';
 import { z } from 'zod';
 
+export const previousSecrets = z
+  .string()
+  .optional()
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().min(32, 'each previous key secret must be at least 32 characters')));
+
 /** The environment every distributed service reads (each service's env.ts extends it). */
 export const hostEnvSchema = z.object({
   /** Rate limits and the event-loop pressure bound (runtime http-protection.ts). */
   ...httpProtectionEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default('0.0.0.0'),
+  /**
+   * The address to listen on. Default 127.0.0.1: a process serves its port to other hosts only
+   * when told so (the container image and compose file set HOST=0.0.0.0).
+   */
+  HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().startsWith('postgres'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(10),
@@ -26,6 +41,13 @@ export const hostEnvSchema = z.object({
   /** Namespace of BullMQ's keys in Redis (one per deployment). */
   WAGEWATCH_REDIS_PREFIX: z.string().default('wagewatch'),
   WAGEWATCH_KEY_SECRET: z.string().min(32),
+  /**
+   * A rotation's overlap window: earlier signing secrets (comma-separated), still accepted for
+   * verification until removed; new keys are signed with WAGEWATCH_KEY_SECRET.
+   */
+  WAGEWATCH_KEY_SECRETS_PREVIOUS: previousSecrets,
+  /** How often each process re-reads the revoked keys (a revocation's delay elsewhere). */
+  WAGEWATCH_KEY_REFRESH_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   WAGEWATCH_BOOTSTRAP_ADMIN_KEY: z.string().min(16).optional(),
   /** Create missing topics (infra/kafka/topics.json) at start. */
   WAGEWATCH_ENSURE_TOPICS: z.enum(['0', '1']).default('1'),

@@ -20,6 +20,7 @@ import {
   createMetrics,
   deadLetterRoutes,
   httpProtectionFromEnv,
+  KeyRegistry,
   type Logger,
 } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
@@ -65,7 +66,9 @@ export async function runService(
 ): Promise<{ stop(): Promise<void> }> {
   const logger = createLogger({ level: env.LOG_LEVEL });
   const db = openPostgres({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
-  const apiKeys = new ApiKeys(env.WAGEWATCH_KEY_SECRET, env.WAGEWATCH_BOOTSTRAP_ADMIN_KEY);
+  const apiKeys = new ApiKeys(env.WAGEWATCH_KEY_SECRET, env.WAGEWATCH_BOOTSTRAP_ADMIN_KEY, {
+    previousSecrets: env.WAGEWATCH_KEY_SECRETS_PREVIOUS,
+  });
   const kafka = new Kafka({
     clientId: env.KAFKA_CLIENT_ID ?? 'wagewatch',
     brokers: env.KAFKA_BROKERS,
@@ -86,6 +89,13 @@ export async function runService(
   const followSweeps = async () => {
     if (manual && service.clockInstant) clock.sweptTo?.(await service.clockInstant());
   };
+  // Revocations reach this process within WAGEWATCH_KEY_REFRESH_MS (docs/adr/0012-key-registry.md).
+  const keys = new KeyRegistry(db, clock, {
+    refreshMs: env.WAGEWATCH_KEY_REFRESH_MS,
+    onError: (err) => log.warn({ err }, 'key registry: refresh or last-use write failed'),
+  });
+  apiKeys.attach(keys);
+  await keys.start();
   await followSweeps();
   if (manual)
     log.info({ now: clock.now().toISOString() }, 'manual clock: now is the latest instant swept to');
@@ -197,6 +207,7 @@ export async function runService(
     stopping ??= (async () => {
       log.info('shutting down');
       await app.close();
+      await keys.stop();
       for (const w of service.workers ?? []) await w.stop();
       for (const r of runners) await r.stop();
       await scheduler?.stop();

@@ -1,5 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Clock } from './clock.ts';
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
+import type { KeyRegistry } from './key-registry.ts';
 
 export const ROLES = ['admin', 'bank', 'project-manager', 'inspector'] as const;
 export type Role = (typeof ROLES)[number];
@@ -12,23 +14,59 @@ export type Principal =
 
 export type KeyScope = { bankCode?: string; projectIds?: string[]; districts?: string[] | 'all' };
 
+export type ApiKeysOptions = {
+  /**
+   * Secrets a key may still be signed with during a rotation's overlap window
+   * (`WAGEWATCH_KEY_SECRETS_PREVIOUS`): accepted for verification, never used to sign.
+   */
+  previousSecrets?: string[];
+  /** The clock expiry is checked against (default: the attached registry's clock). */
+  clock?: Clock;
+};
+
 /**
- * API keys are self-verifying: `ww_<payload>.<hmac>`, the payload naming the key id, role and
- * scope, signed with the deployment's key secret. Every service verifies a key without a
- * shared table; issuance is recorded (without the key) by the service that issues it.
+ * API keys are self-verifying: `ww_<payload>.<hmac>`, the payload naming the key id, role,
+ * scope and optional expiry (`exp`, epoch seconds), signed with the deployment's key secret.
+ * Every service verifies a key without a lookup; revocation and last use go through the
+ * attached {@link KeyRegistry} (the shared `auth` schema, docs/adr/0012-key-registry.md).
  */
 export class ApiKeys {
+  private readonly secrets: string[];
+  private keyRegistry: KeyRegistry | undefined;
+
   constructor(
     private readonly secret: string,
     private readonly bootstrapAdminKey?: string,
+    private readonly options: ApiKeysOptions = {},
   ) {
-    if (secret.length < 32) throw new Error('the API key secret must be at least 32 characters');
+    this.secrets = [secret, ...(options.previousSecrets ?? [])];
+    for (const s of this.secrets)
+      if (s.length < 32) throw new Error('the API key secret must be at least 32 characters');
   }
 
-  issue(role: Role, scope: KeyScope): { key: string; principal: Principal } {
+  /** Revocations and last use are checked against this registry from now on. */
+  attach(registry: KeyRegistry): void {
+    this.keyRegistry = registry;
+  }
+
+  get registry(): KeyRegistry | undefined {
+    return this.keyRegistry;
+  }
+
+  issue(
+    role: Role,
+    scope: KeyScope,
+    options: { expiresAt?: Date } = {},
+  ): { key: string; principal: Principal; expiresAt?: Date } {
     const principal = toPrincipal(role, scope, randomUUID());
-    const payload = Buffer.from(JSON.stringify(principal)).toString('base64url');
-    return { key: `ww_${payload}.${this.sign(payload)}`, principal };
+    const exp = options.expiresAt ? Math.floor(options.expiresAt.getTime() / 1000) : undefined;
+    const body = exp === undefined ? principal : { ...principal, exp };
+    const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
+    return {
+      key: `ww_${payload}.${this.sign(payload, this.secret)}`,
+      principal,
+      ...(exp === undefined ? {} : { expiresAt: new Date(exp * 1000) }),
+    };
   }
 
   verify(header: string | undefined): Principal {
@@ -37,12 +75,28 @@ export class ApiKeys {
     if (this.bootstrapAdminKey && safeEqual(token, this.bootstrapAdminKey))
       return { role: 'admin', keyId: 'bootstrap' };
     const m = /^ww_([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(token);
-    if (!m || !safeEqual(m[2]!, this.sign(m[1]!))) throw new UnauthorizedError('the API key is not valid');
-    return JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8')) as Principal;
+    if (!m || !this.secrets.some((s) => safeEqual(m[2]!, this.sign(m[1]!, s))))
+      throw new UnauthorizedError('the API key is not valid');
+    const { exp, ...principal } = JSON.parse(
+      Buffer.from(m[1]!, 'base64url').toString('utf8'),
+    ) as Principal & {
+      exp?: number;
+    };
+    if (exp !== undefined) {
+      const clock = this.options.clock ?? this.keyRegistry?.clock;
+      // No clock to check against: refuse rather than accept a key that may have expired.
+      if (!clock || clock.now().getTime() >= exp * 1000)
+        throw new UnauthorizedError(`the API key expired at ${new Date(exp * 1000).toISOString()}`);
+    }
+    if (this.keyRegistry) {
+      if (this.keyRegistry.isRevoked(principal.keyId)) throw new UnauthorizedError('the API key was revoked');
+      this.keyRegistry.noteUse(principal.keyId);
+    }
+    return principal as Principal;
   }
 
-  private sign(payload: string): string {
-    return createHmac('sha256', this.secret).update(payload).digest('base64url');
+  private sign(payload: string, secret: string): string {
+    return createHmac('sha256', secret).update(payload).digest('base64url');
   }
 }
 

@@ -5,6 +5,7 @@ export * from './errors.ts';
 export * from './finding-store.ts';
 export * from './http.ts';
 export * from './http-protection.ts';
+export * from './key-registry.ts';
 export * from './logger.ts';
 export * from './mask.ts';
 export * from './metrics.ts';

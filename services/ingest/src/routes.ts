@@ -43,6 +43,7 @@ import {
   statementInputSchema,
 } from './bank-intake.ts';
 import { registerEvidenceRoutes } from './evidence-routes.ts';
+import { registerKeyRoutes } from './key-routes.ts';
 import { type ParsedPayrollFile, PayrollFileError } from './payroll-file/index.ts';
 import { PayrollFileReader, type PayrollFileReaderOptions } from './payroll-file/reader.ts';
 import { registerPayrollHistoryRoutes } from './payroll-routes.ts';
@@ -129,49 +130,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
     registerPayrollHistoryRoutes(app, { db, outbox, clock, ...(calendar ? { calendar } : {}) });
     registerEvidenceRoutes(app, { db });
 
-    app.post(
-      '/v1/admin/api-keys',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Issue an API key for a role and scope',
-          body: z.object({
-            role: z.enum(ROLES),
-            scope: z
-              .object({
-                bankCode: z.string().optional(),
-                projectIds: z.array(z.string()).optional(),
-                districts: z.union([z.array(z.string()), z.literal('all')]).optional(),
-              })
-              .default({}),
-          }),
-          response: { 201: z.object({ key: z.string(), keyId: z.string(), role: z.string() }), ...problems },
-        },
-      },
-      async (req, reply) => {
-        const principal = principalOf(req);
-        requireRole(principal, 'admin');
-        let issued: ReturnType<ApiKeys['issue']>;
-        try {
-          issued = apiKeys.issue(req.body.role, req.body.scope);
-        } catch (err) {
-          throw new ValidationError((err as Error).message, [
-            { field: 'scope', message: (err as Error).message },
-          ]);
-        }
-        await db.query(
-          'INSERT INTO ingest.api_key_issuance (key_id, role, scope, issued_by, issued_at) VALUES ($1, $2, $3, $4, $5)',
-          [
-            issued.principal.keyId,
-            req.body.role,
-            JSON.stringify(req.body.scope),
-            principal.keyId,
-            clock.now(),
-          ],
-        );
-        return reply.code(201).send({ key: issued.key, keyId: issued.principal.keyId, role: req.body.role });
-      },
-    );
+    registerKeyRoutes(root, { apiKeys, clock });
 
     app.post(
       '/v1/projects',

@@ -166,15 +166,6 @@ export const depositEvents = ingest.table(
   ],
 );
 
-export const apiKeyIssuance = ingest.table('api_key_issuance', {
-  keyId: uuid('key_id').primaryKey(),
-  role: text('role').notNull(),
-  scope: jsonb('scope').notNull(),
-  issuedBy: text('issued_by').notNull(),
-  issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
-  revoked: boolean('revoked').notNull().default(false),
-});
-
 /**
  * The replay clock's instant (`WAGEWATCH_CLOCK=manual`, distributed mode): the latest instant
  * an admin moved this process's clock to, so a restart resumes the replay where it was.

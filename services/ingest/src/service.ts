@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Outbox } from '@wagewatch/bus';
 import { type Database, migrate } from '@wagewatch/db';
 import type { WorkingDayCalendar } from '@wagewatch/domain';
-import type { ApiKeys, Clock } from '@wagewatch/runtime';
+import { type ApiKeys, type Clock, ensureKeyRegistrySchema } from '@wagewatch/runtime';
 import { ingestClockRoutes, readClockInstant } from './clock-routes.ts';
 import { ingestDeliveriesConsumer } from './deliveries.ts';
 import type { PayrollFileReaderOptions } from './payroll-file/reader.ts';
@@ -25,7 +25,12 @@ export function createIngest(deps: {
     outbox,
     /** Reads the consumers' dead-letter notices (a repeat of a dead-lettered record is not a duplicate). */
     consumer: ingestDeliveriesConsumer(deps),
-    migrate: () => migrate(deps.db, { folder: migrationsFolder, schema: INGEST_SCHEMA }),
+    // The key registry (the shared auth schema) first: migration 0005 moves the old issuance
+    // records into it.
+    migrate: async () => {
+      await ensureKeyRegistrySchema(deps.db);
+      return migrate(deps.db, { folder: migrationsFolder, schema: INGEST_SCHEMA });
+    },
     routes: ingestRoutes({ ...deps, outbox }),
     /** Distributed mode only: moves this process's replay clock (the embedded sweep moves the one clock). */
     clockRoutes: ingestClockRoutes(deps),

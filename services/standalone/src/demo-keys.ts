@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { DemoKeys } from './demo.ts';
 
@@ -68,4 +68,32 @@ export function saveDemoKeysEnv(dataDir: string, keys: DemoKeys, options: { repl
 export function displayPath(file: string, cwd: string = process.env.INIT_CWD ?? process.cwd()): string {
   const rel = relative(cwd, file);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/** Only the owner may read the demo's key files: a looser mode found at start is tightened. */
+function ownerOnly(file: string): void {
+  if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+}
+
+/**
+ * The demo's keys for this start: on the first start on a data folder `load()` issues them
+ * (loading the demo city) and they are written to `demo-keys.json` and `demo-keys.env`, both
+ * 0600; on a later start they are read back from the file. `firstStart` says whether to print
+ * them: only the first start shows keys on the terminal, later ones name the file.
+ */
+export async function prepareDemoKeys(
+  dataDir: string,
+  load: () => Promise<DemoKeys>,
+): Promise<{ keys: DemoKeys; firstStart: boolean; jsonFile: string; envFile: string }> {
+  const jsonFile = join(dataDir, 'demo-keys.json');
+  const firstStart = !existsSync(jsonFile);
+  let keys: DemoKeys;
+  if (firstStart) {
+    keys = await load();
+    writeFileSync(jsonFile, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  } else keys = JSON.parse(readFileSync(jsonFile, 'utf8')) as DemoKeys;
+  ownerOnly(jsonFile);
+  const envFile = saveDemoKeysEnv(dataDir, keys, { replace: firstStart });
+  ownerOnly(envFile);
+  return { keys, firstStart, jsonFile, envFile };
 }

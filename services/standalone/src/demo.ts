@@ -9,7 +9,7 @@ import {
   shanghaiDate,
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
-import type { ApiKeys, Clock, Logger } from '@wagewatch/runtime';
+import type { ApiKeys, Clock, KeyRegistry, KeyScope, Logger, Role } from '@wagewatch/runtime';
 import { type DemoCity, generateDemoCity } from '@wagewatch/testkit/generator';
 import type { EmbeddedSystem } from './system.ts';
 
@@ -69,13 +69,22 @@ export async function loadDemo(
   city: DemoCity = generateDemoCity({ months: demoMonths(shanghaiDate(clock.now())) }),
 ) {
   const keys: DemoKeys = {};
-  const issue = (
-    label: string,
-    role: Parameters<ApiKeys['issue']>[0],
-    scope: Parameters<ApiKeys['issue']>[1],
-    describe: string,
-  ) => {
-    keys[label] = { key: apiKeys.issue(role, scope).key, role, scope: describe };
+  // Every demo key is in the key registry (listed, revocable) like a key issued by the API.
+  const records: Parameters<KeyRegistry['record']>[0][] = [];
+  const issueKey = (label: string, role: Role, scope: KeyScope) => {
+    const issued = apiKeys.issue(role, scope);
+    records.push({
+      keyId: issued.principal.keyId,
+      role,
+      scope,
+      label: `demo: ${label}`,
+      issuedBy: 'demo',
+      issuedAt: clock.now(),
+    });
+    return issued.key;
+  };
+  const issue = (label: string, role: Role, scope: KeyScope, describe: string) => {
+    keys[label] = { key: issueKey(label, role, scope), role, scope: describe };
     return keys[label]!.key;
   };
   const admin = issue('admin', 'admin', {}, 'everything');
@@ -92,7 +101,10 @@ export async function loadDemo(
     { projectIds: pmProjects },
     `projects ${pmProjects.join(', ')}`,
   );
-  const pmAll = apiKeys.issue('project-manager', { projectIds: city.projects.map((p) => p.projectId) }).key;
+  const pmAll = issueKey('project-manager (all projects, loads the demo)', 'project-manager', {
+    projectIds: city.projects.map((p) => p.projectId),
+  });
+  for (const r of records) await apiKeys.registry?.record(r);
   issue('inspector (all districts)', 'inspector', { districts: 'all' }, 'all districts');
   issue('inspector (东区)', 'inspector', { districts: ['东区'] }, '东区');
 
@@ -134,5 +146,8 @@ export async function loadDemo(
     },
     'demo city loaded',
   );
+  // The loader's own key was never shown to anyone: it stops working once the demo is loaded.
+  const loader = records.at(-1)!;
+  await apiKeys.registry?.revoke(loader.keyId, 'demo');
   return keys;
 }

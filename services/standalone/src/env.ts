@@ -6,7 +6,11 @@ import { z } from 'zod';
 /** The only place the standalone process reads its environment. */
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default('0.0.0.0'),
+  /**
+   * The address to listen on. Default 127.0.0.1: a laptop install does not serve a city's wage
+   * data to its Wi-Fi. The container image and compose file set HOST=0.0.0.0 explicitly.
+   */
+  HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WAGEWATCH_DATA_DIR: z.string().default(fileURLToPath(new URL('../../../.data/embedded', import.meta.url))),
   /** Run the embedded system on a PostgreSQL server instead of PGlite (optional). */
@@ -23,6 +27,22 @@ const schema = z.object({
     .string()
     .refine((s) => Buffer.from(s, 'base64').length === 32, 'base64 of exactly 32 bytes')
     .optional(),
+  /**
+   * A rotation's overlap window: earlier signing secrets (comma-separated), still accepted for
+   * verification until removed; new keys are signed with the current secret.
+   */
+  WAGEWATCH_KEY_SECRETS_PREVIOUS: z
+    .string()
+    .optional()
+    .transform((s) =>
+      (s ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(32, 'each previous key secret must be at least 32 characters'))),
+  /** How often the key registry re-reads revoked keys (matters when several processes share a database). */
+  WAGEWATCH_KEY_REFRESH_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** How often the timer sweeps (every time-based rule as of now); 0: never (sweep by hand). */
   WAGEWATCH_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   /**

@@ -5,8 +5,8 @@ import { openDatabase } from '@wagewatch/db';
 import { webhookTargetPolicyFromEnv } from '@wagewatch/inspection';
 import { ApiKeys, createClock, createLogger, httpProtectionFromEnv } from '@wagewatch/runtime';
 import { restrictNewFiles, secureDataDir } from './data-dir.ts';
-import { type DemoKeys, loadDemo } from './demo.ts';
-import { displayPath, saveDemoKeysEnv } from './demo-keys.ts';
+import { loadDemo } from './demo.ts';
+import { displayPath, prepareDemoKeys } from './demo-keys.ts';
 import { readEnv } from './env.ts';
 import { loadSecrets } from './secrets-key.ts';
 import { createEmbeddedSystem } from './system.ts';
@@ -32,6 +32,7 @@ if (!env.WAGEWATCH_KEY_SECRET && !existsSync(secretFile))
 const apiKeys = new ApiKeys(
   env.WAGEWATCH_KEY_SECRET ?? readFileSync(secretFile, 'utf8').trim(),
   env.WAGEWATCH_BOOTSTRAP_ADMIN_KEY,
+  { previousSecrets: env.WAGEWATCH_KEY_SECRETS_PREVIOUS },
 );
 
 const db = await openDatabase(
@@ -59,6 +60,7 @@ const system = await createEmbeddedSystem({
   depositPolicy: env.WAGEWATCH_DEPOSIT_POLICY,
   webhookTargets: webhookTargetPolicyFromEnv(env),
   protection: httpProtectionFromEnv(env),
+  keyRefreshMs: env.WAGEWATCH_KEY_REFRESH_MS,
 });
 
 if (manual && env.WAGEWATCH_DEMO === '1' && clock.now().getTime() === 0) {
@@ -68,18 +70,12 @@ if (manual && env.WAGEWATCH_DEMO === '1' && clock.now().getTime() === 0) {
   process.exit(2);
 }
 
-let demoKeys: DemoKeys | undefined;
-let demoEnvFile: string | undefined;
-const demoFile = join(env.WAGEWATCH_DATA_DIR, 'demo-keys.json');
+let demo: Awaited<ReturnType<typeof prepareDemoKeys>> | undefined;
 if (env.WAGEWATCH_DEMO === '1') {
-  const loaded = existsSync(demoFile);
-  if (loaded) demoKeys = JSON.parse(readFileSync(demoFile, 'utf8')) as DemoKeys;
-  else {
+  demo = await prepareDemoKeys(env.WAGEWATCH_DATA_DIR, () => {
     logger.info('loading the demo city (first start on this data folder)');
-    demoKeys = await loadDemo(system, apiKeys, clock, logger);
-    writeFileSync(demoFile, JSON.stringify(demoKeys, null, 2), { mode: 0o600 });
-  }
-  demoEnvFile = saveDemoKeysEnv(env.WAGEWATCH_DATA_DIR, demoKeys, { replace: !loaded });
+    return loadDemo(system, apiKeys, clock, logger);
+  });
 }
 
 system.start();
@@ -93,14 +89,17 @@ const lines = [
   `  API docs:  ${base}/docs`,
   `  health:    ${base}/health    metrics: ${base}/metrics`,
 ];
-if (demoKeys) {
-  lines.push('', 'Demo API keys (Authorization: Bearer <key>):');
-  for (const [label, k] of Object.entries(demoKeys))
+if (demo?.firstStart) {
+  // Printed once, at the first start: later starts name the (0600) file instead.
+  lines.push('', 'Demo API keys (Authorization: Bearer <key>), shown this once:');
+  for (const [label, k] of Object.entries(demo.keys))
     lines.push(`  ${label.padEnd(26)} ${k.key}`, `  ${''.padEnd(26)} (${k.role}: ${k.scope})`);
+}
+if (demo) {
   lines.push(
     '',
-    'Try (the keys as shell variables: ADMIN, INSPECTOR, INSPECTOR_DONG, PM, BANK_<code>):',
-    `  source ${displayPath(demoEnvFile!)}`,
+    `Demo API keys: ${displayPath(demo.jsonFile)} (owner-only). Try (the keys as shell variables: ADMIN, INSPECTOR, INSPECTOR_DONG, PM, BANK_<code>):`,
+    `  source ${displayPath(demo.envFile)}`,
     `  curl -s -H "Authorization: Bearer $INSPECTOR" "${base}/v1/findings?status=open&limit=20"`,
     `  curl -s -H "Authorization: Bearer $INSPECTOR" "${base}/v1/projects/PZH-2026-001/status"`,
   );

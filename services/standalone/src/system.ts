@@ -12,6 +12,7 @@ import {
   createMetrics,
   deadLetterRoutes,
   type HttpProtection,
+  KeyRegistry,
   type Logger,
   type Scheduler,
   type SecretBox,
@@ -36,6 +37,8 @@ export type EmbeddedOptions = {
   protection?: Partial<HttpProtection>;
   /** Bounds of uploaded payroll files (ingest payroll-file/reader.ts). */
   uploads?: Partial<PayrollFileReaderOptions>;
+  /** How often the key registry re-reads revocations (default 5 s; one process revokes at once). */
+  keyRefreshMs?: number;
 };
 
 /**
@@ -83,6 +86,13 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     const applied = await service.migrate();
     if (applied) logger.info({ service: service.name, applied }, 'migrations applied');
   }
+  // Revocation and last use of API keys (the shared auth schema, docs/adr/0012-key-registry.md).
+  const keys = new KeyRegistry(db, clock, {
+    ...(options.keyRefreshMs ? { refreshMs: options.keyRefreshMs } : {}),
+    onError: (err) => logger.warn({ err }, 'key registry: refresh or last-use write failed'),
+  });
+  apiKeys.attach(keys);
+  await keys.start();
   // A replay clock resumes at the latest instant the system was swept to (a restart mid-replay).
   for (const service of [ledger, deposits, inspection]) clock.sweptTo?.(await service.clockInstant());
   bus = new InProcessBus(
@@ -131,6 +141,8 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     deposits,
     inspection,
     metrics,
+    /** The API key registry (revocations, last use). */
+    keys,
     /** Each consumer's dead letters (list, re-apply): the admin routes and the command use these. */
     deadLetters,
     /** Starts delivery and, when configured, the sweep timer. */
@@ -151,6 +163,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     async stop() {
       await scheduler?.stop();
       await app.close();
+      await keys.stop();
       await delivery.stop();
     },
   };

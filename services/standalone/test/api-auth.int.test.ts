@@ -96,7 +96,7 @@ describe('authentication', () => {
       .post('/v1/admin/api-keys', { role: 'inspector', scope: { districts: 'all' } });
     expect(issued.status).toBe(201);
     const [row] = await t.db.query<{ issued_by: string }>(
-      'SELECT issued_by FROM ingest.api_key_issuance WHERE key_id = $1',
+      'SELECT issued_by FROM auth.api_key WHERE key_id = $1',
       [issued.body.keyId],
     );
     expect(row?.issued_by).toBe('bootstrap');
@@ -306,7 +306,7 @@ describe('admin-only operations', () => {
       t.key('project-manager', { projectIds: [east.projectId] }),
       t.key('inspector', { districts: 'all' }),
     ];
-    const before = await count(t, 'SELECT count(*) AS n FROM ingest.api_key_issuance');
+    const before = await count(t, 'SELECT count(*) AS n FROM auth.api_key');
     for (const key of keys) {
       const client = t.api.as(key);
       const p = await client.post(
@@ -324,7 +324,7 @@ describe('admin-only operations', () => {
     expect(
       await count(t, `SELECT count(*) AS n FROM ingest.projects WHERE project_id = 'PZH-NOT-ADMIN'`),
     ).toBe(0);
-    expect(await count(t, 'SELECT count(*) AS n FROM ingest.api_key_issuance')).toBe(before);
+    expect(await count(t, 'SELECT count(*) AS n FROM auth.api_key')).toBe(before);
   });
 });
 
@@ -346,13 +346,13 @@ describe('POST /v1/admin/api-keys', () => {
         keyId: expect.any(String),
       });
       const [row] = await t.db.query<{ role: string; scope: unknown }>(
-        'SELECT role, scope FROM ingest.api_key_issuance WHERE key_id = $1',
+        'SELECT role, scope FROM auth.api_key WHERE key_id = $1',
         [res.body.keyId],
       );
       expect(row?.role).toBe(c.role);
       expect(row?.scope).toEqual(c.scope);
       const stored = await t.db.query<{ t: string }>(
-        'SELECT row_to_json(a)::text AS t FROM ingest.api_key_issuance a WHERE key_id = $1',
+        'SELECT row_to_json(a)::text AS t FROM auth.api_key a WHERE key_id = $1',
         [res.body.keyId],
       );
       expect(stored[0]?.t).not.toContain(res.body.key.split('.')[1]);
@@ -368,7 +368,7 @@ describe('POST /v1/admin/api-keys', () => {
   });
 
   it('validates the scope for the role', async () => {
-    const before = await count(t, 'SELECT count(*) AS n FROM ingest.api_key_issuance');
+    const before = await count(t, 'SELECT count(*) AS n FROM auth.api_key');
     const bad = [
       { role: 'bank', scope: {} },
       { role: 'bank' },
@@ -384,6 +384,6 @@ describe('POST /v1/admin/api-keys', () => {
     const role = await t.admin.post('/v1/admin/api-keys', { role: 'superuser', scope: {} });
     expectProblem(role, 400);
     expect(role.body.errors).toEqual([expect.objectContaining({ field: 'role' })]);
-    expect(await count(t, 'SELECT count(*) AS n FROM ingest.api_key_issuance')).toBe(before);
+    expect(await count(t, 'SELECT count(*) AS n FROM auth.api_key')).toBe(before);
   });
 });

@@ -97,12 +97,14 @@ export async function startTestSystem(
     webhookTargets?: WebhookTargetPolicy;
     /** The embedded system's options beyond the database, clock and keys (limits, bounds). */
     embedded?: Pick<EmbeddedOptions, 'protection' | 'uploads'>;
+    apiKeys?: ApiKeys;
+    keyRefreshMs?: number;
   } = {},
 ): Promise<TestSystem> {
   const tdb = options.db ? undefined : await createTestDatabase(options.kind ?? 'pglite', 'standalone');
   const db = options.db ?? tdb!.db;
   const clock = new ManualClock(options.now ?? TEST_NOW);
-  const apiKeys = new ApiKeys(TEST_SECRET, BOOTSTRAP_ADMIN_KEY);
+  const apiKeys = options.apiKeys ?? new ApiKeys(TEST_SECRET, BOOTSTRAP_ADMIN_KEY);
   const logs: string[] = [];
   const logger = createLogger({
     level: 'info',
@@ -121,6 +123,7 @@ export async function startTestSystem(
     secrets: SecretBox.fromBase64(TEST_SECRETS_KEY),
     ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
     ...options.embedded,
+    ...(options.keyRefreshMs ? { keyRefreshMs: options.keyRefreshMs } : {}),
   });
   system.start();
   const address = await system.app.listen({ port: 0, host: '127.0.0.1' });
