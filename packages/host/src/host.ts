@@ -89,7 +89,7 @@ export async function runService(
   const followSweeps = async () => {
     if (manual && service.clockInstant) clock.sweptTo?.(await service.clockInstant());
   };
-  // Revocations reach this process within WAGEWATCH_KEY_REFRESH_MS (docs/adr/0012-key-registry.md).
+  // Revocations reach this process within WAGEWATCH_KEY_REFRESH_MS (docs/adr/0015-key-registry.md).
   const keys = new KeyRegistry(db, clock, {
     refreshMs: env.WAGEWATCH_KEY_REFRESH_MS,
     onError: (err) => log.warn({ err }, 'key registry: refresh or last-use write failed'),

@@ -28,7 +28,7 @@ export type ApiKeysOptions = {
  * API keys are self-verifying: `ww_<payload>.<hmac>`, the payload naming the key id, role,
  * scope and optional expiry (`exp`, epoch seconds), signed with the deployment's key secret.
  * Every service verifies a key without a lookup; revocation and last use go through the
- * attached {@link KeyRegistry} (the shared `auth` schema, docs/adr/0012-key-registry.md).
+ * attached {@link KeyRegistry} (the shared `auth` schema, docs/adr/0015-key-registry.md).
  */
 export class ApiKeys {
   private readonly secrets: string[];

@@ -86,7 +86,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     const applied = await service.migrate();
     if (applied) logger.info({ service: service.name, applied }, 'migrations applied');
   }
-  // Revocation and last use of API keys (the shared auth schema, docs/adr/0012-key-registry.md).
+  // Revocation and last use of API keys (the shared auth schema, docs/adr/0015-key-registry.md).
   const keys = new KeyRegistry(db, clock, {
     ...(options.keyRefreshMs ? { refreshMs: options.keyRefreshMs } : {}),
     onError: (err) => logger.warn({ err }, 'key registry: refresh or last-use write failed'),
