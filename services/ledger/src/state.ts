@@ -126,7 +126,10 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
     };
   });
   const transfers = (
-    await tx.query<TransferRow>('SELECT * FROM ledger.transfers WHERE account_no = $1', [p.account_no])
+    await tx.query<TransferRow>(
+      'SELECT * FROM ledger.transfers WHERE account_no = $1 ORDER BY booked_at, bank_code, bank_ref',
+      [p.account_no],
+    )
   ).map(toTransfer);
   const statements = (
     await tx.query<{
