@@ -11,6 +11,11 @@ export const env = parseEnv(
     WAGEWATCH_SECRETS_KEY: z
       .string()
       .refine((s) => Buffer.from(s, 'base64').length === 32, 'base64 of exactly 32 bytes'),
+    /**
+     * The console's build folder (services/console/dist) to serve at `/`: in the distributed mode
+     * the inspection process serves it (docs/adr/0019-console.md); unset: no console here.
+     */
+    WAGEWATCH_CONSOLE_DIR: z.string().optional(),
     /** Where webhooks may go: WAGEWATCH_WEBHOOK_ALLOW_HTTP, WAGEWATCH_WEBHOOK_ALLOW_HOSTS. */
     ...webhookTargetEnv.shape,
   }),

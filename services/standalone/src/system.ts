@@ -39,6 +39,8 @@ export type EmbeddedOptions = {
   uploads?: Partial<PayrollFileReaderOptions>;
   /** How often the key registry re-reads revocations (default 5 s; one process revokes at once). */
   keyRefreshMs?: number;
+  /** The console's build folder, served at `/` (docs/adr/0019-console.md); absent: the API alone. */
+  consoleDir?: string;
 };
 
 /**
@@ -112,6 +114,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     metrics,
     readiness: [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }],
     ...(options.protection ? { protection: options.protection } : {}),
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     plugins: [
       ingest.routes,
       ledger.routes,
