@@ -173,6 +173,7 @@ const en: Messages = {
     openCases: 'Open cases',
     case: 'Case ({level}) · {n} findings',
     deadline: 'next step by {date}',
+    payFor: '{date} (wages of {period})',
   },
   upload: {
     payrollTitle: 'Payroll upload',
@@ -186,7 +187,7 @@ const en: Messages = {
     atomic: 'All or nothing (submit nothing if any row is wrong)',
     drop: 'Drop the file here, or click to choose it',
     formats: '.xlsx and .csv (GBK or UTF-8)',
-    oneFile: 'One file at a time: remove the current one first',
+    remove: 'Remove the file',
     checked: 'Checked: {file}',
     rows: 'Worker rows',
     accepted: 'Rows to keep',
@@ -196,7 +197,7 @@ const en: Messages = {
     workers: 'Workers',
     format: 'Format',
     outcome: {
-      accepted: 'Passed: takes effect once submitted',
+      accepted: 'Can be submitted: the good rows take effect at once',
       'correction-requested': 'Would be a correction request for an inspector to approve',
       refused: 'Cannot be submitted as it is',
     },

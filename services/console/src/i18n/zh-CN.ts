@@ -170,6 +170,7 @@ export default {
     openCases: '未结案件',
     case: '案件（{level}）· {n} 个问题',
     deadline: '下一步期限 {date}',
+    payFor: '{date}（发放 {period} 工资）',
   },
   upload: {
     payrollTitle: '工资表上传',
@@ -182,7 +183,7 @@ export default {
     atomic: '整表提交（有任何错误则全部不提交）',
     drop: '将文件拖到此处，或点击选择文件',
     formats: '支持 .xlsx 和 .csv（GBK 或 UTF-8）',
-    oneFile: '一次只能上传一个文件，请先移除当前文件',
+    remove: '移除文件',
     checked: '检查结果：{file}',
     rows: '工人行数',
     accepted: '可提交行数',
@@ -192,7 +193,7 @@ export default {
     workers: '工人数',
     format: '文件格式',
     outcome: {
-      accepted: '检查通过：提交后立即生效',
+      accepted: '可以提交：提交后正确的行立即生效',
       'correction-requested': '提交后将成为更正申请，需区域监察员审批',
       refused: '按现状无法提交',
     },
