@@ -127,6 +127,13 @@ const en: Messages = {
   project: {
     overview: 'Overview',
     projectId: 'Project id',
+    contractValue: 'Contract value',
+    owner: 'Owner (developer)',
+    contractor: 'General contractor',
+    labourOfficer: 'Labour officer',
+    movedForward: '(nominally {nominal}, brought forward for a holiday)',
+    forPeriod: 'wages of {period}',
+    severity: 'Severity',
     startDate: 'Start date',
     parties: 'Parties',
     wageAccount: 'Wage account',

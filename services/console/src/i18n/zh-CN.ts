@@ -123,6 +123,13 @@ export default {
   project: {
     overview: '基本信息',
     projectId: '项目编号',
+    contractValue: '合同金额',
+    owner: '建设单位',
+    contractor: '施工总承包单位',
+    labourOfficer: '劳资专管员',
+    movedForward: '（原定 {nominal}，遇节假日提前）',
+    forPeriod: '{period} 工资',
+    severity: '严重程度',
     startDate: '开工日期',
     parties: '参建单位',
     wageAccount: '农民工工资专用账户',
