@@ -61,6 +61,34 @@ const en: Messages = {
     field: '{field}: {message}',
     more: '{n} more errors not listed',
   },
+  /** The monitoring rules (DOMAIN.md), by code. */
+  rule: {
+    'deposit-missing': 'Deposit missing',
+    'deposit-short': 'Deposit short',
+    'guarantee-expiring': 'Guarantee expiring',
+    'deposit-not-topped-up': 'Deposit not topped up',
+    'wages-missed': 'Wages missed',
+    'wages-late': 'Wages late',
+    'wages-short': 'Wages short',
+    'wrong-payee': 'Wrong payee',
+    'paid-outside-account': 'Paid outside the wage account',
+    'payroll-missing': 'Payroll missing',
+    'payroll-unsigned': 'Payroll unsigned',
+    'feed-incomplete': 'Bank feed incomplete',
+    'labour-cost-missing': 'Labour cost not transferred',
+    'balance-short': 'Balance short',
+    'arrears-growing': 'Arrears growing',
+  },
+  /** The escalation ladder's steps, by code. */
+  step: {
+    none: 'Not escalated',
+    notice: 'Notice',
+    warning: 'Warning',
+    'inspection-task': 'Inspection task',
+    critical: 'Critical',
+  },
+  /** Project sectors (contracts SECTORS), by code. */
+  sector: { housing: 'Housing', transport: 'Transport', water: 'Water', other: 'Other' },
   grade: { none: 'Not graded' },
   cockpit: {
     title: 'Overview',
@@ -105,6 +133,7 @@ const en: Messages = {
   },
   projects: {
     title: 'Projects',
+    searchButton: 'Search',
     search: 'Search project names',
     district: 'District',
     sector: 'Sector',

@@ -57,6 +57,34 @@ export default {
     field: '{field}：{message}',
     more: '另有 {n} 处错误未列出',
   },
+  /** The monitoring rules (DOMAIN.md), by code. */
+  rule: {
+    'deposit-missing': '未缴工资保证金',
+    'deposit-short': '工资保证金不足',
+    'guarantee-expiring': '保函即将到期',
+    'deposit-not-topped-up': '保证金未补足',
+    'wages-missed': '未发放工资',
+    'wages-late': '工资延迟发放',
+    'wages-short': '工资未足额发放',
+    'wrong-payee': '收款人与花名册不符',
+    'paid-outside-account': '未通过专用账户发放',
+    'payroll-missing': '未报送工资表',
+    'payroll-unsigned': '工资表未经本人签字确认',
+    'feed-incomplete': '银行数据不完整',
+    'labour-cost-missing': '人工费用未按时拨付',
+    'balance-short': '专户余额不足',
+    'arrears-growing': '欠薪持续增加',
+  },
+  /** The escalation ladder's steps, by code. */
+  step: {
+    none: '未升级',
+    notice: '提醒',
+    warning: '预警',
+    'inspection-task': '现场检查',
+    critical: '重大案件',
+  },
+  /** Project sectors (contracts SECTORS), by code. */
+  sector: { housing: '房屋建筑', transport: '交通', water: '水利', other: '其他' },
   grade: { none: '未评级' },
   cockpit: {
     title: '总览',
@@ -101,6 +129,7 @@ export default {
   },
   projects: {
     title: '项目',
+    searchButton: '查询',
     search: '搜索项目名称',
     district: '区域',
     sector: '行业',
