@@ -103,8 +103,19 @@ describe.skipIf(!hasChromium)('the console for inspectors, in Chromium', () => {
     expect(await text(page, 'workers-on-payroll')).toBe(String(payments.body.workersOnPayroll));
     expect(await text(page, 'payroll-due')).toBe(yuan(payments.body.payrollDue));
     expect(await text(page, 'share-on-time')).toBe(percent(payments.body.shareOnTimeInFull));
-    const byRule = dash.body.openFindingsByRule as { count: number }[];
+    const byRule = dash.body.openFindingsByRule as { rule: string; count: number; amountOwed: string }[];
     expect(await text(page, 'open-findings')).toBe(String(byRule.reduce((n, r) => n + r.count, 0)));
+    // Wages owed: the wages-missed and wages-short amounts, added in fen.
+    const fen = byRule
+      .filter((r) => r.rule === 'wages-missed' || r.rule === 'wages-short')
+      .reduce((n, r) => {
+        const [whole = '0', frac = ''] = r.amountOwed.split('.');
+        return n + BigInt(whole) * 100n + BigInt(frac.padEnd(2, '0'));
+      }, 0n);
+    expect(fen).toBeGreaterThan(0n);
+    expect(await text(page, 'amount-owed')).toBe(
+      yuan(`${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`),
+    );
     expect(await text(page, 'overdue-tasks')).toBe(String(dash.body.overdueTasks));
     expect(await text(page, 'deposits-missing')).toBe(String(deposits.body.missing));
     expect(await text(page, 'deposits-short')).toBe(String(deposits.body.short));

@@ -16,3 +16,10 @@ export function sectorName(code: string): string {
   const key = `sector.${code}`;
   return i18n.global.te(key) ? i18n.global.t(key) : code;
 }
+
+/** A payment, sheet version or case status, or a severity. */
+export function statusName(code: string | null | undefined): string {
+  if (!code) return '—';
+  const key = `status.${code}`;
+  return i18n.global.te(key) ? i18n.global.t(key) : code;
+}
