@@ -103,8 +103,19 @@ describe.skipIf(!hasChromium)('the console for inspectors, in Chromium', () => {
     expect(await text(page, 'workers-on-payroll')).toBe(String(payments.body.workersOnPayroll));
     expect(await text(page, 'payroll-due')).toBe(yuan(payments.body.payrollDue));
     expect(await text(page, 'share-on-time')).toBe(percent(payments.body.shareOnTimeInFull));
-    const byRule = dash.body.openFindingsByRule as { count: number }[];
+    const byRule = dash.body.openFindingsByRule as { rule: string; count: number; amountOwed: string }[];
     expect(await text(page, 'open-findings')).toBe(String(byRule.reduce((n, r) => n + r.count, 0)));
+    // Wages owed: the wages-missed and wages-short amounts, added in fen.
+    const fen = byRule
+      .filter((r) => r.rule === 'wages-missed' || r.rule === 'wages-short')
+      .reduce((n, r) => {
+        const [whole = '0', frac = ''] = r.amountOwed.split('.');
+        return n + BigInt(whole) * 100n + BigInt(frac.padEnd(2, '0'));
+      }, 0n);
+    expect(fen).toBeGreaterThan(0n);
+    expect(await text(page, 'amount-owed')).toBe(
+      yuan(`${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`),
+    );
     expect(await text(page, 'overdue-tasks')).toBe(String(dash.body.overdueTasks));
     expect(await text(page, 'deposits-missing')).toBe(String(deposits.body.missing));
     expect(await text(page, 'deposits-short')).toBe(String(deposits.body.short));
@@ -125,8 +136,8 @@ describe.skipIf(!hasChromium)('the console for inspectors, in Chromium', () => {
     const menu = await page.getByRole('menuitem').allTextContents();
     expect(menu.map((m) => m.trim())).toEqual(expect.arrayContaining(['总览', '项目']));
     expect(menu.join()).not.toContain('用户');
-    await expectAccessible(page, 'cockpit');
     await screenshot(page, 'cockpit');
+    await expectAccessible(page, 'cockpit');
     expectNoProblems(cockpit);
   });
 
@@ -148,8 +159,8 @@ describe.skipIf(!hasChromium)('the console for inspectors, in Chromium', () => {
     await expect.poll(() => links.count()).toBe(list.body.items.length);
     expect(await links.allTextContents()).toEqual(list.body.items.map((p: { name: string }) => p.name));
     projectId = list.body.items[0].projectId;
-    await expectAccessible(page, 'project list');
     await screenshot(page, 'projects');
+    await expectAccessible(page, 'project list');
     expectNoProblems(cockpit);
   });
 
@@ -165,7 +176,9 @@ describe.skipIf(!hasChromium)('the console for inspectors, in Chromium', () => {
     for (const r of [detail, deposit, payrolls]) expect(r.status, JSON.stringify(r.body)).toBe(200);
     await expect.poll(() => text(page, 'project-name')).toBe(detail.body.name);
     expect(await text(page, 'project-grade')).toBe(detail.body.riskGrade?.grade ?? '未评级');
-    expect(await text(page, 'next-pay-date')).toBe(detail.body.nextPayDate ?? '—');
+    expect(await text(page, 'next-pay-date')).toBe(detail.body.nextPayDate.due);
+    expect(await text(page, 'pay-date-rule')).toBe(detail.body.payDateRule.text);
+    expect(await page.getByTestId('parties').textContent()).toContain(detail.body.parties.contractor.name);
     expect(await text(page, 'deposit-shortfall')).toBe(yuan(deposit.body.shortfall));
     const rows = (id: string) => page.getByTestId(id).locator('tbody tr.el-table__row');
     expect(await rows('findings').count()).toBe(detail.body.openFindings.length);
@@ -184,8 +197,8 @@ describe.skipIf(!hasChromium)('the console for inspectors, in Chromium', () => {
     const shown = (await page.getByTestId('payments').textContent()) ?? '';
     expect(shown).not.toMatch(/\d{17}[\dX]|\d{16,}/);
     expect(await page.getByTestId('public-notice').getAttribute('href')).toBe(detail.body.publicNoticeUrl);
-    await expectAccessible(page, 'project page');
     await screenshot(page, 'project');
+    await expectAccessible(page, 'project page');
     expectNoProblems(cockpit);
   });
 
@@ -202,6 +215,7 @@ describe.skipIf(!hasChromium)('the console for inspectors, in Chromium', () => {
     expect(await page.getByTestId('forbidden').textContent()).toContain('无权访问');
     expect(await page.locator('body').textContent()).not.toContain(west.name);
     await screenshot(page, 'forbidden');
+    await expectAccessible(page, 'forbidden');
     // Its own cockpit shows 东区 alone.
     await page.goto(`${base}/cockpit`);
     await expect.poll(() => page.getByTestId('district-grid').locator('button').count()).toBe(1);
