@@ -1,6 +1,7 @@
 import { hostEnvSchema, parseEnv } from '@wagewatch/host';
 import { z } from 'zod';
 import { webhookTargetEnv } from './alerts/webhook-targets.ts';
+import { ladderEnv } from './ladder-env.ts';
 
 /** The only place the inspection process reads its environment. */
 export const env = parseEnv(
@@ -13,6 +14,8 @@ export const env = parseEnv(
       .refine((s) => Buffer.from(s, 'base64').length === 32, 'base64 of exactly 32 bytes'),
     /** Where webhooks may go: WAGEWATCH_WEBHOOK_ALLOW_HTTP, WAGEWATCH_WEBHOOK_ALLOW_HOSTS. */
     ...webhookTargetEnv.shape,
+    /** The longest justification pause, in working days (WAGEWATCH_MAX_PAUSE_WORKING_DAYS, default 30). */
+    ...ladderEnv.shape,
   }),
   process.env,
 );

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { webhookTargetEnv } from '@wagewatch/inspection';
+import { ladderEnv, webhookTargetEnv } from '@wagewatch/inspection';
 import { CLOCK_MODES, httpProtectionEnv } from '@wagewatch/runtime';
 import { z } from 'zod';
 
@@ -59,6 +59,8 @@ const schema = z.object({
    * (true: http: too), WAGEWATCH_WEBHOOK_ALLOW_HOSTS (internal host names, IPs, CIDRs admitted).
    */
   ...webhookTargetEnv.shape,
+  /** The longest justification pause, in working days (WAGEWATCH_MAX_PAUSE_WORKING_DAYS, default 30). */
+  ...ladderEnv.shape,
   /** Rate limits and the event-loop pressure bound (runtime http-protection.ts). */
   ...httpProtectionEnv,
 });
