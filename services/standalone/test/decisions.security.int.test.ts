@@ -34,6 +34,7 @@ import { contractorOf, inspectionSweep, publishFinding } from './inspection-help
  * working days later is Monday 2026-11-23, 31 is 11-24, the default 10 is 10-26.
  */
 let t: TestSystem;
+const NO_PRESSURE = { maxEventLoopDelayMs: 0 };
 const P = { plain: 'PZH-DEC-001', critical: 'PZH-DEC-002' };
 const ids = { plain: '', critical: '' };
 
@@ -55,7 +56,9 @@ const justify = async (projectId: string, caseId: string) => {
 };
 
 beforeAll(async () => {
-  t = await startTestSystem();
+  // A sweep a year ahead blocks the event loop for a while: the pressure bound (tested in
+  // limits.security.int.test.ts) would answer the next request 503, which is not this file's point.
+  t = await startTestSystem({ embedded: { protection: NO_PRESSURE } });
   await registerProject(t, 1, { projectId: P.plain, district: '西区', sector: 'water' });
   await registerProject(t, 2, { projectId: P.critical, district: '东区', sector: 'housing' });
   await t.settle();
@@ -202,6 +205,32 @@ describe('a critical case is not paused by one inspector', () => {
     ]);
     expect(res.body.history.at(-1).note).toContain(`proposed by ${jv.proposal.proposedBy}`);
   });
+
+  it('an admin (the district lead) may answer a proposal: declined, it is rejected and the pause stays as it was', async () => {
+    const next = await justify(P.critical, ids.critical);
+    const proposed = await first.post(`/v1/cases/${ids.critical}/justifications/${next}/decision`, {
+      decision: 'accepted',
+      reason: '再延期',
+      pauseUntil: '2026-11-23',
+    });
+    expect(proposed.status, JSON.stringify(proposed.body)).toBe(200);
+    expect(proposed.body).toMatchObject({ pausedUntil: '2026-10-26' });
+    const declined = await t.admin.post(`/v1/cases/${ids.critical}/justifications/${next}/confirmation`, {
+      confirm: false,
+      reason: '不同意再延期',
+    });
+    expect(declined.status, JSON.stringify(declined.body)).toBe(200);
+    expect(declined.body).toMatchObject({ pausedUntil: '2026-10-26' });
+    expect(
+      declined.body.justifications.find((x: { justificationId: string }) => x.justificationId === next),
+    ).toMatchObject({
+      decision: 'rejected',
+      reason: '不同意再延期',
+      pausedUntil: null,
+      proposal: { reason: '再延期', pauseUntil: '2026-11-23' },
+    });
+    expect(declined.body.history.at(-1)).toMatchObject({ action: 'justification-declined' });
+  });
 });
 
 describe('implausible dates are refused naming row and field, storing nothing', () => {
@@ -261,7 +290,7 @@ describe('a live system cannot be swept past its own now', () => {
   let live: LiveTestSystem;
   const apps: HttpApp[] = [];
   beforeAll(async () => {
-    live = await startLiveTestSystem();
+    live = await startLiveTestSystem({ embedded: { protection: NO_PRESSURE } });
   });
   afterAll(async () => {
     for (const app of apps) await app.close();
@@ -281,6 +310,7 @@ describe('a live system cannot be swept past its own now', () => {
       logger: createLogger({ level: 'silent' }),
       apiKeys: on.apiKeys,
       metrics: createMetrics(),
+      protection: NO_PRESSURE,
       plugins: [ingestClockRoutes({ db: on.db, clock }), deposits],
     });
     apps.push(app);

@@ -118,7 +118,7 @@ export function pauseOf(
     const until = workingDaysAfter(ctx.calendar, ctx.today, days);
     if (until.warning)
       return invalid(
-        `the default pause (${days} working days) cannot be counted: give pauseUntil`,
+        `the default pause (${days} working days) cannot be counted: give a pauseUntil the holiday calendar covers`,
         until.warning,
       );
     return { ok: true, pausedUntil: until.dueOn };
