@@ -125,7 +125,7 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
      */
     const decide = async (
       req: { params: { caseId: string; justificationId: string } } & Parameters<typeof principalOf>[0],
-      command: (critical: boolean, actor: string) => JustificationCommand,
+      command: (actor: string) => JustificationCommand,
     ) => {
       const principal = principalOf(req);
       requireRole(principal, 'inspector', 'admin');
@@ -144,7 +144,7 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
               critical,
               justifications: await justificationsOf(tx, c.case_id),
             },
-            command(critical, principal.keyId),
+            command(principal.keyId),
             {
               today: shanghaiDate(asOf),
               calendar: deps.calendar,
@@ -199,7 +199,7 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
         schema: {
           tags: ['cases'],
           summary:
-            "An inspector's decision on a justification; an accepted one pauses the ladder (to pauseUntil, default 10, at most 30 working days); on a critical case an acceptance awaits a second person's confirmation",
+            "An inspector's decision on a justification; an accepted one pauses the ladder (to pauseUntil, default 10, at most WAGEWATCH_MAX_PAUSE_WORKING_DAYS, 30, working days); on a critical case an acceptance awaits a second person's confirmation",
           params: z.object({ caseId: z.string(), justificationId: z.uuid() }),
           body: z.object({
             decision: z.enum(['accepted', 'rejected']),
@@ -210,7 +210,7 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
         },
       },
       async (req) =>
-        decide(req, (_critical, actor) => ({
+        decide(req, (actor) => ({
           type: 'decide',
           decision: req.body.decision,
           reason: req.body.reason,
@@ -232,7 +232,7 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
         },
       },
       async (req) =>
-        decide(req, (_critical, actor) => ({
+        decide(req, (actor) => ({
           type: 'confirm',
           confirm: req.body.confirm,
           reason: req.body.reason,
