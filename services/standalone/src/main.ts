@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@wagewatch/db';
-import { webhookTargetPolicyFromEnv } from '@wagewatch/inspection';
+import { ladderFromEnv, webhookTargetPolicyFromEnv } from '@wagewatch/inspection';
 import { ApiKeys, createClock, createLogger, httpProtectionFromEnv } from '@wagewatch/runtime';
 import { restrictNewFiles, secureDataDir } from './data-dir.ts';
 import { loadDemo } from './demo.ts';
@@ -61,6 +61,7 @@ const system = await createEmbeddedSystem({
   webhookTargets: webhookTargetPolicyFromEnv(env),
   protection: httpProtectionFromEnv(env),
   keyRefreshMs: env.WAGEWATCH_KEY_REFRESH_MS,
+  ladder: ladderFromEnv(env),
 });
 
 if (manual && env.WAGEWATCH_DEMO === '1' && clock.now().getTime() === 0) {

@@ -1,7 +1,7 @@
 import { DeadLetters, InProcessBus } from '@wagewatch/bus';
 import type { Database } from '@wagewatch/db';
 import { createDeposits } from '@wagewatch/deposits';
-import { defaultCalendar, type WorkingDayCalendar } from '@wagewatch/domain';
+import { defaultCalendar, type LadderConfig, type WorkingDayCalendar } from '@wagewatch/domain';
 import { createIngest, type PayrollFileReaderOptions } from '@wagewatch/ingest';
 import { createInspection, type WebhookTargetPolicy } from '@wagewatch/inspection';
 import { createLedger } from '@wagewatch/ledger';
@@ -39,6 +39,8 @@ export type EmbeddedOptions = {
   uploads?: Partial<PayrollFileReaderOptions>;
   /** How often the key registry re-reads revocations (default 5 s; one process revokes at once). */
   keyRefreshMs?: number;
+  /** The escalation ladder (default DEFAULT_LADDER_CONFIG; the env sets the longest justification pause). */
+  ladder?: LadderConfig;
 };
 
 /**
@@ -81,6 +83,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     calendar,
     secrets: options.secrets,
     ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
+    ...(options.ladder ? { ladder: options.ladder } : {}),
   });
   for (const service of [ingest, ledger, deposits, inspection]) {
     const applied = await service.migrate();
