@@ -3,7 +3,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@wagewatch/db';
 import { webhookTargetPolicyFromEnv } from '@wagewatch/inspection';
-import { ApiKeys, createClock, createLogger, httpProtectionFromEnv } from '@wagewatch/runtime';
+import {
+  ApiKeys,
+  createClock,
+  createLogger,
+  httpProtectionFromEnv,
+  sessionOptionsFromEnv,
+} from '@wagewatch/runtime';
 import { restrictNewFiles, secureDataDir } from './data-dir.ts';
 import { loadDemo } from './demo.ts';
 import { displayPath, prepareDemoKeys } from './demo-keys.ts';
@@ -61,6 +67,7 @@ const system = await createEmbeddedSystem({
   webhookTargets: webhookTargetPolicyFromEnv(env),
   protection: httpProtectionFromEnv(env),
   keyRefreshMs: env.WAGEWATCH_KEY_REFRESH_MS,
+  sessions: sessionOptionsFromEnv(env),
 });
 
 if (manual && env.WAGEWATCH_DEMO === '1' && clock.now().getTime() === 0) {

@@ -16,6 +16,8 @@ import {
   type Logger,
   type Scheduler,
   type SecretBox,
+  SessionStore,
+  type SessionStoreOptions,
   TimerScheduler,
 } from '@wagewatch/runtime';
 
@@ -39,6 +41,8 @@ export type EmbeddedOptions = {
   uploads?: Partial<PayrollFileReaderOptions>;
   /** How often the key registry re-reads revocations (default 5 s; one process revokes at once). */
   keyRefreshMs?: number;
+  /** Session lifetimes and cache (runtime session-store.ts; env WAGEWATCH_SESSION_*). */
+  sessions?: SessionStoreOptions;
 };
 
 /**
@@ -93,6 +97,10 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
   });
   apiKeys.attach(keys);
   await keys.start();
+  // People's sessions (the same auth schema, docs/adr/0017-people-sessions-csrf.md).
+  const sessions = new SessionStore(db, clock, options.sessions);
+  apiKeys.attachSessions(sessions);
+  await sessions.start();
   // A replay clock resumes at the latest instant the system was swept to (a restart mid-replay).
   for (const service of [ledger, deposits, inspection]) clock.sweptTo?.(await service.clockInstant());
   bus = new InProcessBus(
@@ -135,6 +143,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
   return {
     app,
     db,
+    sessions,
     bus: delivery,
     ingest,
     ledger,
