@@ -46,7 +46,9 @@ describe('maskPersonalData on secrets', () => {
   it('never logs passwords, session or CSRF tokens, or cookies', () => {
     const record = {
       body: { login: 'inspector.east', password: 'hunter2-hunter2', currentPassword: 'a', newPassword: 'b' },
-      req: { headers: { cookie: 'ww_session=abc123', 'x-csrf-token': 'csrf-value', authorization: 'Bearer k' } },
+      req: {
+        headers: { cookie: 'ww_session=abc123', 'x-csrf-token': 'csrf-value', authorization: 'Bearer k' },
+      },
       res: { headers: { 'set-cookie': 'ww_session=abc123; HttpOnly' } },
       session: { token: 'tok', csrfToken: 'csrf-value', password_hash: 'scrypt$1$2$3$a$b' },
       msg: 'sent Cookie: ww_session=secretvalue; other=1',

@@ -44,8 +44,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * A hash no password matches, verified against when a login names no (or a disabled) user so
  * that the answer takes as long as for a wrong password.
  */
-let dummy: Promise<string> | undefined;
-export function dummyPasswordHash(): Promise<string> {
-  dummy ??= hashPassword(randomBytes(24).toString('base64url'));
-  return dummy;
+const dummies = new Map<string, Promise<string>>();
+export function dummyPasswordHash(params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
+  const key = `${params.N}/${params.r}/${params.p}`;
+  let hash = dummies.get(key);
+  if (!hash) {
+    hash = hashPassword(randomBytes(24).toString('base64url'), params);
+    dummies.set(key, hash);
+  }
+  return hash;
 }

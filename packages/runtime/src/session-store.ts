@@ -283,7 +283,10 @@ export class SessionStore {
       login.trim().toLowerCase(),
     ]);
     const row = rows[0];
-    const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()));
+    const ok = await verifyPassword(
+      password,
+      row?.password_hash ?? (await dummyPasswordHash(this.options.scrypt)),
+    );
     if (!row || !ok || row.disabled) return undefined;
     const token = newToken();
     const now = this.clock.now();
