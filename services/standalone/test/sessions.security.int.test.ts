@@ -12,6 +12,7 @@ import {
 } from '@wagewatch/runtime';
 import { resolveServices, type TestDatabase, type TestDatabaseKind } from '@wagewatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDemoUsers } from '../src/demo.ts';
 import { expectProblem, registerProject } from './api-helpers.ts';
 import { type ApiResponse, startTestSystem, TEST_NOW, TEST_SECRET, type TestSystem } from './harness.ts';
 import { contractorOf, inspectionSweep, publishFinding } from './inspection-helpers.ts';
@@ -385,6 +386,25 @@ describe.each<TestDatabaseKind>(['pglite', 'postgres'])('people and sessions on 
     });
     const pm = await person('project-manager', { projectIds: ['PZH-API-001'] });
     expectProblem(await pm.b.get('/v1/people'), 403);
+  });
+
+  it('the demo users need no password change; a taken login is left alone', async () => {
+    const users = await createDemoUsers(t.system.sessions, t.db);
+    // No demo PM key in this system, so no `pm` user.
+    expect(users.map((u) => [u.login, u.role, u.scope])).toEqual([
+      ['admin', 'admin', 'everything'],
+      ['inspector.east', 'inspector', '东区'],
+      ['inspector.lead', 'inspector', 'all districts'],
+    ]);
+    for (const u of users) secrets.push(u.password);
+    names.push(...users.map((u) => u.name));
+    const east = users.find((u) => u.login === 'inspector.east')!;
+    const b = browser();
+    const res = await b.login(east.login, east.password);
+    expect(res.body.user).toMatchObject({ mustChangePassword: false, scope: { districts: ['东区'] } });
+    track(b);
+    expect((await b.get('/v1/projects/PZH-API-001/status')).status).toBe(200);
+    expect(await createDemoUsers(t.system.sessions, t.db)).toEqual([]);
   });
 
   it('login failures count against the failed-authentication limit of the address', async () => {
