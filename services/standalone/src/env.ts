@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { ladderEnv, webhookTargetEnv } from '@wagewatch/inspection';
-import { CLOCK_MODES, httpProtectionEnv, secretsKeyProblem } from '@wagewatch/runtime';
+import { CLOCK_MODES, httpProtectionEnv, secretsKeyProblem, sessionEnv } from '@wagewatch/runtime';
 import { z } from 'zod';
 
 /** The only place the standalone process reads its environment. */
@@ -66,6 +66,7 @@ const schema = z.object({
   ...ladderEnv.shape,
   /** Rate limits and the event-loop pressure bound (runtime http-protection.ts). */
   ...httpProtectionEnv,
+  ...sessionEnv,
 });
 
 export type Env = z.infer<typeof schema>;

@@ -7,6 +7,7 @@ import {
   shanghaiDate,
 } from '@wagewatch/domain';
 import {
+  actorOf,
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -91,11 +92,11 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
             ),
           );
           if (event.type !== 'justification.submitted') throw new Error(`unexpected ${event.type}`);
-          await recordSubmission(tx, row.case_id, event, principal.keyId, at);
+          await recordSubmission(tx, row.case_id, event, actorOf(principal), at);
           await history(tx, {
             caseId: row.case_id,
             at,
-            actor: principal.keyId,
+            actor: actorOf(principal),
             action: 'justification-submitted',
             note: event.text,
           });
@@ -106,7 +107,7 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
           justificationId: created.id,
           cycle: created.cycle,
           text: req.body.text,
-          submittedBy: principal.keyId,
+          submittedBy: actorOf(principal),
           submittedAt: at.toISOString(),
           decision: null,
           decidedBy: null,
@@ -159,18 +160,18 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
           await history(tx, {
             caseId: c.case_id,
             at,
-            actor: principal.keyId,
+            actor: actorOf(principal),
             action: 'justification-proposed',
             note: `${event.reason} (critical case: a pause until ${event.pausedUntil} awaits a second person's confirmation; the ladder keeps moving)`,
           });
         } else {
           const pausedUntil = event.type === 'justification.accepted' ? event.pausedUntil : null;
-          await recordDecision(tx, event, principal.keyId, at);
+          await recordDecision(tx, event, actorOf(principal), at);
           const second = event.proposedBy !== undefined;
           await history(tx, {
             caseId: c.case_id,
             at,
-            actor: principal.keyId,
+            actor: actorOf(principal),
             action: second
               ? `justification-${event.type === 'justification.accepted' ? 'confirmed' : 'declined'}`
               : `justification-${event.type === 'justification.accepted' ? 'accepted' : 'rejected'}`,
