@@ -128,6 +128,11 @@ async function measure(label: string, s: Started): Promise<void> {
     await Promise.all(COCKPIT.map((p) => get(s.base, key, p)));
     return performance.now() - t0;
   });
+  // Not the cockpit, but the console's next page: the list, sorted by what is owed.
+  await time('GET /v1/projects?sort=amountOwed&order=desc', async () => {
+    const r = await get(s.base, key, '/v1/projects?sort=amountOwed&order=desc');
+    return r.status === 200 ? r.ms : undefined;
+  });
   await time('floor: GET /health over HTTP', async () => (await get(s.base, key, '/health')).ms);
   await time('floor: findings by rule, SQL only', async () => {
     const t0 = performance.now();
