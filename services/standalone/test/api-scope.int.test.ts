@@ -162,6 +162,7 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
     expect(parameterised.length).toBeGreaterThanOrEqual(16);
     expect(parameterised.map((o) => `${o.method.toUpperCase()} ${o.path}`)).toEqual(
       expect.arrayContaining([
+        'GET /v1/projects/{projectId}',
         'GET /v1/projects/{projectId}/status',
         'GET /v1/projects/{projectId}/deposit',
         'GET /v1/projects/{projectId}/cases',
