@@ -15,6 +15,7 @@ import {
 import { card } from './fixtures.ts';
 import { type ApiClient, type ApiResponse, startTestSystem, type TestSystem } from './harness.ts';
 
+type FeedItem = { projectId: string; status: string; gaps: string[]; lastStatementDate: string | null };
 type Item = {
   projectId: string;
   bankCode: string;
@@ -441,6 +442,34 @@ describe.each(['pglite', 'postgres'] as const)('console payments on %s', (kind) 
     expect(after['ingest.payroll_corrections']).toBe(before['ingest.payroll_corrections']);
   });
 
+  it('the OpenAPI document describes the new routes from their zod schemas', async () => {
+    const doc = (await t.api.get('/docs/json')).body;
+    const params = (path: string, method: string) =>
+      (doc.paths[path]?.[method]?.parameters ?? []).map(
+        (p: { name: string; in: string }) => `${p.in}:${p.name}`,
+      );
+    expect(params('/v1/dashboard/payments', 'get')).toContain('query:district');
+    expect(params('/v1/projects/{projectId}/payments', 'get')).toEqual(
+      expect.arrayContaining(['path:projectId', 'query:period']),
+    );
+    expect(params('/v1/accounts/feed-status', 'get')).toContain('query:district');
+    expect(params('/v1/projects/{projectId}/payrolls', 'post')).toContain('query:dryRun');
+    expect(params('/v1/projects/{projectId}/workers', 'post')).toContain('query:dryRun');
+    const dash = doc.paths['/v1/dashboard/payments'].get;
+    expect(dash.description).toContain('shareOnTimeInFull (按时足额发放率) is per worker line');
+    expect(Object.keys(dash.responses['200'].content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining([
+        'month',
+        'workersOnPayroll',
+        'payrollDue',
+        'shareOnTimeInFull',
+        'upcomingPayDates',
+        'feedsIncomplete',
+      ]),
+    );
+    expect(doc.paths['/v1/projects/{projectId}/payrolls'].post.responses['200']).toBeDefined();
+  });
+
   it('a worker dry run (JSON) stores nothing; a file-level problem is a 400 as for a submission', async () => {
     const before = await storedCounts(t);
     const dry = await pmA.post(`/v1/projects/${a.projectId}/workers?dryRun=true`, {
@@ -607,6 +636,46 @@ describe('the fixtures for the demo project manager’s first project (PGlite)',
       { period: '2026-11' },
     );
     expect(again.body.warnings).toEqual([]);
+  });
+
+  it('the demo city’s feed status: its deliberate gaps and mismatches are incomplete, the rest late after the feeds end', async () => {
+    const res = await t.admin.get('/v1/accounts/feed-status');
+    expect(res.status).toBe(200);
+    // Loaded at 2026-11-29 (a Sunday): Friday 27th's statement is not overdue yet, Thursday 26th's is.
+    expect(res.body.expectedThrough).toBe('2026-11-26');
+    const broken = new Set([
+      ...city.expected.feedGaps.map((g) => g.projectId),
+      ...city.expected.statementMismatches.map((m) => m.projectId),
+    ]);
+    expect(broken.size).toBeGreaterThan(0);
+    const gapsOf = (projectId: string) =>
+      city.expected.feedGaps.filter((g) => g.projectId === projectId).flatMap((g) => daysFrom(g.from, g.to));
+    expect(
+      res.body.items.map((i: FeedItem) => [i.projectId, i.status, i.gaps, i.lastStatementDate]).sort(),
+    ).toEqual(
+      city.projects
+        .map((p) => [
+          p.projectId,
+          broken.has(p.projectId) ? 'incomplete' : 'late',
+          gapsOf(p.projectId),
+          '2026-11-25',
+        ])
+        .sort(),
+    );
+    // The cockpit's banks with incomplete feeds are the banks of the open rule-14 findings.
+    const findings = await t.admin.get('/v1/findings?rule=feed-incomplete&status=open&limit=1000');
+    const bankOf = new Map(city.projects.map((p) => [p.projectId, p.wageAccount.bankCode]));
+    const accounts = new Map<string, Set<string>>();
+    for (const f of findings.body.findings as { projectId: string }[]) {
+      const bank = bankOf.get(f.projectId)!;
+      accounts.set(bank, (accounts.get(bank) ?? new Set()).add(f.projectId));
+    }
+    const dash = await t.admin.get('/v1/dashboard/payments');
+    expect(dash.body.feedsIncomplete).toEqual(
+      [...accounts]
+        .map(([bankCode, projects]) => ({ bankCode, accounts: projects.size }))
+        .sort((a, b) => a.bankCode.localeCompare(b.bankCode)),
+    );
   });
 
   it('the demo city’s reads answer for the demo inspector of 东区 and its banks', async () => {
