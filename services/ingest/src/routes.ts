@@ -379,7 +379,10 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
               { field: 'file', message: 'no worker rows' },
             ]);
         } else {
-          if (!req.body) throw new ValidationError('a JSON body {workers} or a multipart file is required');
+          if (!req.body)
+            throw new ValidationError('a JSON body {workers} or a multipart file is required', [
+              { field: 'workers', message: 'is required' },
+            ]);
           inputs = req.body.workers.map((input, i) => ({ row: i + 1, input }));
         }
         const rowCount = inputs.length + new Set(issues.map((i) => i.row)).size;

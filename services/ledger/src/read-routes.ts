@@ -250,9 +250,19 @@ export function ledgerReadRoutes(deps: {
           balance: string | null;
           short: boolean;
         }[] = [];
-        const horizon = addDays(today, 16); // 5 working days never span more (the longest holiday block is 8 days)
+        // Only the projects with a pay date in rule 8's window are evaluated (the same test as the
+        // domain's; 16 calendar days hold 5 working days even around the longest holiday block).
+        const warnDays = DEFAULT_PAYMENT_RULES_CONFIG.balanceWarningWorkingDays;
+        const inWindow = (due: LocalDate) => {
+          try {
+            return today >= calendar.addWorkingDays(due, -warnDays);
+          } catch {
+            return true; // outside the calendar's years: let the domain decide (it warns)
+          }
+        };
         for (const p of projects) {
-          if (periodsDueBetween(p, today, horizon, calendar).length === 0) continue;
+          if (!periodsDueBetween(p, today, addDays(today, 16), calendar).some((d) => inWindow(d.due)))
+            continue;
           const loaded = await loadProjectState(db, p.project_id);
           if (!loaded) continue;
           const outlooks: PayDateOutlook[] = [];
