@@ -317,7 +317,14 @@ export function ledgerReadRoutes(deps: {
             "date passed, not paid in full, no finding yet: the rules wait for the bank's statement of the due date or the next sweep). " +
             'ID numbers masked to the first 6 and last 4, cards to the last 4.',
           params: z.object({ projectId: z.string() }),
-          querystring: z.object({ period: z.string() }),
+          querystring: z.object({
+            period: z
+              .string()
+              .optional()
+              .describe(
+                'YYYY-MM; default: the latest month with a payroll sheet in effect (the current month when there is none)',
+              ),
+          }),
           response: {
             200: z.object({
               projectId: z.string(),
@@ -347,11 +354,7 @@ export function ledgerReadRoutes(deps: {
         const principal = principalOf(req);
         requireRole(principal, 'admin', 'inspector', 'project-manager');
         const { projectId } = req.params;
-        const { period } = req.query;
-        if (!isPeriod(period))
-          throw new ValidationError(`period "${period}" must be a month YYYY-MM`, [
-            { field: 'period', message: 'must be YYYY-MM' },
-          ]);
+        // Scope before anything else: out of scope is 403 whatever the query (docs/adr/0010).
         if (principal.role === 'project-manager' && !principal.projectIds.includes(projectId))
           throw new ForbiddenError(`your key does not cover project ${projectId}`);
         const loaded = await loadProjectState(db, projectId);
@@ -360,6 +363,15 @@ export function ledgerReadRoutes(deps: {
           throw new ForbiddenError(`your key does not cover project ${projectId}`);
         const { state } = loaded;
         const now = clock.now();
+        const latest = state.sheets
+          .map((s) => s.period)
+          .sort()
+          .at(-1);
+        const period = req.query.period ?? latest ?? periodOf(shanghaiDate(now));
+        if (!isPeriod(period))
+          throw new ValidationError(`period "${period}" must be a month YYYY-MM`, [
+            { field: 'period', message: 'must be YYYY-MM' },
+          ]);
         const outcomes: ObligationOutcome[] = [];
         evaluateProject(state, now, calendar, DEFAULT_PAYMENT_RULES_CONFIG, {
           obligation: (o) => {

@@ -314,6 +314,8 @@ describe.each(['pglite', 'postgres'] as const)('console payments on %s', (kind) 
       ],
     });
     expect(JSON.stringify(res.body)).not.toContain(residentId(1));
+    // Without a period: the latest month with a sheet.
+    expect((await pmA.get(`/v1/projects/${a.projectId}/payments`)).body).toEqual(res.body);
     const none = await pmA.get(`/v1/projects/${a.projectId}/payments?period=2026-11`);
     expect(none.body).toMatchObject({ sheetVersion: null, items: [], dueDate: '2026-12-15' });
     const bad = await pmA.get(`/v1/projects/${a.projectId}/payments?period=2026-13`);
