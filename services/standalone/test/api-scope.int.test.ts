@@ -164,6 +164,7 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
       expect.arrayContaining([
         'GET /v1/projects/{projectId}',
         'GET /v1/projects/{projectId}/status',
+        'GET /v1/projects/{projectId}/payments',
         'GET /v1/projects/{projectId}/deposit',
         'GET /v1/projects/{projectId}/cases',
         'GET /v1/cases/{caseId}',
