@@ -149,6 +149,10 @@ async function startOn(clock: Clock, options: TestSystemOptions): Promise<Omit<T
     secrets: SecretBox.fromBase64(TEST_SECRETS_KEY),
     ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
     ...options.embedded,
+    // Load shedding is off unless a test asks for it (limits.security does): a PGlite sweep
+    // blocks the event loop for seconds on a busy two-core machine, and a test of anything else
+    // must not answer 503 because another process had the CPU.
+    protection: { maxEventLoopDelayMs: 0, ...options.embedded?.protection },
     ...(options.keyRefreshMs ? { keyRefreshMs: options.keyRefreshMs } : {}),
   });
   system.start();
