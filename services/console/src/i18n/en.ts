@@ -291,7 +291,6 @@ const en: Messages = {
     project: 'Project',
     employer: 'Responsible',
     status: 'Status',
-    statusOf: { open: 'Open', closed: 'Closed' },
     level: 'Level',
     openedAt: 'Opened',
     deadline: 'Next step by',

@@ -286,7 +286,6 @@ export default {
     project: '项目',
     employer: '责任单位',
     status: '状态',
-    statusOf: { open: '办理中', closed: '已结案' },
     level: '级别',
     openedAt: '立案时间',
     deadline: '下一步期限',

@@ -45,6 +45,7 @@ const MESSAGES: [RegExp, string][] = [
   [/is before the project start/i, '早于项目开工'],
   [/has no ID number, name or amount/i, '缺少身份证号码、姓名或金额，已忽略'],
   [/no worker rows/i, '文件中没有工人行'],
+  [/must contain only digits/i, '只能包含数字（可含空格和连字符）'],
   [/card|account number/i, '银行卡号无效'],
   [/required|is missing|^missing/i, '必填'],
   [/must be text/i, '须为文字'],
