@@ -240,4 +240,36 @@ describe.skipIf(!hasChromium)('the console for project managers, in Chromium', (
     expectNoProblems(w);
     await w.context.close();
   });
+
+  it('cannot reach another project by URL: its case and an upload to it show 无权访问, nothing stored', async () => {
+    const mine = new Set(
+      ((await pmApi.get('/v1/projects?limit=200')).body.items as { projectId: string }[]).map(
+        (p) => p.projectId,
+      ),
+    );
+    const all = (await t.admin.get('/v1/cases?limit=1000')).body.cases as {
+      caseId: string;
+      projectId: string;
+    }[];
+    const other = all.find((c) => !mine.has(c.projectId));
+    expect(other, 'the demo city has a case outside the PM’s projects').toBeDefined();
+    const w = await openPage(browser);
+    const { page } = w;
+    await logIn(page);
+    await page.goto(`${base}/my-cases/${other!.caseId}`);
+    await expect.poll(() => page.getByTestId('forbidden').isVisible()).toBe(true);
+    expect(await page.locator('body').textContent()).not.toContain(other!.projectId);
+
+    await page.goto(`${base}/upload/payroll?projectId=${other!.projectId}&period=${PERIOD}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('工资表上传');
+    await page.locator('input[type=file]').setInputFiles(`${FIXTURES}demo-payroll-gbk.csv`);
+    await expect.poll(() => page.getByTestId('forbidden').isVisible()).toBe(true);
+    expect(
+      (await t.admin.get(`/v1/projects/${other!.projectId}/payrolls`)).body.periods.map(
+        (p: { period: string }) => p.period,
+      ),
+    ).not.toContain(PERIOD);
+    expectNoProblems(w);
+    await w.context.close();
+  });
 });
