@@ -15,6 +15,12 @@ import {
 import { requireConsoleBuild } from './console-helpers.ts';
 import { startTestSystem, type TestSystem } from './harness.ts';
 
+/** A full-page screenshot from the top (a page scrolled by a click would draw the sticky header mid-page). */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();
+  await screenshot(page, name);
+}
+
 if (!hasChromium)
   console.warn(
     `\n*** SKIPPED console browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does) ***\n`,
@@ -86,7 +92,7 @@ describe.skipIf(!hasChromium)('the console for the bureau admin, in Chromium', (
     expect(created.mustChangePassword).toBe(true);
     expect(created.scope.projectIds).toEqual([projectId]);
     await expectAccessible(page, 'users');
-    await screenshot(page, 'admin-users');
+    await shot(page, 'admin-users');
 
     // The new user, in a browser of their own.
     const clerk = await openPage(browser);
@@ -137,7 +143,7 @@ describe.skipIf(!hasChromium)('the console for the bureau admin, in Chromium', (
       .toContain('已吊销');
     expect((await bank.get('/v1/accounts/feed-status')).status).toBe(401);
     expect(await shown.count()).toBe(0); // the revoked key is no longer shown
-    await screenshot(page, 'admin-api-keys');
+    await shot(page, 'admin-api-keys');
   });
 
   it('shows the webhooks, the bank feed of each wage account and the deposit policy in force', async () => {
@@ -146,7 +152,7 @@ describe.skipIf(!hasChromium)('the console for the bureau admin, in Chromium', (
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');
     await expect.poll(() => page.getByText('暂无订阅').isVisible()).toBe(true);
     await expectAccessible(page, 'webhooks');
-    await screenshot(page, 'admin-webhooks');
+    await shot(page, 'admin-webhooks');
 
     const feeds = (await t.admin.get('/v1/accounts/feed-status')).body;
     await page.goto(`${base}/admin/bank-feeds`);
@@ -157,14 +163,14 @@ describe.skipIf(!hasChromium)('the console for the bureau admin, in Chromium', (
     expect(cells.slice(0, 3)).toEqual([feeds.items[0].bankCode, feeds.items[0].accountNo, projectId]);
     expect(feeds.items[0].accountNo).toMatch(/^\*+ ?\d{4}$/);
     await expectAccessible(page, 'bank feeds');
-    await screenshot(page, 'admin-bank-feeds');
+    await shot(page, 'admin-bank-feeds');
 
     const deposit = (await t.admin.get(`/v1/projects/${projectId}/deposit`)).body;
     await page.goto(`${base}/admin/deposit-policy`);
     await expect.poll(() => page.getByTestId('policy').textContent()).toContain(deposit.policy.name);
     expect(await page.getByTestId('policy').textContent()).toContain(deposit.policy.id);
     await expectAccessible(page, 'deposit policy');
-    await screenshot(page, 'admin-deposit-policy');
+    await shot(page, 'admin-deposit-policy');
     expectNoProblems(w);
   });
 });

@@ -16,6 +16,12 @@ import {
 import { requireConsoleBuild } from './console-helpers.ts';
 import { type ApiClient, startTestSystem, type TestSystem } from './harness.ts';
 
+/** A full-page screenshot from the top (a page scrolled by a click would draw the sticky header mid-page). */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();
+  await screenshot(page, name);
+}
+
 if (!hasChromium)
   console.warn(
     `\n*** SKIPPED console browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does) ***\n`,
@@ -96,7 +102,7 @@ describe.skipIf(!hasChromium)('the console for project managers, in Chromium', (
     const overflow = await page.locator('html').evaluate((el) => el.scrollWidth);
     expect(overflow).toBeLessThanOrEqual(PHONE.width);
     await expectAccessible(page, 'my projects (phone)');
-    await screenshot(page, 'pm-my-projects-390x844');
+    await shot(page, 'pm-my-projects-390x844');
     expectNoProblems(w);
     await w.context.close();
   });
@@ -128,7 +134,7 @@ describe.skipIf(!hasChromium)('the console for project managers, in Chromium', (
     // Nothing of the dry run was stored.
     expect((await pmApi.get(`/v1/projects/${PROJECT}/payrolls/${PERIOD}`)).status).toBe(404);
     await expectAccessible(page, 'payroll dry run');
-    await screenshot(page, 'pm-payroll-dry-run');
+    await shot(page, 'pm-payroll-dry-run');
 
     await page.getByTestId('upload-submit').click();
     const answer = page.getByTestId('submit-answer');
@@ -149,9 +155,8 @@ describe.skipIf(!hasChromium)('the console for project managers, in Chromium', (
     expect(first).toContain('¥40,930.00');
     // Submitted, the check gives way to the answer and the month's versions.
     expect(await page.getByTestId('dry-run').count()).toBe(0);
-    await versions.scrollIntoViewIfNeeded();
     await expectAccessible(page, 'payroll submitted');
-    await screenshot(page, 'pm-payroll-submitted');
+    await shot(page, 'pm-payroll-submitted');
     expectNoProblems(w);
     await w.context.close();
   });
@@ -186,7 +191,7 @@ describe.skipIf(!hasChromium)('the console for project managers, in Chromium', (
     expect(got[1]![3]).toBe('只能包含数字（可含空格和连字符）');
     expect(await page.getByTestId('dry-outcome').textContent()).toContain('可以提交');
     await expectAccessible(page, 'roster dry run');
-    await screenshot(page, 'pm-roster-dry-run');
+    await shot(page, 'pm-roster-dry-run');
     // All or nothing: the same file could not be submitted at all.
     await page.getByTestId('upload-atomic').click();
     await expect.poll(() => page.getByTestId('dry-outcome').textContent()).toContain('按现状无法提交');
@@ -236,7 +241,7 @@ describe.skipIf(!hasChromium)('the console for project managers, in Chromium', (
     expect(mine.text).toBe(text);
     expect(mine.decision).toBeNull();
     await expectAccessible(page, 'PM case');
-    await screenshot(page, 'pm-case-justification');
+    await shot(page, 'pm-case-justification');
     expectNoProblems(w);
     await w.context.close();
   });
