@@ -161,6 +161,40 @@ describe.skipIf(!hasChromium)('the console for project managers, in Chromium', (
     await w.context.close();
   });
 
+  it('a sheet for a past month that leaves workers out needs a reason, and is submitted as a correction request (202)', async () => {
+    // 2026-10 is a demo month, due 2026-11-10: the fixture lowers and drops what workers are owed.
+    const late = '2026-10';
+    const before = await pmApi.get(`/v1/projects/${PROJECT}/payrolls/${late}`);
+    expect(before.status).toBe(200);
+    const w = await openPage(browser);
+    const { page } = w;
+    await logIn(page);
+    await page.goto(`${base}/upload/payroll?projectId=${PROJECT}&period=${late}`);
+    await page.locator('input[type=file]').setInputFiles(`${FIXTURES}demo-payroll-gbk.csv`);
+    const outcome = page.getByTestId('dry-outcome');
+    await expect.poll(() => outcome.textContent(), { timeout: 20_000 }).toContain('按现状无法提交');
+    expect(await outcome.textContent()).toContain('须填写更正原因');
+    await page.getByLabel('更正原因').fill('原表多列了已退场工人，按实际出勤更正');
+    await page.getByTestId('upload-submit').click();
+    const answer = page.getByTestId('submit-answer');
+    await expect.poll(() => answer.textContent(), { timeout: 20_000 }).toContain('已提交为更正申请');
+    expect(await answer.textContent()).toContain('待区域监察员审批');
+    const after = await pmApi.get(`/v1/projects/${PROJECT}/payrolls/${late}`);
+    expect(after.body.versions).toHaveLength(before.body.versions.length + 1);
+    expect(after.body.effectiveVersion).toBe(before.body.effectiveVersion);
+    const pending = (after.body.corrections as { status: string; reason: string }[]).filter(
+      (c) => c.status === 'pending',
+    );
+    expect(pending.map((c) => c.reason)).toEqual(['原表多列了已退场工人，按实际出勤更正']);
+    const rows = page.getByTestId('versions').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(after.body.versions.length);
+    expect(await page.getByTestId('versions').textContent()).toContain('更正待审核');
+    await expectAccessible(page, 'payroll correction request');
+    await shot(page, 'pm-payroll-correction-202');
+    expectNoProblems(w);
+    await w.context.close();
+  });
+
   it('checks the roster fixture: two good rows, the three rows in error by column, nothing registered', async () => {
     const w = await openPage(browser);
     const { page } = w;

@@ -31,6 +31,14 @@ export function fieldName(field: string, locale: string): string {
 
 /** Known English messages (their stable part) and what a clerk reads instead. */
 const MESSAGES: [RegExp, string][] = [
+  [
+    /needs a reason/i,
+    '应发日期已过：本版降低了工人的应发工资或漏列了工人，属于更正申请，须填写更正原因，由区域监察员审批；尚未保存任何内容',
+  ],
+  [
+    /until an inspector of the district approves/i,
+    '应发日期已过：更正申请待区域监察员审批，在此之前原版本及相关问题继续有效',
+  ],
   [/is not a valid resident ID number/i, '不是有效的身份证号码'],
   [/check digit/i, '身份证号码校验位错误'],
   [/is not registered on project/i, '该工人未在本项目实名登记：本行会被接收，但在登记前无法从专户发放'],
