@@ -1,7 +1,7 @@
 import { DeadLetters, InProcessBus } from '@wagewatch/bus';
 import type { Database } from '@wagewatch/db';
 import { createDeposits } from '@wagewatch/deposits';
-import { defaultCalendar, type WorkingDayCalendar } from '@wagewatch/domain';
+import { defaultCalendar, type LadderConfig, type WorkingDayCalendar } from '@wagewatch/domain';
 import { createIngest, type PayrollFileReaderOptions } from '@wagewatch/ingest';
 import { createInspection, type WebhookTargetPolicy } from '@wagewatch/inspection';
 import { createLedger } from '@wagewatch/ledger';
@@ -16,6 +16,8 @@ import {
   type Logger,
   type Scheduler,
   type SecretBox,
+  SessionStore,
+  type SessionStoreOptions,
   TimerScheduler,
 } from '@wagewatch/runtime';
 
@@ -39,6 +41,10 @@ export type EmbeddedOptions = {
   uploads?: Partial<PayrollFileReaderOptions>;
   /** How often the key registry re-reads revocations (default 5 s; one process revokes at once). */
   keyRefreshMs?: number;
+  /** The escalation ladder (default DEFAULT_LADDER_CONFIG; the env sets the longest justification pause). */
+  ladder?: LadderConfig;
+  /** Session lifetimes and cache (runtime session-store.ts; env WAGEWATCH_SESSION_*). */
+  sessions?: SessionStoreOptions;
   /** The console's build folder, served at `/` (docs/adr/0019-console.md); absent: the API alone. */
   consoleDir?: string;
 };
@@ -83,6 +89,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     calendar,
     secrets: options.secrets,
     ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
+    ...(options.ladder ? { ladder: options.ladder } : {}),
   });
   for (const service of [ingest, ledger, deposits, inspection]) {
     const applied = await service.migrate();
@@ -95,6 +102,10 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
   });
   apiKeys.attach(keys);
   await keys.start();
+  // People's sessions (the same auth schema, docs/adr/0017-people-sessions-csrf.md).
+  const sessions = new SessionStore(db, clock, options.sessions);
+  apiKeys.attachSessions(sessions);
+  await sessions.start();
   // A replay clock resumes at the latest instant the system was swept to (a restart mid-replay).
   for (const service of [ledger, deposits, inspection]) clock.sweptTo?.(await service.clockInstant());
   bus = new InProcessBus(
@@ -138,6 +149,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
   return {
     app,
     db,
+    sessions,
     bus: delivery,
     ingest,
     ledger,
