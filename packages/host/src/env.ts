@@ -1,4 +1,4 @@
-import { CLOCK_MODES, httpProtectionEnv } from '@wagewatch/runtime';
+import { CLOCK_MODES, httpProtectionEnv, sessionEnv } from '@wagewatch/runtime';
 import { z } from 'zod';
 
 export const previousSecrets = z
@@ -16,6 +16,7 @@ export const previousSecrets = z
 export const hostEnvSchema = z.object({
   /** Rate limits and the event-loop pressure bound (runtime http-protection.ts). */
   ...httpProtectionEnv,
+  ...sessionEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /**
    * The address to listen on. Default 127.0.0.1: a process serves its port to other hosts only

@@ -22,6 +22,8 @@ import {
   httpProtectionFromEnv,
   KeyRegistry,
   type Logger,
+  SessionStore,
+  sessionOptionsFromEnv,
 } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { Redis } from 'ioredis';
@@ -98,6 +100,11 @@ export async function runService(
   });
   apiKeys.attach(keys);
   await keys.start();
+  // Every process authenticates people's session cookies against the shared auth schema
+  // (docs/adr/0017-people-sessions-csrf.md): a logout or a disabled user is refused within seconds.
+  const sessions = new SessionStore(db, clock, sessionOptionsFromEnv(env));
+  apiKeys.attachSessions(sessions);
+  await sessions.start();
   await followSweeps();
   if (manual)
     log.info({ now: clock.now().toISOString() }, 'manual clock: now is the latest instant swept to');

@@ -2,15 +2,35 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from './clock.ts';
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
 import type { KeyRegistry } from './key-registry.ts';
+import type { SessionStore } from './session-store.ts';
 
 export const ROLES = ['admin', 'bank', 'project-manager', 'inspector'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Principal =
+/** The person behind a session principal (docs/adr/0017-people-sessions-csrf.md). */
+export type PrincipalUser = { userId: string; login: string; name: string };
+
+/**
+ * Who is calling: a key (`keyId` the key's id) or a person logged in with a session (`keyId`
+ * `user:<userId>`, `user` set). Both have the same role and scope, so every scope check holds.
+ */
+export type Principal = (
   | { role: 'admin'; keyId: string }
   | { role: 'bank'; keyId: string; bankCode: string }
   | { role: 'project-manager'; keyId: string; projectIds: string[] }
-  | { role: 'inspector'; keyId: string; districts: string[] | 'all' };
+  | { role: 'inspector'; keyId: string; districts: string[] | 'all' }
+) & { user?: PrincipalUser };
+
+/** The actor an audit trail records: `"<name> (<login>)"` for a person, the key id for a key. */
+export function actorOf(principal: Principal): string {
+  return principal.user ? `${principal.user.name} (${principal.user.login})` : principal.keyId;
+}
+
+/** The principal of a role and scope (a key's, or a person's with `user`). */
+export function principalFor(role: Role, scope: KeyScope, keyId: string, user?: PrincipalUser): Principal {
+  const p = toPrincipal(role, scope, keyId);
+  return user ? { ...p, user } : p;
+}
 
 export type KeyScope = { bankCode?: string; projectIds?: string[]; districts?: string[] | 'all' };
 
@@ -33,6 +53,7 @@ export type ApiKeysOptions = {
 export class ApiKeys {
   private readonly secrets: string[];
   private keyRegistry: KeyRegistry | undefined;
+  private sessionStore: SessionStore | undefined;
 
   constructor(
     private readonly secret: string,
@@ -51,6 +72,18 @@ export class ApiKeys {
 
   get registry(): KeyRegistry | undefined {
     return this.keyRegistry;
+  }
+
+  /**
+   * People's sessions (cookie `ww_session`) are authenticated against this store from now on,
+   * beside the keys (docs/adr/0017-people-sessions-csrf.md).
+   */
+  attachSessions(store: SessionStore): void {
+    this.sessionStore = store;
+  }
+
+  get sessions(): SessionStore | undefined {
+    return this.sessionStore;
   }
 
   issue(
@@ -106,7 +139,8 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function toPrincipal(role: Role, scope: KeyScope, keyId: string): Principal {
+/** Throws a plain Error naming what the scope lacks for the role. */
+export function toPrincipal(role: Role, scope: KeyScope, keyId: string): Principal {
   switch (role) {
     case 'admin':
       return { role, keyId };

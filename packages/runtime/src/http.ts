@@ -19,6 +19,7 @@ import { type HttpProtection, registerHttpProtection } from './http-protection.t
 import { clientDataError, inputGuard, logRefusal, originFormUrl } from './input-guard.ts';
 import type { Metrics } from './metrics.ts';
 import { registerRequestLog, requestLogOptions } from './request-log.ts';
+import { authenticateRequest } from './session-auth.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -113,6 +114,7 @@ export async function buildHttpApp(options: {
     }),
   );
   app.decorateRequest('principal', null);
+  app.decorateRequest('sessionAuth', null);
   registerRequestLog(app as unknown as FastifyInstance);
   app.addHook('preValidation', inputGuard);
 
@@ -124,8 +126,14 @@ export async function buildHttpApp(options: {
           'Wage-payment monitoring for construction projects. Amounts are decimal yuan strings; dates YYYY-MM-DD; errors RFC 7807.',
         version: '1.0.0',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          // A person's session (POST /v1/session); state-changing requests also send x-csrf-token.
+          session: { type: 'apiKey', in: 'cookie', name: 'ww_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
   });
@@ -134,7 +142,7 @@ export async function buildHttpApp(options: {
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header(REQUEST_ID_HEADER, req.id);
-    if (req.url.startsWith('/v1/')) req.principal = options.apiKeys.verify(req.headers.authorization);
+    if (req.url.startsWith('/v1/')) await authenticateRequest(req, options.apiKeys);
   });
   // Every event the handler's work emits (and everything that follows from them) carries the
   // request id as its correlation id (packages/contracts trace.ts). Set after the body is read

@@ -10,5 +10,8 @@ export * from './key-registry.ts';
 export * from './logger.ts';
 export * from './mask.ts';
 export * from './metrics.ts';
+export * from './password.ts';
 export * from './scheduler.ts';
 export * from './secret-box.ts';
+export * from './session-auth.ts';
+export * from './session-store.ts';

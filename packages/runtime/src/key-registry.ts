@@ -1,6 +1,7 @@
 import type { Database } from '@wagewatch/db';
 import type { KeyScope, Role } from './auth.ts';
 import type { Clock } from './clock.ts';
+import { PEOPLE_DDL } from './session-store.ts';
 
 /** What the registry knows of an issued key: never the key itself. */
 export type KeyRecord = {
@@ -46,11 +47,14 @@ const AUTH_SCHEMA_DDL = [
   'CREATE INDEX IF NOT EXISTS api_key_revoked ON auth.api_key (key_id) WHERE revoked_at IS NOT NULL',
 ];
 
-/** Creates the shared `auth` schema if it is not there yet (every composition root calls it). */
+/**
+ * Creates the shared `auth` schema if it is not there yet (every composition root calls it):
+ * the key registry, and the people and sessions of session-store.ts.
+ */
 export async function ensureKeyRegistrySchema(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [AUTH_SCHEMA_LOCK]);
-    for (const statement of AUTH_SCHEMA_DDL) await tx.query(statement);
+    for (const statement of [...AUTH_SCHEMA_DDL, ...PEOPLE_DDL]) await tx.query(statement);
   });
 }
 

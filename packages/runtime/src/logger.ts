@@ -20,7 +20,10 @@ export function createLogger(
       // Errors are already plain objects here (maskError): pino's serializer would rename their type.
       serializers: { err: (e: unknown) => e },
       hooks: { streamWrite: (line) => maskText(line) },
-      redact: { paths: ['req.headers.authorization'], censor: '[redacted]' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+        censor: '[redacted]',
+      },
     },
     options.destination,
   );

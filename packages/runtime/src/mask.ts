@@ -3,6 +3,26 @@ import { maskAccountNo, maskIdNumber, maskName } from '@wagewatch/domain';
 const ID_KEYS = new Set(['idNumber', 'counterpartyIdNumber', 'id_number']);
 const ACCOUNT_KEYS = new Set(['accountNo', 'counterpartyAccountNo', 'account_no']);
 const NAME_KEYS = new Set(['workerName', 'counterpartyName', 'personName']);
+/**
+ * Secrets never logged in any form (issue 12): passwords, session and CSRF tokens, cookies, the
+ * stored hashes. Their values are replaced whole, wherever the key appears.
+ */
+const SECRET_KEYS = new Set([
+  'password',
+  'currentPassword',
+  'newPassword',
+  'passwordHash',
+  'password_hash',
+  'token',
+  'token_hash',
+  'csrfToken',
+  'csrf_token',
+  'cookie',
+  'set-cookie',
+  'x-csrf-token',
+  'authorization',
+]);
+export const REDACTED = '[redacted]';
 
 /**
  * Fields of a database error that carry the failed statement's values: node-postgres's `detail`
@@ -24,13 +44,18 @@ const ERROR_VALUE_KEYS = new Set([
 const RESIDENT_ID = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 /** A run of 16 or more digits (a bank card or account number). */
 const LONG_DIGITS = /(?<!\d)\d{16,}(?!\d)/g;
+/** A session cookie's value in a text (a Cookie or Set-Cookie header written out). */
+const SESSION_COOKIE_VALUE = /(ww_session=)[^;\s"',]+/g;
 
 /**
  * Masks resident IDs and card/account numbers in free text (an error message, a stack, a
  * whole log line): whatever key or message they hide in, only the area code and last 4 remain.
  */
 export function maskText(s: string): string {
-  return s.replace(RESIDENT_ID, (m) => maskIdNumber(m)).replace(LONG_DIGITS, (m) => maskAccountNo(m));
+  return s
+    .replace(RESIDENT_ID, (m) => maskIdNumber(m))
+    .replace(LONG_DIGITS, (m) => maskAccountNo(m))
+    .replace(SESSION_COOKIE_VALUE, `$1${REDACTED}`);
 }
 
 /**
@@ -67,7 +92,8 @@ export function maskPersonalData(value: unknown, personContext = false, depth = 
   if (Array.isArray(value)) return value.map((v) => maskPersonalData(v, personContext, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof v === 'string' && ID_KEYS.has(k)) out[k] = maskIdNumber(v);
+    if (SECRET_KEYS.has(k)) out[k] = REDACTED;
+    else if (typeof v === 'string' && ID_KEYS.has(k)) out[k] = maskIdNumber(v);
     else if (typeof v === 'string' && ACCOUNT_KEYS.has(k)) out[k] = maskAccountNo(v);
     else if (typeof v === 'string' && (NAME_KEYS.has(k) || (personContext && k === 'name')))
       out[k] = maskName(v);

@@ -41,3 +41,22 @@ describe('maskPersonalData on errors', () => {
     expect(typeof out.err.stack).toBe('string');
   });
 });
+
+describe('maskPersonalData on secrets', () => {
+  it('never logs passwords, session or CSRF tokens, or cookies', () => {
+    const record = {
+      body: { login: 'inspector.east', password: 'hunter2-hunter2', currentPassword: 'a', newPassword: 'b' },
+      req: {
+        headers: { cookie: 'ww_session=abc123', 'x-csrf-token': 'csrf-value', authorization: 'Bearer k' },
+      },
+      res: { headers: { 'set-cookie': 'ww_session=abc123; HttpOnly' } },
+      session: { token: 'tok', csrfToken: 'csrf-value', password_hash: 'scrypt$1$2$3$a$b' },
+      msg: 'sent Cookie: ww_session=secretvalue; other=1',
+    };
+    const text = JSON.stringify(maskPersonalData(record));
+    for (const secret of ['hunter2', 'abc123', 'csrf-value', 'Bearer k', 'tok"', 'scrypt$', 'secretvalue'])
+      expect(text).not.toContain(secret);
+    expect(text).toContain('inspector.east');
+    expect(text).toContain('ww_session=[redacted]; other=1');
+  });
+});

@@ -14,6 +14,7 @@ import {
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
 import {
+  actorOf,
   ConflictError,
   type FieldIssue,
   NotFoundError,
@@ -161,7 +162,7 @@ export async function recordVersion(
       s.filename ?? null,
       s.lines.length,
       s.rowIssues.length,
-      s.principal.keyId,
+      actorOf(s.principal),
       s.principal.role,
       s.now,
       s.reason ?? null,
@@ -221,7 +222,7 @@ export async function recordVersion(
       decision.dueDate,
       s.reason,
       JSON.stringify(changes),
-      s.principal.keyId,
+      actorOf(s.principal),
       s.principal.role,
       s.now,
     ],
@@ -357,7 +358,7 @@ export async function decideCorrection(
     [
       d.correctionId,
       d.decision === 'approve' ? 'approved' : 'rejected',
-      d.principal.keyId,
+      actorOf(d.principal),
       d.principal.role,
       d.now,
       d.reason,

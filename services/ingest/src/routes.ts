@@ -48,6 +48,7 @@ import { type ParsedPayrollFile, PayrollFileError } from './payroll-file/index.t
 import { PayrollFileReader, type PayrollFileReaderOptions } from './payroll-file/reader.ts';
 import { registerPayrollHistoryRoutes } from './payroll-routes.ts';
 import { type PayTerms, recordVersion } from './payroll-versions.ts';
+import { registerSessionRoutes } from './session-routes.ts';
 import { checkProject, projectInputSchema, validatePayrollLine, validateWorker } from './validation.ts';
 
 export type IngestDeps = {
@@ -131,6 +132,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
     registerEvidenceRoutes(app, { db });
 
     registerKeyRoutes(root, { apiKeys, clock });
+    registerSessionRoutes(root, { apiKeys });
 
     app.post(
       '/v1/projects',

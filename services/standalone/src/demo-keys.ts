@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import type { DemoKeys } from './demo.ts';
+import type { DemoKeys, DemoUser } from './demo.ts';
 
 /** The demo districts' shell names (`INSPECTOR_DONG` for 东区). */
 const DISTRICT_NAMES: Record<string, string> = {
@@ -96,4 +96,24 @@ export async function prepareDemoKeys(
   const envFile = saveDemoKeysEnv(dataDir, keys, { replace: firstStart });
   ownerOnly(envFile);
   return { keys, firstStart, jsonFile, envFile };
+}
+
+/**
+ * The demo's people (who log in to the console): created at the first start on a data folder
+ * that has no `demo-users.json` yet (also a folder from before people logged in), written there
+ * (0600) and printed that once; later starts read the file back and name it.
+ */
+export async function prepareDemoUsers(
+  dataDir: string,
+  create: () => Promise<DemoUser[]>,
+): Promise<{ users: DemoUser[]; firstStart: boolean; file: string }> {
+  const file = join(dataDir, 'demo-users.json');
+  const firstStart = !existsSync(file);
+  let users: DemoUser[];
+  if (firstStart) {
+    users = await create();
+    writeFileSync(file, JSON.stringify(users, null, 2), { mode: 0o600 });
+  } else users = JSON.parse(readFileSync(file, 'utf8')) as DemoUser[];
+  ownerOnly(file);
+  return { users, firstStart, file };
 }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '@wagewatch/db';
 import {
   addDays,
   addMonths,
@@ -9,11 +11,13 @@ import {
   shanghaiDate,
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
-import type { ApiKeys, Clock, KeyRegistry, KeyScope, Logger, Role } from '@wagewatch/runtime';
+import type { ApiKeys, Clock, KeyRegistry, KeyScope, Logger, Role, SessionStore } from '@wagewatch/runtime';
 import { type DemoCity, generateDemoCity } from '@wagewatch/testkit/generator';
 import type { EmbeddedSystem } from './system.ts';
 
 export type DemoKeys = Record<string, { key: string; role: string; scope: string }>;
+/** A demo person who logs in to the console (issue 12): printed once, kept in demo-users.json (0600). */
+export type DemoUser = { login: string; password: string; name: string; role: Role; scope: string };
 
 /**
  * The demo's months: three whole payroll months whose feeds (which run to the 25th of the month
@@ -150,4 +154,61 @@ export async function loadDemo(
   const loader = records.at(-1)!;
   await apiKeys.registry?.revoke(loader.keyId, 'demo');
   return keys;
+}
+
+/**
+ * One demo person per role (issue 12): `admin`, `inspector.east` (东区), `inspector.lead` (all
+ * districts), `pm` (the demo project manager's projects: the scope of the demo PM key). Each gets
+ * a random password; demo users do not have to change it (users an admin creates do). A login
+ * already taken is left as it is and not listed.
+ */
+export async function createDemoUsers(sessions: SessionStore, db: Database): Promise<DemoUser[]> {
+  const [pmKey] = await db.query<{ scope: KeyScope | string }>(
+    "SELECT scope FROM auth.api_key WHERE label = 'demo: project-manager' ORDER BY issued_at LIMIT 1",
+  );
+  const pmScope = pmKey
+    ? typeof pmKey.scope === 'string'
+      ? JSON.parse(pmKey.scope)
+      : pmKey.scope
+    : undefined;
+  const people: { login: string; name: string; role: Role; scope: KeyScope; describe: string }[] = [
+    { login: 'admin', name: '系统管理员', role: 'admin', scope: {}, describe: 'everything' },
+    {
+      login: 'inspector.east',
+      name: '张伟',
+      role: 'inspector',
+      scope: { districts: ['东区'] },
+      describe: '东区',
+    },
+    {
+      login: 'inspector.lead',
+      name: '李娜',
+      role: 'inspector',
+      scope: { districts: 'all' },
+      describe: 'all districts',
+    },
+  ];
+  if (pmScope?.projectIds?.length)
+    people.push({
+      login: 'pm',
+      name: '王强',
+      role: 'project-manager',
+      scope: { projectIds: pmScope.projectIds },
+      describe: `projects ${pmScope.projectIds.join(', ')}`,
+    });
+  const users: DemoUser[] = [];
+  for (const p of people) {
+    const password = randomBytes(9).toString('base64url');
+    const created = await sessions.createUser({
+      login: p.login,
+      name: p.name,
+      role: p.role,
+      scope: p.scope,
+      password,
+      mustChangePassword: false,
+      createdBy: 'demo',
+    });
+    if (created) users.push({ login: p.login, password, name: p.name, role: p.role, scope: p.describe });
+  }
+  return users;
 }

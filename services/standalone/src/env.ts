@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { webhookTargetEnv } from '@wagewatch/inspection';
-import { CLOCK_MODES, httpProtectionEnv } from '@wagewatch/runtime';
+import { CLOCK_MODES, httpProtectionEnv, sessionEnv } from '@wagewatch/runtime';
 import { z } from 'zod';
 
 /** The only place the standalone process reads its environment. */
@@ -63,6 +63,7 @@ const schema = z.object({
   ...webhookTargetEnv.shape,
   /** Rate limits and the event-loop pressure bound (runtime http-protection.ts). */
   ...httpProtectionEnv,
+  ...sessionEnv,
 });
 
 export type Env = z.infer<typeof schema>;

@@ -3,10 +3,16 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@wagewatch/db';
 import { webhookTargetPolicyFromEnv } from '@wagewatch/inspection';
-import { ApiKeys, createClock, createLogger, httpProtectionFromEnv } from '@wagewatch/runtime';
+import {
+  ApiKeys,
+  createClock,
+  createLogger,
+  httpProtectionFromEnv,
+  sessionOptionsFromEnv,
+} from '@wagewatch/runtime';
 import { restrictNewFiles, secureDataDir } from './data-dir.ts';
-import { loadDemo } from './demo.ts';
-import { displayPath, prepareDemoKeys } from './demo-keys.ts';
+import { createDemoUsers, loadDemo } from './demo.ts';
+import { displayPath, prepareDemoKeys, prepareDemoUsers } from './demo-keys.ts';
 import { readEnv } from './env.ts';
 import { loadSecrets } from './secrets-key.ts';
 import { createEmbeddedSystem } from './system.ts';
@@ -62,6 +68,7 @@ const system = await createEmbeddedSystem({
   protection: httpProtectionFromEnv(env),
   keyRefreshMs: env.WAGEWATCH_KEY_REFRESH_MS,
   consoleDir: env.WAGEWATCH_CONSOLE_DIR,
+  sessions: sessionOptionsFromEnv(env),
 });
 
 if (manual && env.WAGEWATCH_DEMO === '1' && clock.now().getTime() === 0) {
@@ -72,11 +79,13 @@ if (manual && env.WAGEWATCH_DEMO === '1' && clock.now().getTime() === 0) {
 }
 
 let demo: Awaited<ReturnType<typeof prepareDemoKeys>> | undefined;
+let demoUsers: Awaited<ReturnType<typeof prepareDemoUsers>> | undefined;
 if (env.WAGEWATCH_DEMO === '1') {
   demo = await prepareDemoKeys(env.WAGEWATCH_DATA_DIR, () => {
     logger.info('loading the demo city (first start on this data folder)');
     return loadDemo(system, apiKeys, clock, logger);
   });
+  demoUsers = await prepareDemoUsers(env.WAGEWATCH_DATA_DIR, () => createDemoUsers(system.sessions, db));
 }
 
 system.start();
@@ -104,6 +113,20 @@ if (demo) {
     `  source ${displayPath(demo.envFile)}`,
     `  curl -s -H "Authorization: Bearer $INSPECTOR" "${base}/v1/findings?status=open&limit=20"`,
     `  curl -s -H "Authorization: Bearer $INSPECTOR" "${base}/v1/projects/PZH-2026-001/status"`,
+  );
+}
+if (demoUsers?.firstStart && demoUsers.users.length) {
+  // People log in with POST /v1/session (the console at / uses it); shown this once.
+  lines.push('', 'Demo users (log in: POST /v1/session {login, password}), shown this once:');
+  for (const u of demoUsers.users)
+    lines.push(`  ${u.login.padEnd(16)} ${u.password.padEnd(14)} (${u.role}: ${u.scope})`);
+}
+if (demoUsers) {
+  lines.push(
+    '',
+    `Demo users and passwords: ${displayPath(demoUsers.file)} (owner-only; demo users need not change their password). Try:`,
+    `  curl -s -c /tmp/ww.cookies -H 'content-type: application/json' -d '{"login":"inspector.east","password":"<from the file>"}' ${base}/v1/session`,
+    `  curl -s -b /tmp/ww.cookies "${base}/v1/findings?status=open&limit=5"`,
   );
 }
 process.stdout.write(`${lines.join('\n')}\n\n`);

@@ -16,6 +16,8 @@ import {
   type Logger,
   type Scheduler,
   type SecretBox,
+  SessionStore,
+  type SessionStoreOptions,
   TimerScheduler,
 } from '@wagewatch/runtime';
 
@@ -41,6 +43,8 @@ export type EmbeddedOptions = {
   keyRefreshMs?: number;
   /** The console's build folder, served at `/` (docs/adr/0019-console.md); absent: the API alone. */
   consoleDir?: string;
+  /** Session lifetimes and cache (runtime session-store.ts; env WAGEWATCH_SESSION_*). */
+  sessions?: SessionStoreOptions;
 };
 
 /**
@@ -95,6 +99,10 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
   });
   apiKeys.attach(keys);
   await keys.start();
+  // People's sessions (the same auth schema, docs/adr/0017-people-sessions-csrf.md).
+  const sessions = new SessionStore(db, clock, options.sessions);
+  apiKeys.attachSessions(sessions);
+  await sessions.start();
   // A replay clock resumes at the latest instant the system was swept to (a restart mid-replay).
   for (const service of [ledger, deposits, inspection]) clock.sweptTo?.(await service.clockInstant());
   bus = new InProcessBus(
@@ -138,6 +146,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
   return {
     app,
     db,
+    sessions,
     bus: delivery,
     ingest,
     ledger,

@@ -96,7 +96,7 @@ export async function startTestSystem(
     /** Where webhooks may go (default: as in production, https: to public addresses only). */
     webhookTargets?: WebhookTargetPolicy;
     /** The embedded system's options beyond the database, clock and keys (limits, bounds). */
-    embedded?: Pick<EmbeddedOptions, 'protection' | 'uploads' | 'consoleDir'>;
+    embedded?: Pick<EmbeddedOptions, 'protection' | 'uploads' | 'consoleDir' | 'sessions'>;
     apiKeys?: ApiKeys;
     keyRefreshMs?: number;
   } = {},

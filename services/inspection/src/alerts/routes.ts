@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { Outbox } from '@wagewatch/bus';
 import type { Database } from '@wagewatch/db';
 import {
+  actorOf,
   type Clock,
   ForbiddenError,
   NotFoundError,
@@ -248,7 +249,7 @@ export function alertRoutes(deps: {
             deps.secrets.seal(req.body.secret),
             req.body.events,
             req.body.districts ?? null,
-            principal.keyId,
+            actorOf(principal),
             deps.clock.now(),
           ],
         );

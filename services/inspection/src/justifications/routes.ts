@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { localDateString } from '@wagewatch/contracts';
 import { decideJustification, type JustificationDecision, shanghaiDate } from '@wagewatch/domain';
 import {
+  actorOf,
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -84,11 +85,11 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
             ),
           );
           if (event.type !== 'justification.submitted') throw new Error(`unexpected ${event.type}`);
-          await recordSubmission(tx, row.case_id, event, principal.keyId, at);
+          await recordSubmission(tx, row.case_id, event, actorOf(principal), at);
           await history(tx, {
             caseId: row.case_id,
             at,
-            actor: principal.keyId,
+            actor: actorOf(principal),
             action: 'justification-submitted',
             note: event.text,
           });
@@ -99,7 +100,7 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
           justificationId: created.id,
           cycle: created.cycle,
           text: req.body.text,
-          submittedBy: principal.keyId,
+          submittedBy: actorOf(principal),
           submittedAt: at.toISOString(),
           decision: null,
           decidedBy: null,
@@ -158,11 +159,11 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
           );
           if (event.type === 'justification.submitted') throw new Error(`unexpected ${event.type}`);
           const pausedUntil = event.type === 'justification.accepted' ? event.pausedUntil : null;
-          await recordDecision(tx, event, principal.keyId, at);
+          await recordDecision(tx, event, actorOf(principal), at);
           await history(tx, {
             caseId: c.case_id,
             at,
-            actor: principal.keyId,
+            actor: actorOf(principal),
             action: `justification-${req.body.decision}`,
             note: `${req.body.reason}${pausedUntil ? ` (ladder paused until ${pausedUntil})` : ''}`,
           });

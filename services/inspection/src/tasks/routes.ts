@@ -2,6 +2,7 @@ import { TASK_STATUSES, TOPICS } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import { decideTask, shanghaiDate, type TaskCommand } from '@wagewatch/domain';
 import {
+  actorOf,
   ConflictError,
   NotFoundError,
   type Principal,
@@ -65,7 +66,7 @@ export function taskRoutes(deps: InspectionContext): FastifyPluginAsync {
         }
         const b = where();
         scopeRows(principal, b, 'tasks');
-        if (q.scope === 'mine') b.add('assignee = ?', principal.keyId);
+        if (q.scope === 'mine') b.add('assignee = ?', principal.user?.login ?? principal.keyId);
         if (q.status) b.add('status = ?', q.status);
         if (q.caseId) b.add('case_id = ?', q.caseId);
         if (q.district) b.add('district = ?', q.district);
@@ -122,7 +123,7 @@ export function taskRoutes(deps: InspectionContext): FastifyPluginAsync {
             await taskAudit(tx, {
               taskId: task.task_id,
               at,
-              actor: principal.keyId,
+              actor: actorOf(principal),
               action: 'note',
               note: event.note,
             });
@@ -140,7 +141,7 @@ export function taskRoutes(deps: InspectionContext): FastifyPluginAsync {
           await taskAudit(tx, {
             taskId: task.task_id,
             at,
-            actor: principal.keyId,
+            actor: actorOf(principal),
             action: event.action,
             from: event.from,
             to: event.to,
@@ -149,7 +150,7 @@ export function taskRoutes(deps: InspectionContext): FastifyPluginAsync {
           await history(tx, {
             caseId: task.case_id,
             at,
-            actor: principal.keyId,
+            actor: actorOf(principal),
             action: `task-${event.past}`,
             note: `${task.task_id}${event.note ? `: ${event.note}` : ''}`,
           });
@@ -157,7 +158,7 @@ export function taskRoutes(deps: InspectionContext): FastifyPluginAsync {
             topic: TOPICS.tasks,
             type: event.type,
             key: task.project_id,
-            data: taskEventOf(updated!, principal.keyId, event.note ?? undefined),
+            data: taskEventOf(updated!, actorOf(principal), event.note ?? undefined),
             occurredAt: at,
           });
           if (event.terminal) {
@@ -191,7 +192,8 @@ export function taskRoutes(deps: InspectionContext): FastifyPluginAsync {
       {
         schema: {
           tags: ['tasks'],
-          summary: 'Assign (or reassign) a task to an inspector (their key id)',
+          summary:
+            'Assign (or reassign) a task to an inspector (their login, from GET /v1/people; or a key id)',
           params: taskParams,
           body: z.object({
             inspector: z.string().trim().min(1).max(200),
