@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerProject } from './api-helpers.ts';
+import { lineBody, registerProject, workerBody } from './api-helpers.ts';
 import { type ApiResponse, startTestSystem, type TestSystem } from './harness.ts';
 import { contractorOf, inspectionSweep, publishFinding } from './inspection-helpers.ts';
 
@@ -68,6 +68,7 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
   let P1: string;
   let P2: string;
   let caseId: string;
+  let sheetRef: string;
   const inspector = { login: 'inspector.ui', name: '李监察', password: 'inspector-ui-password-1' };
   const pm = { login: 'pm.ui', name: '王经理', password: 'pm-ui-password-0001' };
 
@@ -98,6 +99,10 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
 
   /** No serious or critical accessibility violation on the page as it stands. */
   async function axe(name: string) {
+    // Fades (a tag appearing, a message sliding in) are measured half-transparent: let them end.
+    await page.evaluate(
+      'Promise.allSettled(document.getAnimations().map((a) => a.finished)).then(() => true)',
+    );
     const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
     const bad = result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -135,6 +140,25 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
     t = await startTestSystem({ now: NOW, embedded: { consoleDir: CONSOLE_DIST, sessions: SESSIONS } });
     ({ projectId: P1 } = await registerProject(t, 1, { startDate: '2026-06-01', permitDate: '2026-05-01' }));
     ({ projectId: P2 } = await registerProject(t, 2, { startDate: '2026-06-01', permitDate: '2026-05-01' }));
+    // October's payroll sheet for P1 (the finding's evidence), then, after its due date, a second
+    // version that lowers a worker's amount: a correction request for the district's inspector.
+    const pmKey = t.api.as(t.key('project-manager', { projectIds: [P1] }));
+    expect(
+      (await pmKey.post(`/v1/projects/${P1}/workers`, { workers: [workerBody(1), workerBody(2)] })).status,
+    ).toBe(200);
+    const sheet = await pmKey.post(`/v1/projects/${P1}/payrolls`, {
+      period: '2026-10',
+      lines: [lineBody(1), lineBody(2)],
+    });
+    expect(sheet.status, JSON.stringify(sheet.body)).toBe(201);
+    const lowered = await pmKey.post(`/v1/projects/${P1}/payrolls`, {
+      period: '2026-10',
+      lines: [lineBody(1, { amountDue: '4000.00' }), lineBody(2)],
+      reason: '工人1号10月实际出勤18天',
+    });
+    expect(lowered.status, JSON.stringify(lowered.body)).toBe(202);
+    const periods = (await t.admin.get(`/v1/projects/${P1}/payrolls`)).body.periods;
+    sheetRef = `payroll-sheet:${periods[0].versions[0].sheetId}:v1`;
     await t.settle();
     // The third quarter's screening, run once after the quarter ended: a campaign report per district.
     await inspectionSweep(t, '2026-10-09T18:00:00+08:00');
@@ -148,6 +172,7 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
         dueDate: '2026-11-13',
         amountOwed: '5200.00',
         worker: { idNumberMasked: '510402********1234', name: '张三' },
+        evidence: [sheetRef],
       },
       '2026-11-16T10:00:00+08:00',
     );
@@ -225,6 +250,17 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
     ])
       expect(findings, shown).toContain(shown);
     expect(await text('pending-justification')).toContain('业主人工费用拨付延迟');
+    // The evidence behind the finding: the payroll sheet, looked up on demand.
+    await page.getByTestId('case-findings').getByRole('button', { name: sheetRef }).click();
+    const evidence = page.getByTestId('evidence-dialog');
+    await evidence.getByText('payroll-sheet ·').waitFor();
+    expect(await evidence.textContent()).toContain(P1);
+    await axe('case evidence');
+    await evidence
+      .getByRole('button', { name: /close|关闭/i })
+      .first()
+      .click();
+    await evidence.waitFor({ state: 'hidden' });
     await page.getByTestId('task-table').locator('[data-task]').first().waitFor();
     await axe('case');
   });
@@ -258,6 +294,23 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
     expect(await text('case-history')).toContain('采纳情况说明');
     await axe('case decided');
     await shot('case');
+  });
+
+  it('approves the project’s correction request with a reason', async () => {
+    const corrections = page.getByTestId('corrections');
+    expect(await corrections.textContent()).toContain('工人1号10月实际出勤18天');
+    expect(await corrections.textContent()).toContain('¥5,200.00 → ¥4,000.00');
+    await corrections.getByRole('button', { name: '批准' }).click();
+    await page.getByTestId('correction-submit').click();
+    expect(await page.getByTestId('correction-dialog').getByRole('alert').textContent()).toContain(
+      '请填写理由',
+    );
+    await field('correction-reason').fill('已核对考勤记录，出勤18天属实');
+    await page.getByTestId('correction-submit').click();
+    await corrections.getByText('本项目没有待审核的更正申请').waitFor();
+    const [decided] = (await t.admin.get(`/v1/payroll-corrections?projectId=${P1}&status=approved`)).body
+      .corrections;
+    expect(decided.decision).toMatchObject({ outcome: 'approved', reason: '已核对考勤记录，出勤18天属实' });
   });
 
   it('assigns the case’s task to an inspector of the district, then works it on 我的任务 with its SLA countdown', async () => {
