@@ -405,7 +405,8 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
     await page.getByTestId('report-title').waitFor();
     expect(await text('report-title')).toBe(reports[0].title);
     const body = (await page.getByTestId('report-page').textContent()) ?? '';
-    expect(body).toContain('东区');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('季度排查 2026-Q3 · 东区');
+    for (const shown of ['列入项目（2）', P1, P2, '房屋建筑和市政']) expect(body, shown).toContain(shown);
     await axe('report');
     await shot('report');
 

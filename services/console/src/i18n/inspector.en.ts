@@ -39,6 +39,7 @@ const en: Strings<typeof inspector> = {
     'guarantee-expiring': 'Guarantee expiring',
     'deposit-not-topped-up': 'Deposit not topped up',
   },
+  sector: { housing: 'Housing and municipal', transport: 'Transport', water: 'Water', other: 'Other' },
   severity: { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' },
   level: {
     none: 'None',

@@ -36,6 +36,7 @@ export default {
     'guarantee-expiring': '保函即将到期',
     'deposit-not-topped-up': '保证金未补足',
   },
+  sector: { housing: '房屋建筑和市政', transport: '交通', water: '水利', other: '其他' },
   severity: { low: '低', medium: '中', high: '高', critical: '严重' },
   level: { none: '无', notice: '提示', warning: '预警', 'inspection-task': '监察任务', critical: '严重' },
   caseStatus: { open: '办理中', closed: '已结案' },
