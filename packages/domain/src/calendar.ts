@@ -18,11 +18,13 @@ import {
   addDays,
   addMonths,
   compareDates,
+  comparePeriods,
   dateInMonth,
   isLocalDate,
   isWeekend,
   type LocalDate,
   type Period,
+  periodOf,
   yearOf,
 } from './dates.ts';
 
@@ -321,4 +323,56 @@ export function dueDateFor(input: DueDateInput, calendar: WorkingDayCalendar = d
       `add the State Council notice for ${year} to the calendar overrides`,
   );
   return { nominal, due, warnings };
+}
+
+/** A project's pay-date terms, as its registration states them. */
+export type PayDateTerms = { payDay: number; payMonthOffset: number; startDate: LocalDate };
+
+/** The next pay date of a project: the month it pays, the agreed date and the working day it is due. */
+export type NextPayDate = {
+  period: Period;
+  nominal: LocalDate;
+  due: LocalDate;
+  movedForward: boolean;
+  warnings: string[];
+};
+
+/**
+ * The first due date on or after `today`, with the month it pays (the public notice board and
+ * the inspectors' project page show the same date).
+ */
+export function nextPayDate(
+  today: LocalDate,
+  terms: PayDateTerms,
+  calendar: WorkingDayCalendar,
+): NextPayDate {
+  const earliest = addMonths(periodOf(today), -terms.payMonthOffset - 1);
+  const start = periodOf(terms.startDate);
+  let period = comparePeriods(start, earliest) > 0 ? start : earliest;
+  for (;;) {
+    const d = dueDateFor({ period, payDay: terms.payDay, payMonthOffset: terms.payMonthOffset }, calendar);
+    if (d.due >= today)
+      return {
+        period,
+        nominal: d.nominal,
+        due: d.due,
+        movedForward: d.due !== d.nominal,
+        warnings: d.warnings,
+      };
+    period = addMonths(period, 1);
+  }
+}
+
+const MONTH_OF_OFFSET = ['当月', '上月', '上上月'] as const;
+const MONTH_OF_OFFSET_EN = ['the same month', 'the previous month', 'the month before last'] as const;
+
+/** '每月15日支付上月工资；遇法定节假日或休息日提前至最近的工作日', and its English. */
+export function payDateRule(payDay: number, payMonthOffset: number): { zh: string; en: string } {
+  const month = MONTH_OF_OFFSET[payMonthOffset] ?? `${payMonthOffset}个月前`;
+  const monthEn = MONTH_OF_OFFSET_EN[payMonthOffset] ?? `${payMonthOffset} months earlier`;
+  const day = payDay > 28 ? `${payDay}日（当月无此日的为月末最后一日）` : `${payDay}日`;
+  return {
+    zh: `每月${day}支付${month}工资；遇法定节假日或休息日提前至最近的工作日`,
+    en: `Wages for ${monthEn} are paid on day ${payDay} of each month${payDay > 28 ? ' (or its last day)' : ''}; on a public holiday or rest day, on the nearest working day before it.`,
+  };
 }

@@ -3,6 +3,19 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 const PREFIX = 'aes256gcm:v1:';
 
 /**
+ * Why a text is not a secrets key (canonical base64 of exactly 32 bytes, as
+ * `openssl rand -base64 32` prints), or undefined when it is one. Node's base64 decoder skips
+ * characters it does not know, so a length check alone would admit a mistyped key: the text
+ * must survive a round trip. The message never repeats the key.
+ */
+export function secretsKeyProblem(text: string): string | undefined {
+  const trimmed = text.trim();
+  const bytes = Buffer.from(trimmed, 'base64');
+  if (bytes.length === 32 && bytes.toString('base64') === trimmed) return undefined;
+  return `must be base64 of exactly 32 bytes (44 characters ending in "=", e.g. \`openssl rand -base64 32\`); got ${trimmed.length} characters${bytes.toString('base64') === trimmed ? ` decoding to ${bytes.length} bytes` : ' that are not canonical base64'}`;
+}
+
+/**
  * Secrets at rest (a webhook's signing secret): AES-256-GCM with a 32-byte key from the
  * environment (`WAGEWATCH_SECRETS_KEY`, base64) or, embedded, the data folder's key file.
  * A sealed value is `aes256gcm:v1:` + base64(12-byte IV | 16-byte tag | ciphertext); a fresh
@@ -15,7 +28,11 @@ export class SecretBox {
       throw new Error(`a secrets key is 32 bytes (base64 of 32 bytes), not ${key.length}`);
     this.key = key;
   }
-  static fromBase64(b64: string): SecretBox {
+  /** The box of a base64 key; `source` (the variable or file it came from) names it in the refusal. */
+  static fromBase64(b64: string, source = 'WAGEWATCH_SECRETS_KEY'): SecretBox {
+    const problem = secretsKeyProblem(b64);
+    if (problem)
+      throw new Error(`${source} ${problem}: the system does not start without a valid secrets key`);
     return new SecretBox(Buffer.from(b64.trim(), 'base64'));
   }
   /** A new random key, base64 (for a key file on first start). */

@@ -27,6 +27,7 @@ import {
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { depositsDashboardRoutes } from './dashboard.ts';
 import { findingIdOf } from './findings.ts';
 import { loadDepositState } from './state.ts';
 import { type DepositsContext, sweep } from './sweep.ts';
@@ -86,6 +87,7 @@ const transitionSummary = z.object({
 export function depositsRoutes(deps: DepositsContext & { clock: Clock }): FastifyPluginAsync {
   return async (root) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
+    await depositsDashboardRoutes(deps)(root, {});
 
     app.get(
       '/v1/projects/:projectId/deposit',

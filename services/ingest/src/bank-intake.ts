@@ -110,6 +110,23 @@ export async function accountsOf(
   return new Map(rows.map((r) => [r.account_no, r]));
 }
 
+/** How far past the system's now a bank may date what it booked (clock skew, time zones): one day. */
+export const BOOKED_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A bank cannot book tomorrow: an instant more than a day after the system's now is refused
+ * (the contract's 2000..2099 window alone admits 2099). Checked on the receiving side, with the
+ * injected clock, so a replay on the manual clock is judged by its own now.
+ */
+export function futureIssue(row: number, field: string, instant: string, now: Date): FieldIssue | undefined {
+  if (new Date(instant).getTime() <= now.getTime() + BOOKED_AHEAD_MS) return undefined;
+  return {
+    row,
+    field,
+    message: `is more than a day after the system's now (${now.toISOString()}): a bank cannot book in the future`,
+  };
+}
+
 export function maskTail(accountNo: string): string {
   return `****${accountNo.slice(-4)}`;
 }
@@ -122,9 +139,12 @@ export async function acceptTransfers(
 ): Promise<BatchResult> {
   const issues: FieldIssue[] = [];
   const valid: { row: number; rec: TransferRecord }[] = [];
+  const received = clock.now();
   for (const [i, input] of records.entries()) {
     const r = validateTransfer(input, i + 1);
-    if (r.ok) valid.push({ row: i + 1, rec: r.value });
+    const ahead = r.ok ? futureIssue(i + 1, 'bookedAt', r.value.bookedAt, received) : undefined;
+    if (ahead) issues.push(ahead);
+    else if (r.ok) valid.push({ row: i + 1, rec: r.value });
     else issues.push(...r.issues);
   }
   // Scope is checked on every row's account, valid or not: a request that touches another
@@ -230,9 +250,12 @@ export async function acceptDeposits(
 ): Promise<BatchResult> {
   const issues: FieldIssue[] = [];
   const valid: { row: number; rec: DepositEventRecord }[] = [];
+  const received = clock.now();
   for (const [i, input] of records.entries()) {
     const r = validateDepositEvent(input, i + 1);
-    if (r.ok) valid.push({ row: i + 1, rec: r.value });
+    const ahead = r.ok ? futureIssue(i + 1, 'occurredAt', r.value.occurredAt, received) : undefined;
+    if (ahead) issues.push(ahead);
+    else if (r.ok) valid.push({ row: i + 1, rec: r.value });
     else issues.push(...r.issues);
   }
   // Scope on every row's project, valid or not (as for transfers).

@@ -1,5 +1,12 @@
 import type { Database } from '@wagewatch/db';
-import { type Clock, ConflictError, principalOf, problemSchema, requireRole } from '@wagewatch/runtime';
+import {
+  assertSweepable,
+  type Clock,
+  ConflictError,
+  principalOf,
+  problemSchema,
+  requireRole,
+} from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -18,6 +25,9 @@ export async function readClockInstant(db: Database): Promise<Date> {
  * by its clock, so a replay moves its clock with the other services' sweeps. Forward only; the
  * instant is kept, so a restarted process resumes where the replay was. The embedded system's
  * `POST /v1/admin/sweep` moves the one clock of the process, so this route is not mounted there.
+ * Like every sweep route, an `asOf` past a live clock's now (+1 min) is a 400 on the field
+ * (`assertSweepable`), checked first; on the system clock any other `asOf` is a 409: there is
+ * no clock to move, a state of the process rather than a mistake in the request.
  */
 export function ingestClockRoutes(deps: { db: Database; clock: Clock }): FastifyPluginAsync {
   return async (root) => {
@@ -40,6 +50,7 @@ export function ingestClockRoutes(deps: { db: Database; clock: Clock }): Fastify
       },
       async (req) => {
         requireRole(principalOf(req), 'admin');
+        assertSweepable(deps.clock, new Date(req.body.asOf));
         if (!deps.clock.sweptTo)
           throw new ConflictError(
             'ingest runs on the system clock (WAGEWATCH_CLOCK=system); there is nothing to move',

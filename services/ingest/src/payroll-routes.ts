@@ -41,7 +41,11 @@ const problems = {
   404: problemSchema,
   409: problemSchema,
 };
-const actor = z.object({ keyId: z.string(), role: z.string().nullable() });
+// `keyId` is the audit trail's actor (runtime actorOf): a key's id, or `"<name> (<login>)"` for a person.
+const actor = z.object({
+  keyId: z.string().describe('the key id, or "<name> (<login>)" for a person logged in with a session'),
+  role: z.string().nullable(),
+});
 const change = z.object({ idNumber: z.string(), name: z.string(), from: yuanString, to: yuanString });
 const changesSchema = z.object({
   lowered: z.array(change),

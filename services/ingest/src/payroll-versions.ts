@@ -98,18 +98,25 @@ async function effectiveVersion(
   return row ? { sheet_id: row.sheet_id, version: Number(row.version) } : undefined;
 }
 
+/** What a submitted version would become: read-only, shared by the real submission and its dry run. */
+export type VersionPlan = {
+  version: number;
+  effective: { sheet_id: string; version: number } | undefined;
+  decision: ResubmissionDecision;
+  atOnce: boolean;
+};
+
 /**
- * Stores a new version of a month's sheet: in effect at once (first sheet, before the due date,
- * or only raising and adding), or as a correction request, which needs a reason. Throws before
- * writing anything when a correction request has no reason, so a refused request stores nothing.
+ * Decides what a new version of a month's sheet would be (in effect at once, or a correction
+ * request) without writing anything; throws the real submission's ValidationError when a
+ * correction request has no reason. `recordVersion` stores what it decided; `?dryRun=true`
+ * reports it.
  */
-export async function recordVersion(
+export async function planVersion(
   tx: Sql,
-  emit: Emit,
-  s: SubmittedVersion,
+  s: Pick<SubmittedVersion, 'projectId' | 'period' | 'terms' | 'lines' | 'rowIssues' | 'reason' | 'now'>,
   calendar?: WorkingDayCalendar,
-): Promise<RecordedVersion> {
-  await lockPeriod(tx, s.projectId, s.period);
+): Promise<VersionPlan> {
   const [v] = await tx.query<{ v: number }>(
     'SELECT coalesce(max(version), 0) + 1 AS v FROM ingest.payroll_sheets WHERE project_id = $1 AND period = $2',
     [s.projectId, s.period],
@@ -148,6 +155,22 @@ export async function recordVersion(
       [...s.rowIssues, { field: 'reason', message: 'is required for a correction after the due date' }],
     );
   }
+  return { version, effective, decision, atOnce };
+}
+
+/**
+ * Stores a new version of a month's sheet: in effect at once (first sheet, before the due date,
+ * or only raising and adding), or as a correction request, which needs a reason. Throws before
+ * writing anything when a correction request has no reason, so a refused request stores nothing.
+ */
+export async function recordVersion(
+  tx: Sql,
+  emit: Emit,
+  s: SubmittedVersion,
+  calendar?: WorkingDayCalendar,
+): Promise<RecordedVersion> {
+  await lockPeriod(tx, s.projectId, s.period);
+  const { version, effective, decision, atOnce } = await planVersion(tx, s, calendar);
   const sheetId = randomUUID();
   await tx.query(
     `INSERT INTO ingest.payroll_sheets (sheet_id, project_id, period, version, source, filename, line_count, rejected_count,

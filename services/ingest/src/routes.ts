@@ -13,6 +13,7 @@ import {
   firstDayOf,
   formatFen,
   isPeriod,
+  maskIdNumber,
   parseYuan,
   periodOf,
   shanghaiDate,
@@ -32,7 +33,7 @@ import {
   requireRole,
   ValidationError,
 } from '@wagewatch/runtime';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -44,10 +45,10 @@ import {
 } from './bank-intake.ts';
 import { registerEvidenceRoutes } from './evidence-routes.ts';
 import { registerKeyRoutes } from './key-routes.ts';
-import { type ParsedPayrollFile, PayrollFileError } from './payroll-file/index.ts';
+import { type ParsedPayrollFile, PayrollFileError, type SheetKind } from './payroll-file/index.ts';
 import { PayrollFileReader, type PayrollFileReaderOptions } from './payroll-file/reader.ts';
 import { registerPayrollHistoryRoutes } from './payroll-routes.ts';
-import { type PayTerms, recordVersion } from './payroll-versions.ts';
+import { type PayTerms, planVersion, recordVersion } from './payroll-versions.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { checkProject, projectInputSchema, validatePayrollLine, validateWorker } from './validation.ts';
 
@@ -80,6 +81,49 @@ const batchResult = z.object({
     .optional(),
 });
 const atomicQuery = z.object({ atomic: z.enum(['true', 'false']).optional() });
+const intakeQuery = atomicQuery.extend({
+  dryRun: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      'true: run every check of a real submission and answer 200 with the report; nothing is stored, nothing emitted',
+    ),
+});
+const rowIssue = z.object({ row: z.number().optional(), field: z.string(), message: z.string() });
+/** The answer of `?dryRun=true`: what a real submission of the same request would do. */
+export const dryRunReport = z
+  .object({
+    dryRun: z.literal(true),
+    rows: z.number().describe('worker rows read (lines of a JSON body, worker rows of a file)'),
+    accepted: z.number().describe('rows a real submission would keep'),
+    rejected: z.array(rowIssue).describe(`row problems (the first ${200}), as a real submission lists them`),
+    totalErrors: z
+      .number()
+      .optional()
+      .describe('set when rejected lists only the first problems: how many in all'),
+    warnings: z
+      .array(rowIssue)
+      .describe(
+        'rows a real submission accepts but that need attention: a payroll line whose worker is not registered on the project',
+      ),
+    totals: z.object({
+      amountDue: totalYuanString
+        .nullable()
+        .describe('sum of the accepted lines (payroll); null for a roster'),
+      workers: z.number().describe('accepted rows, one per worker'),
+    }),
+    outcome: z
+      .enum(['accepted', 'correction-requested', 'refused'])
+      .describe(
+        'what the real submission would answer: 201/200 accepted, 202 correction request, or refused (400, with detail)',
+      ),
+    detail: z.string().optional(),
+    period: z.string().optional().describe('payroll: the month checked'),
+    format: z.string().describe('json, csv or xlsx'),
+    encoding: z.string().optional().describe('a CSV file: utf-8 or gbk'),
+  })
+  .describe('dryRun=true: the same checks as a real submission, nothing stored, nothing emitted');
+type DryRunReport = z.infer<typeof dryRunReport>;
 const problems = {
   400: problemSchema,
   401: problemSchema,
@@ -114,9 +158,94 @@ function ensureProjectScope(principal: ReturnType<typeof principalOf>, projectId
   }
 }
 
+/** The lines whose worker is not registered on the project (ingest's own roster). */
+async function unregisteredOf(
+  db: Sql,
+  projectId: string,
+  lines: PayrollLineRecord[],
+): Promise<PayrollLineRecord[]> {
+  if (lines.length === 0) return [];
+  const rows = await db.query<{ id_number: string }>(
+    'SELECT id_number FROM ingest.workers WHERE project_id = $1 AND id_number = ANY($2::text[])',
+    [projectId, lines.map((l) => l.idNumber)],
+  );
+  const known = new Set(rows.map((r) => r.id_number));
+  return lines.filter((l) => !known.has(l.idNumber));
+}
+
 function payTerms(p: ProjectRow): PayTerms {
   const reg = typeof p.registration === 'string' ? JSON.parse(p.registration) : p.registration;
   return { payDay: Number(reg.payDay), payMonthOffset: Number(reg.payMonthOffset) };
+}
+
+/** 2026/3/1, 2026.03.01, 2026年3月1日 → 2026-03-01 (a roster's dates as Excel users type them); anything else unchanged. */
+export function normalizeDateText(t: string | undefined): string | undefined {
+  const v = t?.trim();
+  if (!v) return undefined;
+  const m = /^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$/.exec(v.normalize('NFKC'));
+  return m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : v;
+}
+
+type UploadedSheet = {
+  parsed: ParsedPayrollFile;
+  filename: string | undefined;
+  field: (name: string) => string | undefined;
+};
+
+/** Reads the multipart part `file` (CSV UTF-8/GBK or XLSX) within the payroll file's bounds. */
+async function readUploadedSheet(
+  req: FastifyRequest,
+  reader: PayrollFileReader,
+  kind: SheetKind,
+): Promise<UploadedSheet> {
+  const file = await req.file();
+  if (!file)
+    throw new ValidationError('no file in the multipart body', [{ field: 'file', message: 'is required' }]);
+  const field = (name: string) => {
+    const f = file.fields[name];
+    const one = Array.isArray(f) ? f[0] : f;
+    return one && 'value' in one ? String(one.value) : undefined;
+  };
+  let bytes: Buffer;
+  try {
+    bytes = await file.toBuffer();
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
+    throw new PayloadTooLargeError(
+      `${file.filename ? `"${file.filename}"` : 'the file'}: the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB per upload: split the sheet`,
+      'file-size',
+    );
+  }
+  try {
+    const parsed = await reader.read({ bytes, filename: file.filename, contentType: file.mimetype, kind });
+    return { parsed, filename: file.filename, field };
+  } catch (err) {
+    if (!(err instanceof PayrollFileError)) throw err;
+    const message = `${file.filename ? `"${file.filename}"` : 'the file'}: ${err.message}`;
+    if (err.code === 'TOO_LARGE') throw new PayloadTooLargeError(message, err.bound ?? 'size');
+    throw new ValidationError(message, [{ field: 'file', message: err.message }]);
+  }
+}
+
+/** Row issues as a report lists them: in row order, the first MAX_LISTED_ISSUES. */
+function listed(issues: FieldIssue[]): Pick<DryRunReport, 'rejected' | 'totalErrors'> {
+  const sorted = [...issues].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  return {
+    rejected: sorted.slice(0, MAX_LISTED_ISSUES),
+    ...(issues.length > MAX_LISTED_ISSUES ? { totalErrors: issues.length } : {}),
+  };
+}
+
+/** Runs the real submission's remaining checks; a ValidationError becomes the report's `refused`. */
+async function outcomeOf(
+  check: () => Promise<'accepted' | 'correction-requested'>,
+): Promise<Pick<DryRunReport, 'outcome' | 'detail'>> {
+  try {
+    return { outcome: await check() };
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    return { outcome: 'refused', detail: err.message };
+  }
 }
 
 const lineChange = z.object({ idNumber: z.string(), name: z.string(), from: yuanString, to: yuanString });
@@ -193,35 +322,101 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
       {
         schema: {
           tags: ['projects'],
-          summary: 'Register or update workers by real name (project manager)',
+          summary:
+            'Register or update workers by real name (project manager): JSON, or a roster CSV (UTF-8/GBK) or XLSX file as multipart field "file"',
+          description:
+            'A roster file needs the columns 身份证号码, 姓名, 银行卡号 and 进场日期 (optional: 开户银行, 班组/工种, 退场日期), ' +
+            'read within the payroll file bounds. Bad rows are rejected with their row and field; good rows are kept unless atomic=true. ' +
+            'dryRun=true runs the same checks and answers 200 with the report, storing and emitting nothing.',
           params: z.object({ projectId: z.string() }),
-          querystring: atomicQuery,
+          querystring: intakeQuery,
+          consumes: ['application/json', 'multipart/form-data'],
           body: z
             .object({ workers: z.array(z.unknown()).min(1).max(20000) })
+            // A multipart request reaches validation with a null body: the file is read in the handler.
+            .nullish()
             .describe(
-              'workers: [{idNumber, name, accountNo, bankCode?, subcontractor?, team?, enrolledOn, leftOn?}]',
+              'workers: [{idNumber, name, accountNo, bankCode?, subcontractor?, team?, enrolledOn, leftOn?}]; or multipart with the part file',
             ),
-          response: { 200: batchResult, ...problems },
+          response: { 200: z.union([batchResult, dryRunReport]), ...problems },
         },
       },
       async (req) => {
         const { projectId } = req.params;
         ensureProjectScope(principalOf(req), projectId);
         await findProject(db, projectId);
+        const atomic = req.query.atomic === 'true';
         const issues: FieldIssue[] = [];
+        let inputs: { row: number; input: unknown }[];
+        let format = 'json';
+        let encoding: string | undefined;
+        if (req.isMultipart()) {
+          const { parsed } = await readUploadedSheet(req, payrollFiles, 'roster');
+          format = parsed.format;
+          encoding = parsed.encoding;
+          issues.push(...parsed.issues);
+          const flagged = new Set(parsed.issues.map((i) => i.row));
+          inputs = parsed.rows
+            .filter((r) => !flagged.has(r.rowNumber))
+            .map((r) => {
+              const optional = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
+              const leftOn = normalizeDateText(r.leftOn);
+              const bankCode = optional(r.bankCode);
+              const team = optional(r.team);
+              return {
+                row: r.rowNumber,
+                input: {
+                  idNumber: r.idNumber,
+                  name: r.name,
+                  accountNo: r.accountNo ?? '',
+                  enrolledOn: normalizeDateText(r.enrolledOn) ?? '',
+                  ...(leftOn ? { leftOn } : {}),
+                  ...(bankCode ? { bankCode } : {}),
+                  ...(team ? { team } : {}),
+                },
+              };
+            });
+          if (parsed.rows.length === 0 && issues.length === 0)
+            throw new ValidationError('the roster has no worker rows', [
+              { field: 'file', message: 'no worker rows' },
+            ]);
+        } else {
+          if (!req.body)
+            throw new ValidationError('a JSON body {workers} or a multipart file is required', [
+              { field: 'workers', message: 'is required' },
+            ]);
+          inputs = req.body.workers.map((input, i) => ({ row: i + 1, input }));
+        }
+        const rowCount = inputs.length + new Set(issues.map((i) => i.row)).size;
         const seen = new Set<string>();
         const good: WorkerRecord[] = [];
-        for (const [i, w] of req.body.workers.entries()) {
-          const r = validateWorker(w, i + 1);
+        for (const { row, input } of inputs) {
+          const r = validateWorker(input, row);
           if (!r.ok) issues.push(...r.issues);
           else if (seen.has(r.value.idNumber))
-            issues.push({ row: i + 1, field: 'idNumber', message: 'appears twice in this request' });
+            issues.push({ row, field: 'idNumber', message: 'appears twice in this request' });
           else {
             seen.add(r.value.idNumber);
             good.push(r.value);
           }
         }
-        settle(issues, good.length, req.query.atomic === 'true');
+        if (req.query.dryRun === 'true') {
+          return {
+            dryRun: true as const,
+            rows: rowCount,
+            accepted: good.length,
+            ...listed(issues),
+            warnings: [],
+            totals: { amountDue: null, workers: good.length },
+            ...(await outcomeOf(async () => {
+              settle(issues, good.length, atomic);
+              return 'accepted';
+            })),
+            format,
+            ...(encoding ? { encoding } : {}),
+          };
+        }
+        settle(issues, good.length, atomic);
         const now = clock.now();
         await outbox.unitOfWork(db, async (tx, emit) => {
           await tx.query(
@@ -264,9 +459,12 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
             'After the due date, a version that lowers what a worker is owed or leaves a worker out is a correction request (202): ' +
             'it needs a reason, the version in effect and the findings stand, and an inspector of the district approves or rejects it. ' +
             'A version that only raises amounts or adds workers takes effect at once (201). ' +
-            'Bad lines are rejected with their row and field; good lines are kept unless atomic=true.',
+            'Bad lines are rejected with their row and field; good lines are kept unless atomic=true. ' +
+            'dryRun=true runs the same checks (and says what the submission would become) and answers 200 with the report, ' +
+            'listing under warnings the lines whose worker is not registered on the project: a real submission accepts them, ' +
+            'but no transfer from the wage account can pay them until the worker is registered (wages-missed after the due date).',
           params: z.object({ projectId: z.string() }),
-          querystring: atomicQuery,
+          querystring: intakeQuery,
           consumes: ['application/json', 'multipart/form-data'],
           body: z
             .object({
@@ -281,6 +479,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
                 'reason (also a multipart field) is required when the version is a correction request. Multipart: the fields period? and reason? before the part file',
             ),
           response: {
+            200: dryRunReport,
             201: batchResult
               .extend({
                 status: z.literal('accepted'),
@@ -330,37 +529,13 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         let filename: string | undefined;
         let reason: string | undefined;
         const issues: FieldIssue[] = [];
+        let encoding: string | undefined;
         if (req.isMultipart()) {
-          const file = await req.file();
-          if (!file)
-            throw new ValidationError('no file in the multipart body', [
-              { field: 'file', message: 'is required' },
-            ]);
-          const fieldValue = (name: string) => {
-            const f = file.fields[name];
-            const one = Array.isArray(f) ? f[0] : f;
-            return one && 'value' in one ? String(one.value) : undefined;
-          };
-          filename = file.filename;
-          let bytes: Buffer;
-          try {
-            bytes = await file.toBuffer();
-          } catch (err) {
-            if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
-            throw new PayloadTooLargeError(
-              `${file.filename ? `"${file.filename}"` : 'the file'}: the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB per upload: split the sheet`,
-              'file-size',
-            );
-          }
-          let parsed: ParsedPayrollFile;
-          try {
-            parsed = await payrollFiles.read({ bytes, filename: file.filename, contentType: file.mimetype });
-          } catch (err) {
-            if (!(err instanceof PayrollFileError)) throw err;
-            const message = `${file.filename ? `"${file.filename}"` : 'the file'}: ${err.message}`;
-            if (err.code === 'TOO_LARGE') throw new PayloadTooLargeError(message, err.bound ?? 'size');
-            throw new ValidationError(message, [{ field: 'file', message: err.message }]);
-          }
+          const upload = await readUploadedSheet(req, payrollFiles, 'payroll');
+          const { parsed } = upload;
+          const fieldValue = upload.field;
+          filename = upload.filename;
+          encoding = parsed.encoding;
           source = parsed.format;
           const asked = fieldValue('period');
           if (asked && parsed.period && asked !== parsed.period) {
@@ -410,6 +585,7 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
             [{ field: 'period', message: 'is before the project start' }],
           );
         }
+        const rowCount = rawLines.length + new Set(issues.map((i) => i.row)).size;
         const seen = new Set<string>();
         const good: PayrollLineRecord[] = [];
         for (const { row, input } of rawLines) {
@@ -422,13 +598,57 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
             good.push(r.value);
           }
         }
-        settle(issues, good.length, atomic);
-        reason = reason?.trim() || undefined;
-        if (reason && reason.length > 2000)
-          throw new ValidationError('reason is longer than 2000 characters', [
-            { field: 'reason', message: 'at most 2000 characters' },
-          ]);
+        const checkReason = () => {
+          settle(issues, good.length, atomic);
+          reason = reason?.trim() || undefined;
+          if (reason && reason.length > 2000)
+            throw new ValidationError('reason is longer than 2000 characters', [
+              { field: 'reason', message: 'at most 2000 characters' },
+            ]);
+        };
         const now = clock.now();
+        if (req.query.dryRun === 'true') {
+          const unregistered = await unregisteredOf(db, projectId, good);
+          const report: DryRunReport = {
+            dryRun: true,
+            rows: rowCount,
+            accepted: good.length,
+            ...listed(issues),
+            warnings: unregistered.map((l) => ({
+              row: l.sourceRow,
+              field: 'idNumber',
+              message:
+                `worker ${maskIdNumber(l.idNumber)} is not registered on project ${projectId}: the line is accepted, ` +
+                'but no transfer from the wage account can pay it until the worker is registered (POST /v1/projects/:projectId/workers)',
+            })),
+            totals: {
+              amountDue: formatFen(good.reduce((s, l) => s + parseYuan(l.amountDue), 0n)),
+              workers: good.length,
+            },
+            ...(await outcomeOf(async () => {
+              checkReason();
+              const plan = await planVersion(
+                db,
+                {
+                  projectId,
+                  period: period!,
+                  terms: payTerms(project),
+                  lines: good,
+                  rowIssues: issues,
+                  reason,
+                  now,
+                },
+                calendar,
+              );
+              return plan.atOnce ? 'accepted' : 'correction-requested';
+            })),
+            period,
+            format: source,
+            ...(encoding ? { encoding } : {}),
+          };
+          return reply.code(200).send(report);
+        }
+        checkReason();
         const recorded = await outbox.unitOfWork(db, (tx, emit) =>
           recordVersion(
             tx,

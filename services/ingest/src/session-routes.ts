@@ -81,6 +81,9 @@ function checkScope(role: UserRecord['role'], scope: UserRecord['scope']): void 
   if (problem) throw new ValidationError(problem, [{ field: 'scope', message: problem }]);
 }
 
+/** Checked before the body is validated: a caller who is not an admin gets 403, whatever it sent. */
+const adminOnly = async (req: FastifyRequest) => requireRole(principalOf(req), 'admin');
+
 export function registerSessionRoutes(root: FastifyInstance, deps: { apiKeys: ApiKeys }): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const store = (): SessionStore => {
@@ -176,6 +179,7 @@ export function registerSessionRoutes(root: FastifyInstance, deps: { apiKeys: Ap
   app.get(
     '/v1/admin/users',
     {
+      preValidation: adminOnly,
       schema: {
         tags: ['admin'],
         summary: 'List the people who log in (never a password)',
@@ -191,6 +195,7 @@ export function registerSessionRoutes(root: FastifyInstance, deps: { apiKeys: Ap
   app.post(
     '/v1/admin/users',
     {
+      preValidation: adminOnly,
       schema: {
         tags: ['admin'],
         summary: 'Create a user; they must change the password at first login',
@@ -224,6 +229,7 @@ export function registerSessionRoutes(root: FastifyInstance, deps: { apiKeys: Ap
   app.patch(
     '/v1/admin/users/:userId',
     {
+      preValidation: adminOnly,
       schema: {
         tags: ['admin'],
         summary: 'Change a user: name, scope, disabled, or a password reset (they must change it again)',
@@ -253,6 +259,7 @@ export function registerSessionRoutes(root: FastifyInstance, deps: { apiKeys: Ap
   app.get(
     '/v1/people',
     {
+      preValidation: async (req: FastifyRequest) => requireRole(principalOf(req), 'inspector', 'admin'),
       schema: {
         tags: ['people'],
         summary: 'Inspectors sharing a district with you (to assign a task to)',

@@ -1,2 +1,3 @@
 export * from './alerts/webhook-targets.ts';
+export * from './ladder-env.ts';
 export * from './service.ts';

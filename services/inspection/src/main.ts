@@ -3,6 +3,7 @@ import { runService } from '@wagewatch/host';
 import { SecretBox } from '@wagewatch/runtime';
 import { webhookTargetPolicyFromEnv } from './alerts/webhook-targets.ts';
 import { env } from './env.ts';
+import { ladderFromEnv } from './ladder-env.ts';
 import { createInspection } from './service.ts';
 
 /** Inspection as its own process (distributed mode). */
@@ -13,6 +14,7 @@ await runService(env, ({ db, clock }) => {
     calendar: defaultCalendar,
     secrets: SecretBox.fromBase64(env.WAGEWATCH_SECRETS_KEY),
     webhookTargets: webhookTargetPolicyFromEnv(env),
+    ladder: ladderFromEnv(env),
   });
   return {
     name: 'inspection',

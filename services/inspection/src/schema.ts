@@ -172,6 +172,15 @@ export const justifications = inspection.table(
     reason: text('reason'),
     /** Last day (inclusive) an accepted justification pauses the ladder. */
     pausedUntil: date('paused_until'),
+    /**
+     * On a critical case, one inspector's acceptance awaiting a second person (decision
+     * `awaiting-confirmation`): who proposed it, when, why, and the pause it would set; kept after
+     * the confirmation so both persons stay on record (docs/adr/0016-two-person-confirmation.md).
+     */
+    proposedBy: text('proposed_by'),
+    proposedAt: timestamp('proposed_at', { withTimezone: true }),
+    proposedReason: text('proposed_reason'),
+    proposedPauseUntil: date('proposed_pause_until'),
   },
   (t) => [index('inspection_justifications_case_idx').on(t.caseId)],
 );

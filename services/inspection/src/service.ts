@@ -20,8 +20,10 @@ import { campaignRoutes } from './campaigns/routes.ts';
 import { caseRoutes } from './cases/routes.ts';
 import { inspectionConsumer } from './consumer.ts';
 import { readEvaluationInstant } from './context.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
 import { findingRoutes } from './findings/routes.ts';
 import { justificationRoutes } from './justifications/routes.ts';
+import { projectRoutes } from './projects/routes.ts';
 import { riskRoutes } from './risk/routes.ts';
 import { sweep, sweepRoutes } from './sweep.ts';
 import { taskRoutes } from './tasks/routes.ts';
@@ -84,6 +86,8 @@ export function createInspection(deps: {
     sweepRoutes(ctx),
     alertRoutes(ctx),
     campaignRoutes(ctx),
+    projectRoutes(ctx),
+    dashboardRoutes(ctx),
   ];
   const routes: FastifyPluginAsync = async (app) => {
     for (const slice of slices) await slice(app, {});

@@ -8,8 +8,10 @@ import {
   endOfShanghaiDay,
   formatFen,
   type LocalDate,
+  nextPayDate,
   type Period,
   parseYuan,
+  payDateRule,
   periodOf,
   shanghaiDate,
   type WorkingDayCalendar,
@@ -106,42 +108,8 @@ export const publicNoticeSchema = z
   .describe('Public notice of wage payment (工资发放公示), Decree 724 Art 34');
 export type PublicNotice = z.infer<typeof publicNoticeSchema>;
 
-const MONTH_OF_OFFSET = ['当月', '上月', '上上月'] as const;
-const MONTH_OF_OFFSET_EN = ['the same month', 'the previous month', 'the month before last'] as const;
-
-/** '每月15日支付上月工资；遇法定节假日或休息日提前至最近的工作日' */
-export function payDateRule(payDay: number, payMonthOffset: number): { zh: string; en: string } {
-  const month = MONTH_OF_OFFSET[payMonthOffset] ?? `${payMonthOffset}个月前`;
-  const monthEn = MONTH_OF_OFFSET_EN[payMonthOffset] ?? `${payMonthOffset} months earlier`;
-  const day = payDay > 28 ? `${payDay}日（当月无此日的为月末最后一日）` : `${payDay}日`;
-  return {
-    zh: `每月${day}支付${month}工资；遇法定节假日或休息日提前至最近的工作日`,
-    en: `Wages for ${monthEn} are paid on day ${payDay} of each month${payDay > 28 ? ' (or its last day)' : ''}; on a public holiday or rest day, on the nearest working day before it.`,
-  };
-}
-
-/** The first due date on or after `today`, with the month it pays. */
-export function nextPayDate(
-  today: LocalDate,
-  terms: Pick<ProjectRegistered, 'payDay' | 'payMonthOffset' | 'startDate'>,
-  calendar: WorkingDayCalendar,
-): PublicNotice['payDate']['next'] {
-  const earliest = addMonths(periodOf(today), -terms.payMonthOffset - 1);
-  const start = periodOf(terms.startDate);
-  let period = comparePeriods(start, earliest) > 0 ? start : earliest;
-  for (;;) {
-    const d = dueDateFor({ period, payDay: terms.payDay, payMonthOffset: terms.payMonthOffset }, calendar);
-    if (d.due >= today)
-      return {
-        period,
-        nominal: d.nominal,
-        due: d.due,
-        movedForward: d.due !== d.nominal,
-        warnings: d.warnings,
-      };
-    period = addMonths(period, 1);
-  }
-}
+/** The pay-date rule's text and the next pay date are the domain's (packages/domain calendar.ts). */
+export { nextPayDate, payDateRule };
 
 /** The last month whose wages were due (the due date's end passed) by `asOf`; undefined if none yet. */
 export function lastDuePeriod(

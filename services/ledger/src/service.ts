@@ -6,6 +6,7 @@ import type { WorkingDayCalendar } from '@wagewatch/domain';
 import type { Clock } from '@wagewatch/runtime';
 import { ledgerConsumer } from './consumer.ts';
 import { withPublicNotice } from './public-notice.ts';
+import { ledgerReadRoutes } from './read-routes.ts';
 import { type ExtraSweep, ledgerRoutes } from './routes.ts';
 import { readEvaluationInstant, sweep } from './sweep.ts';
 
@@ -36,8 +37,11 @@ export function createLedger(deps: {
     outbox,
     consumer: ledgerConsumer(ctx),
     migrate: () => migrate(deps.db, { folder: migrationsFolder, schema: LEDGER_SCHEMA }),
-    /** The API under /v1 and the public notice of wage payment (/public, no key). */
-    routes: withPublicNotice(ledgerRoutes({ ...ctx, sweep: sweepAll }), ctx),
+    /** The API under /v1 (the console's reads included) and the public notice of wage payment (/public, no key). */
+    routes: withPublicNotice(async (app) => {
+      await app.register(ledgerRoutes({ ...ctx, sweep: sweepAll }));
+      await app.register(ledgerReadRoutes(ctx)); // the console's reads (issue 12)
+    }, ctx),
     /** Every time-based evaluation as of an instant: the ledger's, then the extra sweeps' (`extra`). */
     sweep: (asOf: Date = deps.clock.now()) => sweepAll(asOf),
     /** The latest instant swept to (the epoch when never): a replay clock resumes there. */

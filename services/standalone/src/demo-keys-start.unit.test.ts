@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DemoKeys } from './demo.ts';
-import { prepareDemoKeys } from './demo-keys.ts';
+import type { DemoKeys, DemoUser } from './demo.ts';
+import { prepareDemoKeys, prepareDemoUsers } from './demo-keys.ts';
 import { readEnv } from './env.ts';
 
 const keys: DemoKeys = { admin: { key: 'ww_YWRtaW4.sig-admin', role: 'admin', scope: 'everything' } };
@@ -52,5 +52,27 @@ describe('HOST', () => {
   it('defaults to 127.0.0.1 in the embedded process unless HOST says otherwise', () => {
     expect(readEnv({}).HOST).toBe('127.0.0.1');
     expect(readEnv({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+  });
+});
+
+describe('the demo users at start', () => {
+  it('creates and shows them once, kept in an owner-only file, read back later', async () => {
+    const dir = tmp();
+    const users: DemoUser[] = [
+      { login: 'inspector.east', password: 'random-pass-1', name: '张伟', role: 'inspector', scope: '东区' },
+    ];
+    let creates = 0;
+    const create = async () => {
+      creates++;
+      return users;
+    };
+    const first = await prepareDemoUsers(dir, create);
+    expect(first).toMatchObject({ firstStart: true, users, file: join(dir, 'demo-users.json') });
+    expect(mode(first.file)).toBe(0o600);
+    chmodSync(first.file, 0o644);
+    const second = await prepareDemoUsers(dir, create);
+    expect(second).toMatchObject({ firstStart: false, users });
+    expect(mode(second.file)).toBe(0o600);
+    expect(creates).toBe(1);
   });
 });

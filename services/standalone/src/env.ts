@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { webhookTargetEnv } from '@wagewatch/inspection';
-import { CLOCK_MODES, httpProtectionEnv, sessionEnv } from '@wagewatch/runtime';
+import { ladderEnv, webhookTargetEnv } from '@wagewatch/inspection';
+import { CLOCK_MODES, httpProtectionEnv, secretsKeyProblem, sessionEnv } from '@wagewatch/runtime';
 import { z } from 'zod';
 
 /** The only place the standalone process reads its environment. */
@@ -27,7 +27,10 @@ const schema = z.object({
    */
   WAGEWATCH_SECRETS_KEY: z
     .string()
-    .refine((s) => Buffer.from(s, 'base64').length === 32, 'base64 of exactly 32 bytes')
+    .superRefine((s, ctx) => {
+      const problem = secretsKeyProblem(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   /**
    * A rotation's overlap window: earlier signing secrets (comma-separated), still accepted for
@@ -61,6 +64,8 @@ const schema = z.object({
    * (true: http: too), WAGEWATCH_WEBHOOK_ALLOW_HOSTS (internal host names, IPs, CIDRs admitted).
    */
   ...webhookTargetEnv.shape,
+  /** The longest justification pause, in working days (WAGEWATCH_MAX_PAUSE_WORKING_DAYS, default 30). */
+  ...ladderEnv.shape,
   /** Rate limits and the event-loop pressure bound (runtime http-protection.ts). */
   ...httpProtectionEnv,
   ...sessionEnv,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@wagewatch/db';
-import { webhookTargetPolicyFromEnv } from '@wagewatch/inspection';
+import { ladderFromEnv, webhookTargetPolicyFromEnv } from '@wagewatch/inspection';
 import {
   ApiKeys,
   createClock,
@@ -68,6 +68,7 @@ const system = await createEmbeddedSystem({
   protection: httpProtectionFromEnv(env),
   keyRefreshMs: env.WAGEWATCH_KEY_REFRESH_MS,
   consoleDir: env.WAGEWATCH_CONSOLE_DIR,
+  ladder: ladderFromEnv(env),
   sessions: sessionOptionsFromEnv(env),
 });
 

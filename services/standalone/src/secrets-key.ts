@@ -12,5 +12,5 @@ export function loadSecrets(dataDir: string, envKey: string | undefined): Secret
   if (envKey) return SecretBox.fromBase64(envKey);
   const file = join(dataDir, 'secrets-key');
   if (!existsSync(file)) writeFileSync(file, `${SecretBox.generateKey()}\n`, { mode: 0o600, flag: 'wx' });
-  return SecretBox.fromBase64(readFileSync(file, 'utf8'));
+  return SecretBox.fromBase64(readFileSync(file, 'utf8'), `the secrets key file ${file}`);
 }

@@ -1,7 +1,7 @@
 import { DeadLetters, InProcessBus } from '@wagewatch/bus';
 import type { Database } from '@wagewatch/db';
 import { createDeposits } from '@wagewatch/deposits';
-import { defaultCalendar, type WorkingDayCalendar } from '@wagewatch/domain';
+import { defaultCalendar, type LadderConfig, type WorkingDayCalendar } from '@wagewatch/domain';
 import { createIngest, type PayrollFileReaderOptions } from '@wagewatch/ingest';
 import { createInspection, type WebhookTargetPolicy } from '@wagewatch/inspection';
 import { createLedger } from '@wagewatch/ledger';
@@ -43,6 +43,8 @@ export type EmbeddedOptions = {
   keyRefreshMs?: number;
   /** The console's build folder, served at `/` (docs/adr/0019-console.md); absent: the API alone. */
   consoleDir?: string;
+  /** The escalation ladder (default DEFAULT_LADDER_CONFIG; the env sets the longest justification pause). */
+  ladder?: LadderConfig;
   /** Session lifetimes and cache (runtime session-store.ts; env WAGEWATCH_SESSION_*). */
   sessions?: SessionStoreOptions;
 };
@@ -87,6 +89,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     calendar,
     secrets: options.secrets,
     ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
+    ...(options.ladder ? { ladder: options.ladder } : {}),
   });
   for (const service of [ingest, ledger, deposits, inspection]) {
     const applied = await service.migrate();

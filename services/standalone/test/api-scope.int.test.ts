@@ -45,6 +45,7 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/projects/{projectId}/payrolls': { period: '2026-10', lines: [lineBody(7)] },
   'POST /v1/cases/{caseId}/justifications': { text: 'the owner paid the labour cost late' },
   'POST /v1/cases/{caseId}/justifications/{justificationId}/decision': { decision: 'rejected', reason: 'no' },
+  'POST /v1/cases/{caseId}/justifications/{justificationId}/confirmation': { confirm: false, reason: 'no' },
   'POST /v1/tasks/{taskId}/assign': { inspector: 'someone' },
   'POST /v1/tasks/{taskId}/progress': {},
   'POST /v1/tasks/{taskId}/resolve': { note: 'done' },
@@ -128,6 +129,9 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
       ],
     });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    // The finding it raises is attached to B's case asynchronously: settle before the walk
+    // compares the case's history (on a loaded machine it arrived during the walk).
+    await t.settle();
     ids.ref = 'bank-transfer:CCB-PZH:SCOPE-B-1';
     ids.period = '2026-09';
     callers['inspector of 东区'] = t.api.as(t.key('inspector', { districts: ['东区'] }));
@@ -158,7 +162,9 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
     expect(parameterised.length).toBeGreaterThanOrEqual(16);
     expect(parameterised.map((o) => `${o.method.toUpperCase()} ${o.path}`)).toEqual(
       expect.arrayContaining([
+        'GET /v1/projects/{projectId}',
         'GET /v1/projects/{projectId}/status',
+        'GET /v1/projects/{projectId}/payments',
         'GET /v1/projects/{projectId}/deposit',
         'GET /v1/projects/{projectId}/cases',
         'GET /v1/cases/{caseId}',

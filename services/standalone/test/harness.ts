@@ -1,7 +1,16 @@
 import { Writable } from 'node:stream';
 import type { Database } from '@wagewatch/db';
 import type { WebhookTargetPolicy } from '@wagewatch/inspection';
-import { ApiKeys, createLogger, type KeyScope, ManualClock, type Role, SecretBox } from '@wagewatch/runtime';
+import {
+  ApiKeys,
+  type Clock,
+  createLogger,
+  type KeyScope,
+  ManualClock,
+  type Role,
+  SecretBox,
+  systemClock,
+} from '@wagewatch/runtime';
 import { createTestDatabase, type TestDatabaseKind } from '@wagewatch/testkit';
 import { createEmbeddedSystem, type EmbeddedOptions, type EmbeddedSystem } from '../src/system.ts';
 
@@ -84,26 +93,43 @@ export type TestSystem = {
   close(): Promise<void>;
 };
 
+export type TestSystemOptions = {
+  kind?: TestDatabaseKind;
+  now?: Date;
+  db?: Database;
+  /** Where webhooks may go (default: as in production, https: to public addresses only). */
+  webhookTargets?: WebhookTargetPolicy;
+  /** The embedded system's options beyond the database, clock and keys (limits, bounds). */
+  embedded?: Pick<EmbeddedOptions, 'protection' | 'uploads' | 'consoleDir' | 'sessions'>;
+  apiKeys?: ApiKeys;
+  keyRefreshMs?: number;
+};
+
 /**
  * The whole embedded system on a fresh database (PGlite or this machine's PostgreSQL), served
  * over real HTTP on an ephemeral port, with a manual clock and no timers.
  */
-export async function startTestSystem(
-  options: {
-    kind?: TestDatabaseKind;
-    now?: Date;
-    db?: Database;
-    /** Where webhooks may go (default: as in production, https: to public addresses only). */
-    webhookTargets?: WebhookTargetPolicy;
-    /** The embedded system's options beyond the database, clock and keys (limits, bounds). */
-    embedded?: Pick<EmbeddedOptions, 'protection' | 'uploads' | 'consoleDir' | 'sessions'>;
-    apiKeys?: ApiKeys;
-    keyRefreshMs?: number;
-  } = {},
-): Promise<TestSystem> {
+export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
+  const clock = new ManualClock(options.now ?? TEST_NOW);
+  return { ...(await startOn(clock, options)), clock };
+}
+
+/** The embedded system as a live install runs it: on the system (wall) clock, `now` ignored. */
+export type LiveTestSystem = Omit<TestSystem, 'clock'> & { clock: Clock };
+
+/**
+ * The whole embedded system on the system clock (WAGEWATCH_CLOCK=system), for the few tests of
+ * what a live install refuses (a sweep past its own now); everything else runs on a ManualClock.
+ */
+export async function startLiveTestSystem(
+  options: Omit<TestSystemOptions, 'now'> = {},
+): Promise<LiveTestSystem> {
+  return { ...(await startOn(systemClock, options)), clock: systemClock };
+}
+
+async function startOn(clock: Clock, options: TestSystemOptions): Promise<Omit<TestSystem, 'clock'>> {
   const tdb = options.db ? undefined : await createTestDatabase(options.kind ?? 'pglite', 'standalone');
   const db = options.db ?? tdb!.db;
-  const clock = new ManualClock(options.now ?? TEST_NOW);
   const apiKeys = options.apiKeys ?? new ApiKeys(TEST_SECRET, BOOTSTRAP_ADMIN_KEY);
   const logs: string[] = [];
   const logger = createLogger({
@@ -123,6 +149,10 @@ export async function startTestSystem(
     secrets: SecretBox.fromBase64(TEST_SECRETS_KEY),
     ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
     ...options.embedded,
+    // Load shedding is off unless a test asks for it (limits.security does): a PGlite sweep
+    // blocks the event loop for seconds on a busy two-core machine, and a test of anything else
+    // must not answer 503 because another process had the CPU.
+    protection: { maxEventLoopDelayMs: 0, ...options.embedded?.protection },
     ...(options.keyRefreshMs ? { keyRefreshMs: options.keyRefreshMs } : {}),
   });
   system.start();
@@ -132,7 +162,6 @@ export async function startTestSystem(
   return {
     system,
     db,
-    clock,
     apiKeys,
     api,
     logs,

@@ -85,7 +85,7 @@ describe.each(['pglite', 'postgres'] as const)('working days across the 2026 hol
     expect(screeningTask.trail[0].note).toContain('does not cover 2027');
   });
 
-  it('past the calendar, a default pause is not guessed: 400 naming pauseUntil, nothing stored; a given date is taken', async () => {
+  it('past the calendar, a default pause is not guessed and a given date past it is refused: 400 naming pauseUntil, nothing stored', async () => {
     const pm = t.api.as(t.key('project-manager', { projectIds: [P] }));
     const j = await pm.post(`/v1/cases/${caseId}/justifications`, { text: '春节前资金安排' });
     expect(j.status, JSON.stringify(j.body)).toBe(201);
@@ -102,12 +102,24 @@ describe.each(['pglite', 'postgres'] as const)('working days across the 2026 hol
         (x: { justificationId: string }) => x.justificationId === j.body.justificationId,
       ),
     ).toMatchObject({ decision: null, pausedUntil: null });
-    const given = await inspector.post(path, {
+    // Its working days cannot be counted either: a pause is bounded in working days (issue 11).
+    const beyond = await inspector.post(path, {
       decision: 'accepted',
       reason: '核实',
       pauseUntil: '2027-01-20',
     });
-    expect(given.status, JSON.stringify(given.body)).toBe(200);
-    expect(given.body.pausedUntil).toBe('2027-01-20');
+    expect(beyond.status, JSON.stringify(beyond.body)).toBe(400);
+    expect(beyond.body.errors).toEqual([
+      { field: 'pauseUntil', message: expect.stringContaining('does not cover 2027') },
+    ]);
+    // Decided on 2027-01-05, any pause lies in 2027: accepting waits for the State Council's
+    // notice in the calendar (docs/adr/0016); rejecting does not.
+    expect(
+      (await t.admin.get(`/v1/cases/${caseId}`)).body.justifications.find(
+        (x: { justificationId: string }) => x.justificationId === j.body.justificationId,
+      ),
+    ).toMatchObject({ decision: null, pausedUntil: null });
+    const rejected = await inspector.post(path, { decision: 'rejected', reason: '理由不足' });
+    expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
   });
 });

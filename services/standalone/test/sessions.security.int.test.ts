@@ -12,7 +12,8 @@ import {
 } from '@wagewatch/runtime';
 import { resolveServices, type TestDatabase, type TestDatabaseKind } from '@wagewatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, registerProject } from './api-helpers.ts';
+import { createDemoUsers } from '../src/demo.ts';
+import { expectProblem, lineBody, registerProject, workerBody } from './api-helpers.ts';
 import { type ApiResponse, startTestSystem, TEST_NOW, TEST_SECRET, type TestSystem } from './harness.ts';
 import { contractorOf, inspectionSweep, publishFinding } from './inspection-helpers.ts';
 
@@ -387,6 +388,25 @@ describe.each<TestDatabaseKind>(['pglite', 'postgres'])('people and sessions on 
     expectProblem(await pm.b.get('/v1/people'), 403);
   });
 
+  it('the demo users need no password change; a taken login is left alone', async () => {
+    const users = await createDemoUsers(t.system.sessions, t.db);
+    // No demo PM key in this system, so no `pm` user.
+    expect(users.map((u) => [u.login, u.role, u.scope])).toEqual([
+      ['admin', 'admin', 'everything'],
+      ['inspector.east', 'inspector', '东区'],
+      ['inspector.lead', 'inspector', 'all districts'],
+    ]);
+    for (const u of users) secrets.push(u.password);
+    names.push(...users.map((u) => u.name));
+    const east = users.find((u) => u.login === 'inspector.east')!;
+    const b = browser();
+    const res = await b.login(east.login, east.password);
+    expect(res.body.user).toMatchObject({ mustChangePassword: false, scope: { districts: ['东区'] } });
+    track(b);
+    expect((await b.get('/v1/projects/PZH-API-001/status')).status).toBe(200);
+    expect(await createDemoUsers(t.system.sessions, t.db)).toEqual([]);
+  });
+
   it('login failures count against the failed-authentication limit of the address', async () => {
     // The limit is generous (100 a minute by default): a burst of wrong passwords meets it.
     let last: ApiResponse | undefined;
@@ -472,6 +492,54 @@ describe('an audit trail names the person', () => {
     expect(history.filter((h) => h.action.startsWith('task-')).map((h) => h.actor)).toEqual([
       '吴一 (east.lead)',
       '郑二 (east.two)',
+    ]);
+  });
+});
+
+describe('a payroll version names the person who submitted it', () => {
+  let t: TestSystem;
+  beforeAll(async () => {
+    t = await startTestSystem({ embedded: { sessions: SESSIONS } });
+  }, 60_000);
+  afterAll(async () => {
+    const logs = t.logs.join('\n');
+    await t?.close();
+    expect(logs).not.toContain('陈十一');
+  });
+
+  it('a project manager logged in submits a payroll; its history says "<name> (<login>)"', async () => {
+    await registerProject(t, 4, { startDate: '2026-09-01' });
+    const created = await t.admin.post('/v1/admin/users', {
+      login: 'pm.four',
+      name: '陈十一',
+      role: 'project-manager',
+      scope: { projectIds: ['PZH-API-004'] },
+      password: 'pm-four-password',
+    });
+    expect(created.status).toBe(201);
+    const pm = new Browser(t.api.baseUrl);
+    await pm.login('pm.four', 'pm-four-password');
+    await pm.post('/v1/session/password', {
+      currentPassword: 'pm-four-password',
+      newPassword: 'pm-four-password-2',
+    });
+    const workers = await pm.post('/v1/projects/PZH-API-004/workers', { workers: [workerBody(41)] });
+    expect(workers.status, JSON.stringify(workers.body)).toBeLessThan(300);
+    const withoutToken = await pm.post(
+      '/v1/projects/PZH-API-004/payrolls',
+      { period: '2026-10', lines: [lineBody(41)] },
+      { csrf: null },
+    );
+    expectProblem(withoutToken, 403);
+    const sheet = await pm.post('/v1/projects/PZH-API-004/payrolls', {
+      period: '2026-10',
+      lines: [lineBody(41)],
+    });
+    expect(sheet.status, JSON.stringify(sheet.body)).toBe(201);
+    const history = await pm.get('/v1/projects/PZH-API-004/payrolls/2026-10');
+    expect(history.status).toBe(200);
+    expect(history.body.versions.map((v: { submittedBy: unknown }) => v.submittedBy)).toEqual([
+      { keyId: '陈十一 (pm.four)', role: 'project-manager' },
     ]);
   });
 });

@@ -1,21 +1,29 @@
 /**
  * The justification's state machine: the project manager submits one (one pending at a time, on
  * an open case); an inspector accepts it (the ladder pauses until `pausedUntil`, by default
- * `justificationPauseWorkingDays` working days after the decision day) or rejects it; a decision
- * is final. Pure: the service stores the event or maps the refusal to its HTTP answer.
+ * `justificationPauseWorkingDays` working days after the decision day, at most
+ * `maxJustificationPauseWorkingDays`) or rejects it. On a case at the `critical` step one
+ * person's acceptance is only a proposal: a second, different person confirms it (the pause
+ * starts) or declines it (rejected); docs/adr/0016-two-person-confirmation.md. A decision is
+ * final. Pure: the service stores the event or maps the refusal to its HTTP answer.
  */
-import type { WorkingDayCalendar } from '../calendar.ts';
+import { CalendarCoverageError, type WorkingDayCalendar } from '../calendar.ts';
 import { compareDates, type LocalDate } from '../dates.ts';
 import { DEFAULT_LADDER_CONFIG, type LadderConfig } from './ladder.ts';
 import { workingDaysAfter } from './working-days.ts';
 
 export type JustificationDecisionKind = 'accepted' | 'rejected';
 
+/** An acceptance of a critical case's justification waiting for a second person. */
+export type JustificationProposal = { by: string; reason: string; pausedUntil: LocalDate };
+
 export type JustificationState = {
   justificationId: string;
   cycle: number;
-  decision: JustificationDecisionKind | null;
+  decision: JustificationDecisionKind | 'awaiting-confirmation' | null;
   pausedUntil: LocalDate | null;
+  /** Set while (and after) an acceptance awaited confirmation. */
+  proposal?: JustificationProposal | null;
 };
 
 export type JustificationCommand =
@@ -25,16 +33,46 @@ export type JustificationCommand =
       decision: JustificationDecisionKind;
       reason: string;
       pauseUntil?: LocalDate | undefined;
+      /** Who decides (the principal's key id): the proposer when the case is critical. */
+      actor?: string | undefined;
+    }
+  | {
+      /** A second person's answer to a proposal: confirm (accepted, the pause starts) or decline (rejected). */
+      type: 'confirm';
+      confirm: boolean;
+      reason: string;
+      actor: string;
     };
 
 export type JustificationEvent =
   | { type: 'justification.submitted'; justificationId: string; cycle: number; text: string }
-  | { type: 'justification.accepted'; justificationId: string; reason: string; pausedUntil: LocalDate }
-  | { type: 'justification.rejected'; justificationId: string; reason: string };
+  | {
+      type: 'justification.proposed';
+      justificationId: string;
+      reason: string;
+      pausedUntil: LocalDate;
+      proposedBy: string;
+    }
+  | {
+      type: 'justification.accepted';
+      justificationId: string;
+      reason: string;
+      pausedUntil: LocalDate;
+      /** The proposer, when a second person confirmed. */
+      proposedBy?: string;
+    }
+  | {
+      type: 'justification.rejected';
+      justificationId: string;
+      reason: string;
+      /** The proposer, when a second person declined the proposal. */
+      proposedBy?: string;
+    };
 
 export type JustificationRefusal =
   | { kind: 'not-found'; message: string }
   | { kind: 'conflict'; message: string }
+  | { kind: 'forbidden'; message: string }
   | { kind: 'invalid'; field: string; message: string; detail: string };
 
 export type JustificationDecision =
@@ -46,6 +84,8 @@ export type JustificationCase = {
   caseId: string;
   status: 'open' | 'closed';
   cycle: number;
+  /** Whether the case's current ladder step is `critical`: one person's acceptance is then a proposal. */
+  critical?: boolean;
   /** Every justification of the case. */
   justifications: readonly JustificationState[];
 };
@@ -60,10 +100,57 @@ export type JustificationContext = {
 const refuse = (refusal: JustificationRefusal): JustificationDecision => ({ ok: false, refusal });
 
 /**
+ * The pause an acceptance sets: `pauseUntil` (not before today, on a day the calendar covers, at
+ * most `maxJustificationPauseWorkingDays` working days after today), else the default working
+ * days after today (capped at the maximum), which the calendar must be able to count.
+ */
+export function pauseOf(
+  pauseUntil: LocalDate | undefined,
+  ctx: JustificationContext,
+): { ok: true; pausedUntil: LocalDate } | { ok: false; refusal: JustificationRefusal } {
+  const ladder = ctx.ladder ?? DEFAULT_LADDER_CONFIG;
+  const max = ladder.maxJustificationPauseWorkingDays;
+  const latest = workingDaysAfter(ctx.calendar, ctx.today, max);
+  const invalid = (message: string, detail: string) =>
+    ({ ok: false, refusal: { kind: 'invalid', field: 'pauseUntil', message, detail } }) as const;
+  if (!pauseUntil) {
+    const days = Math.min(ladder.justificationPauseWorkingDays, max);
+    const until = workingDaysAfter(ctx.calendar, ctx.today, days);
+    if (until.warning)
+      return invalid(
+        `the default pause (${days} working days) cannot be counted: give a pauseUntil the holiday calendar covers`,
+        until.warning,
+      );
+    return { ok: true, pausedUntil: until.dueOn };
+  }
+  if (compareDates(pauseUntil, ctx.today) < 0)
+    return invalid('pauseUntil is in the past', `before ${ctx.today}`);
+  const { from, to } = ctx.calendar.coveredYears();
+  let days: number;
+  try {
+    days = ctx.calendar.workingDaysBetween(ctx.today, pauseUntil);
+  } catch (err) {
+    if (!(err instanceof CalendarCoverageError)) throw err;
+    return invalid(
+      `pauseUntil ${pauseUntil} is beyond the holiday calendar (it covers ${from}–${to}): its working days cannot be counted`,
+      `the holiday calendar does not cover ${err.year}; a pause ends within ${max} working days of ${ctx.today}`,
+    );
+  }
+  if (days > max) {
+    const bound = latest.warning ? `${max} working days after ${ctx.today}` : latest.dueOn;
+    return invalid(
+      `pauseUntil ${pauseUntil} is ${days} working days after ${ctx.today}: a pause is at most ${max} working days, the latest allowed date is ${bound}`,
+      `at most ${bound}`,
+    );
+  }
+  return { ok: true, pausedUntil: pauseUntil };
+}
+
+/**
  * Decides a command on a case's justifications: `submit` (needs an open case and no pending
- * one) or `decide` on `target` (needs it on the case and undecided; an accepted one pauses the
- * ladder to `pauseUntil`, not before today, else the default working days after today — which
- * the calendar must be able to count: past its coverage the inspector has to give the date).
+ * one), `decide` on `target` (needs it on the case and undecided; an acceptance sets a bounded
+ * pause, `pauseOf`, and on a critical case is only proposed) or `confirm` on `target` (needs a
+ * proposal, and a different person than its proposer).
  */
 export function decideJustification(
   c: JustificationCase,
@@ -71,29 +158,34 @@ export function decideJustification(
   ctx: JustificationContext,
   target?: string,
 ): JustificationDecision {
+  if (command.type === 'submit') {
+    if (c.status !== 'open') return refuse({ kind: 'conflict', message: `case ${c.caseId} is closed` });
+    if (c.justifications.some((j) => j.decision === null || j.decision === 'awaiting-confirmation')) {
+      return refuse({
+        kind: 'conflict',
+        message: `case ${c.caseId} already has a justification awaiting a decision`,
+      });
+    }
+    return {
+      ok: true,
+      event: {
+        type: 'justification.submitted',
+        justificationId: command.justificationId,
+        cycle: c.cycle,
+        text: command.text,
+      },
+    };
+  }
+  const j = c.justifications.find((x) => x.justificationId === target);
+  if (!j) return refuse({ kind: 'not-found', message: `justification ${target} is not on case ${c.caseId}` });
   switch (command.type) {
-    case 'submit': {
-      if (c.status !== 'open') return refuse({ kind: 'conflict', message: `case ${c.caseId} is closed` });
-      if (c.justifications.some((j) => j.decision === null)) {
+    case 'decide': {
+      if (j.decision === 'awaiting-confirmation') {
         return refuse({
           kind: 'conflict',
-          message: `case ${c.caseId} already has a justification awaiting a decision`,
+          message: `justification ${j.justificationId} is awaiting a second person's confirmation (POST …/confirmation)`,
         });
       }
-      return {
-        ok: true,
-        event: {
-          type: 'justification.submitted',
-          justificationId: command.justificationId,
-          cycle: c.cycle,
-          text: command.text,
-        },
-      };
-    }
-    case 'decide': {
-      const j = c.justifications.find((x) => x.justificationId === target);
-      if (!j)
-        return refuse({ kind: 'not-found', message: `justification ${target} is not on case ${c.caseId}` });
       if (j.decision) {
         return refuse({
           kind: 'conflict',
@@ -110,34 +202,20 @@ export function decideJustification(
           },
         };
       }
-      if (command.pauseUntil) {
-        if (compareDates(command.pauseUntil, ctx.today) < 0) {
-          return refuse({
-            kind: 'invalid',
-            field: 'pauseUntil',
-            message: 'pauseUntil is in the past',
-            detail: `before ${ctx.today}`,
-          });
-        }
+      const pause = pauseOf(command.pauseUntil, ctx);
+      if (!pause.ok) return pause;
+      if (c.critical) {
+        if (!command.actor) throw new Error('deciding on a critical case needs the actor');
         return {
           ok: true,
           event: {
-            type: 'justification.accepted',
+            type: 'justification.proposed',
             justificationId: j.justificationId,
             reason: command.reason,
-            pausedUntil: command.pauseUntil,
+            pausedUntil: pause.pausedUntil,
+            proposedBy: command.actor,
           },
         };
-      }
-      const days = (ctx.ladder ?? DEFAULT_LADDER_CONFIG).justificationPauseWorkingDays;
-      const until = workingDaysAfter(ctx.calendar, ctx.today, days);
-      if (until.warning) {
-        return refuse({
-          kind: 'invalid',
-          field: 'pauseUntil',
-          message: `the default pause (${days} working days) cannot be counted: give pauseUntil`,
-          detail: until.warning,
-        });
       }
       return {
         ok: true,
@@ -145,7 +223,43 @@ export function decideJustification(
           type: 'justification.accepted',
           justificationId: j.justificationId,
           reason: command.reason,
-          pausedUntil: until.dueOn,
+          pausedUntil: pause.pausedUntil,
+        },
+      };
+    }
+    case 'confirm': {
+      if (j.decision !== 'awaiting-confirmation' || !j.proposal) {
+        return refuse({
+          kind: 'conflict',
+          message: `justification ${j.justificationId} is not awaiting confirmation${j.decision ? ` (it is ${j.decision})` : ''}`,
+        });
+      }
+      if (j.proposal.by === command.actor) {
+        return refuse({
+          kind: 'forbidden',
+          message:
+            'the proposer of an acceptance cannot confirm or decline it: a second inspector or an admin does',
+        });
+      }
+      if (!command.confirm) {
+        return {
+          ok: true,
+          event: {
+            type: 'justification.rejected',
+            justificationId: j.justificationId,
+            reason: command.reason,
+            proposedBy: j.proposal.by,
+          },
+        };
+      }
+      return {
+        ok: true,
+        event: {
+          type: 'justification.accepted',
+          justificationId: j.justificationId,
+          reason: command.reason,
+          pausedUntil: j.proposal.pausedUntil,
+          proposedBy: j.proposal.by,
         },
       };
     }
@@ -167,6 +281,16 @@ export function evolveJustifications(
         ...js,
         { justificationId: event.justificationId, cycle: event.cycle, decision: null, pausedUntil: null },
       ];
+    case 'justification.proposed':
+      return js.map((j) =>
+        j.justificationId === event.justificationId
+          ? {
+              ...j,
+              decision: 'awaiting-confirmation',
+              proposal: { by: event.proposedBy, reason: event.reason, pausedUntil: event.pausedUntil },
+            }
+          : j,
+      );
     case 'justification.accepted':
       return js.map((j) =>
         j.justificationId === event.justificationId

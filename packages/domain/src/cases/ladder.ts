@@ -19,6 +19,11 @@ export type LadderConfig = {
   criticalOnPoliceReferral: boolean;
   /** How long an accepted justification pauses the ladder when the inspector sets no date, in working days. */
   justificationPauseWorkingDays: number;
+  /**
+   * The longest pause an accepted justification may set, in working days after the decision day
+   * (`WAGEWATCH_MAX_PAUSE_WORKING_DAYS`): a pause to 9999-12-31 would freeze a case forever.
+   */
+  maxJustificationPauseWorkingDays: number;
   /** The SLA of the inspection task the ladder opens, in working days. */
   taskSlaWorkingDays: number;
 };
@@ -37,12 +42,16 @@ export const DEFAULT_LADDER_CONFIG: LadderConfig = {
   criticalUnpaidPeriods: 2,
   criticalOnPoliceReferral: true,
   justificationPauseWorkingDays: 10,
+  maxJustificationPauseWorkingDays: 30,
   taskSlaWorkingDays: 5,
 };
 
-/** A justification as the ladder sees it: only an accepted one, not yet expired, pauses it. */
+/**
+ * A justification as the ladder sees it: only an accepted one, not yet expired, pauses it (one
+ * awaiting a second person's confirmation does not: docs/adr/0016-two-person-confirmation.md).
+ */
 export type LadderJustification = {
-  decision: 'accepted' | 'rejected' | null;
+  decision: 'accepted' | 'rejected' | 'awaiting-confirmation' | null;
   /** Last day of the pause (inclusive), set on acceptance. */
   pausedUntil?: LocalDate | null;
 };

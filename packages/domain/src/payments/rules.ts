@@ -78,6 +78,37 @@ type Obligation = {
   allocations: Allocation[];
 };
 
+/**
+ * What a pay date in the balance-short window looks like (rule 8's own figures), for readers
+ * that show upcoming pay dates: owed is what rule 8 compares with the balance (null when no sheet
+ * tells it), balance the latest statement plus the movements since (null before any statement).
+ */
+export type PayDateOutlook = {
+  period: Period;
+  dueDate: LocalDate;
+  owed: bigint | null;
+  balance: bigint | null;
+  statementDate: LocalDate | null;
+  basis: string | null;
+};
+
+/** One payroll line after the payments were allocated (oldest month first), for payment views. */
+export type ObligationOutcome = {
+  period: Period;
+  idNumber: string;
+  name: string;
+  amountDue: bigint;
+  paid: bigint;
+  /** The last payment allocated to the line. */
+  lastPaidAt: Date | null;
+};
+
+/** Optional views into an evaluation: they change nothing in the findings. */
+export type EvaluationObserver = {
+  payDate?: (o: PayDateOutlook) => void;
+  obligation?: (o: ObligationOutcome) => void;
+};
+
 const max = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
 
 /**
@@ -99,6 +130,7 @@ export function evaluateProject(
   asOf: Date,
   calendar: WorkingDayCalendar,
   config: PaymentRulesConfig = DEFAULT_PAYMENT_RULES_CONFIG,
+  observe: EvaluationObserver = {},
 ): DesiredFinding[] {
   const { project } = state;
   const all: DesiredFinding[] = [];
@@ -231,6 +263,18 @@ export function evaluateProject(
       l.left -= take;
     }
   }
+
+  if (observe.obligation)
+    for (const list of obligations.values())
+      for (const o of list)
+        observe.obligation({
+          period: o.period,
+          idNumber: o.line.idNumber,
+          name: o.line.name,
+          amountDue: o.line.amountDue,
+          paid: o.line.amountDue - o.remaining,
+          lastPaidAt: o.allocations.at(-1)?.transfer.bookedAt ?? null,
+        });
 
   // Statements: coverage of each due date, and the daily feed itself (rule 14).
   const statementsByDate = new Map(state.statements.map((s) => [s.date, s]));
@@ -403,7 +447,9 @@ export function evaluateProject(
     });
   }
   out.push(...labourCostMissing(state, asOf));
-  out.push(...balanceShort(state, asOf, calendar, obligations, config.balanceWarningWorkingDays));
+  out.push(
+    ...balanceShort(state, asOf, calendar, obligations, config.balanceWarningWorkingDays, observe.payDate),
+  );
   out.push(...arrearsGrowing(unpaid, contractor, config.criminalThreshold));
   return all.filter((f) => config.enabled.has(f.rule));
 }
@@ -586,6 +632,7 @@ function balanceShort(
   calendar: WorkingDayCalendar,
   obligations: Map<string, Obligation[]>,
   warningDays: number,
+  observe?: (o: PayDateOutlook) => void,
 ): DesiredFinding[] {
   const { project } = state;
   const today = shanghaiDate(asOf);
@@ -595,7 +642,7 @@ function balanceShort(
     .filter((s) => s.date < today)
     .sort((a, b) => a.date.localeCompare(b.date));
   const latest = statements[statements.length - 1];
-  if (!latest) return out;
+  if (!latest && !observe) return out;
   for (const period of [
     addMonths(periodOf(today), -project.payMonthOffset - 1),
     addMonths(periodOf(today), -project.payMonthOffset),
@@ -614,9 +661,9 @@ function balanceShort(
     }
     if (today < warnFrom) continue;
     const sheet = sheets.get(period);
-    let owed: bigint;
-    let basis: string;
-    let evidence: string[];
+    let owed: bigint | null = null;
+    let basis: string | null = null;
+    let evidence: string[] = [];
     if (sheet) {
       owed = [...obligations.values()]
         .flat()
@@ -626,19 +673,25 @@ function balanceShort(
       evidence = sheet.evidence;
     } else {
       const previous = sheets.get(addMonths(period, -1));
-      if (!previous) continue;
-      owed = previous.lines.reduce((s, l) => s + l.amountDue, 0n);
-      basis = `the ${addMonths(period, -1)} sheet (the ${period} sheet is not submitted yet)`;
-      evidence = previous.evidence;
+      if (previous) {
+        owed = previous.lines.reduce((s, l) => s + l.amountDue, 0n);
+        basis = `the ${addMonths(period, -1)} sheet (the ${period} sheet is not submitted yet)`;
+        evidence = previous.evidence;
+      }
     }
-    const since = endOfShanghaiDay(latest.date);
-    const moves = state.transfers.filter(
-      (t) => t.status !== 'failed' && t.bookedAt >= since && t.bookedAt <= asOf,
-    );
-    const balance =
-      latest.closingBalance +
-      moves.filter((t) => t.direction === 'credit').reduce((s, t) => s + t.amount, 0n) -
-      moves.filter((t) => t.direction === 'debit').reduce((s, t) => s + t.amount, 0n);
+    let balance: bigint | null = null;
+    if (latest) {
+      const since = endOfShanghaiDay(latest.date);
+      const moves = state.transfers.filter(
+        (t) => t.status !== 'failed' && t.bookedAt >= since && t.bookedAt <= asOf,
+      );
+      balance =
+        latest.closingBalance +
+        moves.filter((t) => t.direction === 'credit').reduce((s, t) => s + t.amount, 0n) -
+        moves.filter((t) => t.direction === 'debit').reduce((s, t) => s + t.amount, 0n);
+    }
+    observe?.({ period, dueDate: due, owed, balance, statementDate: latest?.date ?? null, basis });
+    if (!latest || owed === null || balance === null) continue;
     if (owed <= 0n || balance >= owed) continue;
     out.push({
       key: `balance-short:${period}`,

@@ -1,6 +1,18 @@
 // Header recognition for payroll sheets (工资支付表): Chinese and English column titles.
 
-export type ColumnRole = 'id' | 'name' | 'days' | 'gross' | 'net' | 'amount' | 'signed' | 'account' | 'team';
+export type ColumnRole =
+  | 'id'
+  | 'name'
+  | 'days'
+  | 'gross'
+  | 'net'
+  | 'amount'
+  | 'signed'
+  | 'account'
+  | 'team'
+  | 'bank'
+  | 'enrolled'
+  | 'left';
 
 const VARIANTS: Record<ColumnRole, string[]> = {
   id: [
@@ -35,6 +47,10 @@ const VARIANTS: Record<ColumnRole, string[]> = {
   ],
   account: ['银行卡号', '工资卡号', '银行账号', '卡号', '银行卡号码', '工资卡账号', 'accountno', 'account'],
   team: ['工种', '班组', 'team'],
+  // Roster (实名制花名册) columns: a payroll sheet may carry them too, and they are ignored there.
+  bank: ['开户银行', '开户行', '银行代码', '发卡银行', 'bankcode', 'bank'],
+  enrolled: ['进场日期', '入场日期', '进场时间', '入场时间', '入职日期', '登记日期', 'enrolledon'],
+  left: ['退场日期', '离场日期', '退场时间', '离场时间', 'lefton'],
 };
 
 const LOOKUP = new Map<string, ColumnRole>();
@@ -75,8 +91,10 @@ export function mapHeader(cells: string[]): HeaderMap {
   return { columns, labels };
 }
 
-export const HEADER_HELP: Record<'id' | 'name' | 'amount', string> = {
+export const HEADER_HELP: Record<'id' | 'name' | 'amount' | 'account' | 'enrolled', string> = {
   id: 'ID-number column (身份证号码 / 身份证号 / 证件号码 / id_number)',
   name: 'name column (姓名 / 工人姓名 / name)',
   amount: 'amount column (实发工资 / 应发工资 / 工资 / 金额 / amount_due / net_amount)',
+  account: 'bank card column (银行卡号 / 工资卡号 / 银行账号 / account_no)',
+  enrolled: 'enrolment date column (进场日期 / 入场日期 / enrolled_on)',
 };

@@ -23,7 +23,16 @@ export type RawPayrollRow = {
   signed: string;
   accountNo?: string;
   team?: string;
+  /** Roster columns (read when present): 开户银行, 进场日期, 退场日期. */
+  bankCode?: string;
+  enrolledOn?: string;
+  leftOn?: string;
 };
+/**
+ * What the file is: a payroll sheet (工资支付表: ID, name and an amount column required) or a
+ * worker roster (实名制花名册: ID, name, bank card and enrolment date required).
+ */
+export type SheetKind = 'payroll' | 'roster';
 export type PayrollFileIssue = { row: number; field: string; message: string };
 export type ParsedPayrollFile = {
   format: 'csv' | 'xlsx';
@@ -46,18 +55,19 @@ export type PayrollFileErrorCode =
   /** Beyond a bound (rows, decompressed size, reading time or memory): `bound` says which. */
   | 'TOO_LARGE';
 export type PayrollFileBound = 'rows' | 'decompressed-bytes' | 'time' | 'memory';
+export type MissingColumn = 'idNumber' | 'name' | 'amountDue' | 'accountNo' | 'enrolledOn';
 
 export class PayrollFileError extends Error {
   readonly code: PayrollFileErrorCode;
   readonly headerRow?: number;
-  readonly column?: 'idNumber' | 'name' | 'amountDue';
+  readonly column?: MissingColumn;
   readonly bound?: PayrollFileBound;
   constructor(
     code: PayrollFileErrorCode,
     message: string,
     extra?: {
       headerRow?: number;
-      column?: 'idNumber' | 'name' | 'amountDue';
+      column?: MissingColumn;
       bound?: PayrollFileBound;
       cause?: unknown;
     },
@@ -88,6 +98,7 @@ const HEADER_SCAN_ROWS = 15;
 export async function parsePayrollFile(
   input: { bytes: Buffer; filename?: string; contentType?: string },
   bounds: PayrollFileBounds = DEFAULT_PAYROLL_FILE_BOUNDS,
+  kind: SheetKind = 'payroll',
 ): Promise<ParsedPayrollFile> {
   const bytes = input.bytes;
   if (bytes.length === 0) throw new PayrollFileError('EMPTY_FILE', 'the file is empty');
@@ -95,12 +106,12 @@ export async function parsePayrollFile(
   if (format === 'xlsx') {
     const exceeded = checkXlsxBounds(bytes, bounds);
     if (exceeded) throw new PayrollFileError('TOO_LARGE', exceeded.detail, { bound: exceeded.bound });
-    return withinRowBound(await parseXlsx(bytes), bounds);
+    return withinRowBound(await parseXlsx(bytes, kind), bounds);
   }
   const { text, encoding } = decodeText(bytes);
   if (text.trim() === '') throw new PayrollFileError('EMPTY_FILE', 'the file is empty');
   const grid = readCsvGrid(text, bounds.maxRows + GRID_SLACK_ROWS);
-  return withinRowBound({ format: 'csv', encoding, ...analyzeGrid(grid, 'the file') }, bounds);
+  return withinRowBound({ format: 'csv', encoding, ...analyzeGrid(grid, 'the file', kind) }, bounds);
 }
 
 function withinRowBound(parsed: ParsedPayrollFile, bounds: PayrollFileBounds): ParsedPayrollFile {
@@ -213,7 +224,7 @@ function unwrapExcelText(t: string): string {
 // ---------------------------------------------------------------------------------------------
 // XLSX
 
-async function parseXlsx(bytes: Buffer): Promise<ParsedPayrollFile> {
+async function parseXlsx(bytes: Buffer, kind: SheetKind): Promise<ParsedPayrollFile> {
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as Parameters<typeof wb.xlsx.load>[0]);
@@ -232,7 +243,7 @@ async function parseXlsx(bytes: Buffer): Promise<ParsedPayrollFile> {
     const grid = readSheetGrid(ws);
     if (grid.length > 0) anyContent = true;
     try {
-      return { format: 'xlsx', sheetName: ws.name, ...analyzeGrid(grid, `sheet "${ws.name}"`) };
+      return { format: 'xlsx', sheetName: ws.name, ...analyzeGrid(grid, `sheet "${ws.name}"`, kind) };
     } catch (err) {
       if (!(err instanceof PayrollFileError)) throw err;
       // A sheet with a partial header (MISSING_COLUMN) is a better answer than "no header".
@@ -299,7 +310,7 @@ type Analysis = Omit<ParsedPayrollFile, 'format' | 'encoding' | 'sheetName'>;
 
 const isEmptyRow = (r: GridRow) => r.cells.every((c) => c.text === '');
 
-function analyzeGrid(grid: GridRow[], where: string): Analysis {
+function analyzeGrid(grid: GridRow[], where: string, kind: SheetKind): Analysis {
   const rows = grid.filter((r) => !isEmptyRow(r));
   if (rows.length === 0) throw new PayrollFileError('EMPTY_FILE', `${where} has no filled rows`);
 
@@ -335,14 +346,23 @@ function analyzeGrid(grid: GridRow[], where: string): Analysis {
     .map((c) => c.text)
     .filter((t) => t !== '')
     .join(', ');
-  const missing: [keyof typeof HEADER_HELP, 'idNumber' | 'name' | 'amountDue'][] = [
-    ['id', 'idNumber'],
-    ['name', 'name'],
-    ['amount', 'amountDue'],
-  ];
+  const missing: [keyof typeof HEADER_HELP, MissingColumn][] =
+    kind === 'payroll'
+      ? [
+          ['id', 'idNumber'],
+          ['name', 'name'],
+          ['amount', 'amountDue'],
+        ]
+      : [
+          ['id', 'idNumber'],
+          ['name', 'name'],
+          ['account', 'accountNo'],
+          ['enrolled', 'enrolledOn'],
+        ];
   const amountCol = cols.net ?? cols.amount ?? cols.gross;
   for (const [role, field] of missing) {
     const present = role === 'amount' ? amountCol !== undefined : cols[role] !== undefined;
+    // (the roster's own columns are looked up under their roles below)
     if (!present) {
       throw new PayrollFileError(
         'MISSING_COLUMN',
@@ -413,6 +433,9 @@ function analyzeGrid(grid: GridRow[], where: string): Analysis {
       if (acc.problem) result.issues.push({ row: r.rowNumber, field: 'accountNo', message: acc.problem });
     }
     if (cols.team !== undefined) out.team = text(r, cols.team);
+    if (cols.bank !== undefined) out.bankCode = text(r, cols.bank);
+    if (cols.enrolled !== undefined) out.enrolledOn = text(r, cols.enrolled);
+    if (cols.left !== undefined) out.leftOn = text(r, cols.left);
     result.rows.push(out);
   }
   return result;

@@ -5,11 +5,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
 
 const { parsePayrollFile, PayrollFileError } = await tsImport('./index.ts', import.meta.url);
-const { bytes, filename, contentType, bounds } = workerData;
+const { bytes, filename, contentType, bounds, kind } = workerData;
 try {
   const result = await parsePayrollFile(
     { bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), filename, contentType },
     bounds,
+    kind,
   );
   parentPort.postMessage({ ok: true, result });
 } catch (err) {

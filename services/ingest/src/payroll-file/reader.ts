@@ -3,7 +3,7 @@
 // either is refused as too large, and the worker's memory goes with it.
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_PAYROLL_FILE_BOUNDS, type PayrollFileBounds } from './bounds.ts';
-import { type ParsedPayrollFile, type PayrollFileBound, PayrollFileError } from './index.ts';
+import { type ParsedPayrollFile, type PayrollFileBound, PayrollFileError, type SheetKind } from './index.ts';
 
 export type PayrollFileReaderOptions = PayrollFileBounds & {
   /** Files read at the same time; more wait. */
@@ -21,7 +21,8 @@ export const DEFAULT_READER_OPTIONS: PayrollFileReaderOptions = {
   timeoutMs: 30_000,
 };
 
-type Input = { bytes: Buffer; filename?: string; contentType?: string };
+/** `kind` (default payroll): which columns the sheet must have (see `SheetKind`). */
+type Input = { bytes: Buffer; filename?: string; contentType?: string; kind?: SheetKind };
 type Reply =
   | { ok: true; result: ParsedPayrollFile }
   | {
@@ -73,6 +74,7 @@ export class PayrollFileReader {
         bytes,
         filename: input.filename,
         contentType: input.contentType,
+        kind: input.kind ?? 'payroll',
         bounds: { maxRows, maxDecompressedBytes },
       },
       transferList: [bytes.buffer],

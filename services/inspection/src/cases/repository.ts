@@ -239,7 +239,7 @@ export async function evaluateCase(
         pending: bigint;
         justifications: {
           cycle: number;
-          decision: 'accepted' | 'rejected' | null;
+          decision: 'accepted' | 'rejected' | 'awaiting-confirmation' | null;
           paused_until: string | null;
         }[];
       }>(

@@ -47,11 +47,17 @@ export const justificationView = z.object({
   text: z.string(),
   submittedBy: z.string(),
   submittedAt: iso,
-  decision: z.enum(['accepted', 'rejected']).nullable(),
+  /** `awaiting-confirmation`: a critical case's acceptance proposed by one person, waiting for a second. */
+  decision: z.enum(['accepted', 'rejected', 'awaiting-confirmation']).nullable(),
+  /** The final decider (on a critical case: the second person, who confirmed or declined). */
   decidedBy: z.string().nullable(),
   decidedAt: iso.nullable(),
   reason: z.string().nullable(),
   pausedUntil: localDateString.nullable(),
+  /** The first person's acceptance on a critical case (pending, or confirmed/declined since). */
+  proposal: z
+    .object({ proposedBy: z.string(), proposedAt: iso, reason: z.string(), pauseUntil: localDateString })
+    .nullable(),
 });
 const historyEntry = z.object({
   at: iso,
@@ -152,14 +158,19 @@ export async function detail(
     text: string;
     submitted_by: string;
     submitted_at: Date;
-    decision: 'accepted' | 'rejected' | null;
+    decision: 'accepted' | 'rejected' | 'awaiting-confirmation' | null;
     decided_by: string | null;
     decided_at: Date | null;
     reason: string | null;
     paused_until: string | null;
+    proposed_by: string | null;
+    proposed_at: Date | null;
+    proposed_reason: string | null;
+    proposed_pause_until: string | null;
   }>(
     `SELECT justification_id, cycle, text, submitted_by, submitted_at, decision, decided_by, decided_at, reason,
-       paused_until::text AS paused_until FROM inspection.justifications WHERE case_id = $1 ORDER BY submitted_at, justification_id`,
+       paused_until::text AS paused_until, proposed_by, proposed_at, proposed_reason,
+       proposed_pause_until::text AS proposed_pause_until FROM inspection.justifications WHERE case_id = $1 ORDER BY submitted_at, justification_id`,
     [row.case_id],
   );
   return {
@@ -185,6 +196,15 @@ export async function detail(
       decidedAt: toIso(j.decided_at),
       reason: j.reason,
       pausedUntil: j.paused_until,
+      proposal:
+        j.proposed_by && j.proposed_at && j.proposed_pause_until
+          ? {
+              proposedBy: j.proposed_by,
+              proposedAt: j.proposed_at.toISOString(),
+              reason: j.proposed_reason ?? '',
+              pauseUntil: j.proposed_pause_until,
+            }
+          : null,
     })),
   };
 }

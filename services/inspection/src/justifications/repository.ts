@@ -6,10 +6,14 @@ export async function justificationsOf(tx: Sql, caseId: string): Promise<Justifi
   const rows = await tx.query<{
     justification_id: string;
     cycle: number;
-    decision: 'accepted' | 'rejected' | null;
+    decision: JustificationState['decision'];
     paused_until: string | null;
+    proposed_by: string | null;
+    proposed_reason: string | null;
+    proposed_pause_until: string | null;
   }>(
-    `SELECT justification_id, cycle, decision, paused_until::text AS paused_until FROM inspection.justifications
+    `SELECT justification_id, cycle, decision, paused_until::text AS paused_until, proposed_by, proposed_reason,
+       proposed_pause_until::text AS proposed_pause_until FROM inspection.justifications
      WHERE case_id = $1 ORDER BY submitted_at, justification_id`,
     [caseId],
   );
@@ -18,6 +22,10 @@ export async function justificationsOf(tx: Sql, caseId: string): Promise<Justifi
     cycle: j.cycle,
     decision: j.decision,
     pausedUntil: j.paused_until,
+    proposal:
+      j.proposed_by && j.proposed_pause_until
+        ? { by: j.proposed_by, reason: j.proposed_reason ?? '', pausedUntil: j.proposed_pause_until }
+        : null,
   }));
 }
 
@@ -36,10 +44,26 @@ export async function recordSubmission(
   );
 }
 
-/** Stores an inspector's decision (who, when, why; the pause when accepted). */
+/** Stores one inspector's acceptance of a critical case's justification, awaiting a second person. */
+export async function recordProposal(
+  tx: Sql,
+  event: Extract<JustificationEvent, { type: 'justification.proposed' }>,
+  at: Date,
+): Promise<void> {
+  await tx.query(
+    `UPDATE inspection.justifications SET decision = 'awaiting-confirmation', proposed_by = $2, proposed_at = $3,
+       proposed_reason = $4, proposed_pause_until = $5 WHERE justification_id = $1`,
+    [event.justificationId, event.proposedBy, at, event.reason, event.pausedUntil],
+  );
+}
+
+/**
+ * Stores a decision (who, when, why; the pause when accepted): an inspector's, or the second
+ * person's answer to a proposal (the proposal's columns keep the first person).
+ */
 export async function recordDecision(
   tx: Sql,
-  event: Exclude<JustificationEvent, { type: 'justification.submitted' }>,
+  event: Extract<JustificationEvent, { type: 'justification.accepted' | 'justification.rejected' }>,
   actor: string,
   at: Date,
 ): Promise<void> {

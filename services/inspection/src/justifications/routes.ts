@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { localDateString } from '@wagewatch/contracts';
-import { decideJustification, type JustificationDecision, shanghaiDate } from '@wagewatch/domain';
+import {
+  decideJustification,
+  type JustificationCommand,
+  type JustificationDecision,
+  shanghaiDate,
+} from '@wagewatch/domain';
 import {
   actorOf,
   ConflictError,
@@ -18,9 +23,9 @@ import { evaluateCase, history, lockCase } from '../cases/repository.ts';
 import { loadCase } from '../cases/routes.ts';
 import { caseDetail, detail, justificationView } from '../cases/views.ts';
 import { apiTime, type InspectionContext, problems } from '../context.ts';
-import { justificationsOf, recordDecision, recordSubmission } from './repository.ts';
+import { justificationsOf, recordDecision, recordProposal, recordSubmission } from './repository.ts';
 
-/** The domain's refusal as the API's answer: 404, 409 or 400 naming the field. */
+/** The domain's refusal as the API's answer: 404, 409, 403 or 400 naming the field. */
 function accepted(d: JustificationDecision) {
   if (d.ok) return d.event;
   const r = d.refusal;
@@ -29,6 +34,8 @@ function accepted(d: JustificationDecision) {
       throw new NotFoundError(r.message);
     case 'conflict':
       throw new ConflictError(r.message);
+    case 'forbidden':
+      throw new ForbiddenError(r.message);
     case 'invalid':
       throw new ValidationError(r.message, [{ field: r.field, message: r.detail }]);
     default: {
@@ -107,9 +114,85 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
           decidedAt: null,
           reason: null,
           pausedUntil: null,
+          proposal: null,
         };
       },
     );
+
+    /**
+     * Decides a command on a justification and stores what the domain decided: a decision, a
+     * proposal (a critical case's acceptance by one person) or the second person's answer; the
+     * case history names whoever acted (and the proposer on an answer); the ladder is re-run.
+     */
+    const decide = async (
+      req: { params: { caseId: string; justificationId: string } } & Parameters<typeof principalOf>[0],
+      command: (actor: string) => JustificationCommand,
+    ) => {
+      const principal = principalOf(req);
+      requireRole(principal, 'inspector', 'admin');
+      const at = time.now();
+      const row = await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
+        const c = await loadCase(tx, principal, req.params.caseId);
+        await lockCase(tx, c.case_key);
+        const asOf = await time.evaluationInstant(tx);
+        const critical = c.level === 'critical';
+        const event = accepted(
+          decideJustification(
+            {
+              caseId: c.case_id,
+              status: c.status,
+              cycle: c.cycle,
+              critical,
+              justifications: await justificationsOf(tx, c.case_id),
+            },
+            command(principal.keyId),
+            {
+              today: shanghaiDate(asOf),
+              calendar: deps.calendar,
+              ...(deps.ladder ? { ladder: deps.ladder } : {}),
+            },
+            req.params.justificationId,
+          ),
+        );
+        if (event.type === 'justification.submitted') throw new Error(`unexpected ${event.type}`);
+        if (event.type === 'justification.proposed') {
+          await recordProposal(tx, event, at);
+          await history(tx, {
+            caseId: c.case_id,
+            at,
+            actor: actorOf(principal),
+            action: 'justification-proposed',
+            note: `${event.reason} (critical case: a pause until ${event.pausedUntil} awaits a second person's confirmation; the ladder keeps moving)`,
+          });
+        } else {
+          const pausedUntil = event.type === 'justification.accepted' ? event.pausedUntil : null;
+          await recordDecision(tx, event, actorOf(principal), at);
+          const second = event.proposedBy !== undefined;
+          await history(tx, {
+            caseId: c.case_id,
+            at,
+            actor: actorOf(principal),
+            action: second
+              ? `justification-${event.type === 'justification.accepted' ? 'confirmed' : 'declined'}`
+              : `justification-${event.type === 'justification.accepted' ? 'accepted' : 'rejected'}`,
+            note:
+              `${event.reason}${second ? ` (proposed by ${event.proposedBy})` : ''}` +
+              `${pausedUntil ? ` (ladder paused until ${pausedUntil})` : ''}`,
+          });
+        }
+        await evaluateCase(tx, c.case_key, { ...deps, asOf, at, emit });
+        const [fresh] = await tx.query<{ case_id: string }>(
+          'SELECT case_id FROM inspection.cases WHERE case_id = $1',
+          [c.case_id],
+        );
+        return fresh!;
+      });
+      const fresh = await loadCase(deps.db, principal, row.case_id);
+      return detail(deps.db, fresh, {
+        winter: await time.winterOn(deps.db),
+        today: shanghaiDate(await time.evaluationInstant(deps.db)),
+      });
+    };
 
     app.post(
       '/v1/cases/:caseId/justifications/:justificationId/decision',
@@ -117,7 +200,7 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
         schema: {
           tags: ['cases'],
           summary:
-            "An inspector's decision on a justification; an accepted one pauses the ladder (to pauseUntil, default 10 working days)",
+            "An inspector's decision on a justification; an accepted one pauses the ladder (to pauseUntil, default 10, at most WAGEWATCH_MAX_PAUSE_WORKING_DAYS, 30, working days); on a critical case an acceptance awaits a second person's confirmation",
           params: z.object({ caseId: z.string(), justificationId: z.uuid() }),
           body: z.object({
             decision: z.enum(['accepted', 'rejected']),
@@ -127,59 +210,35 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
           response: { 200: caseDetail, ...problems, 409: problemSchema },
         },
       },
-      async (req) => {
-        const principal = principalOf(req);
-        requireRole(principal, 'inspector', 'admin');
-        const at = time.now();
-        const row = await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
-          const c = await loadCase(tx, principal, req.params.caseId);
-          await lockCase(tx, c.case_key);
-          const asOf = await time.evaluationInstant(tx);
-          const event = accepted(
-            decideJustification(
-              {
-                caseId: c.case_id,
-                status: c.status,
-                cycle: c.cycle,
-                justifications: await justificationsOf(tx, c.case_id),
-              },
-              {
-                type: 'decide',
-                decision: req.body.decision,
-                reason: req.body.reason,
-                pauseUntil: req.body.pauseUntil,
-              },
-              {
-                today: shanghaiDate(asOf),
-                calendar: deps.calendar,
-                ...(deps.ladder ? { ladder: deps.ladder } : {}),
-              },
-              req.params.justificationId,
-            ),
-          );
-          if (event.type === 'justification.submitted') throw new Error(`unexpected ${event.type}`);
-          const pausedUntil = event.type === 'justification.accepted' ? event.pausedUntil : null;
-          await recordDecision(tx, event, actorOf(principal), at);
-          await history(tx, {
-            caseId: c.case_id,
-            at,
-            actor: actorOf(principal),
-            action: `justification-${req.body.decision}`,
-            note: `${req.body.reason}${pausedUntil ? ` (ladder paused until ${pausedUntil})` : ''}`,
-          });
-          await evaluateCase(tx, c.case_key, { ...deps, asOf, at, emit });
-          const [fresh] = await tx.query<{ case_id: string }>(
-            'SELECT case_id FROM inspection.cases WHERE case_id = $1',
-            [c.case_id],
-          );
-          return fresh!;
-        });
-        const fresh = await loadCase(deps.db, principal, row.case_id);
-        return detail(deps.db, fresh, {
-          winter: await time.winterOn(deps.db),
-          today: shanghaiDate(await time.evaluationInstant(deps.db)),
-        });
+      async (req) =>
+        decide(req, (actor) => ({
+          type: 'decide',
+          decision: req.body.decision,
+          reason: req.body.reason,
+          pauseUntil: req.body.pauseUntil,
+          actor,
+        })),
+    );
+
+    app.post(
+      '/v1/cases/:caseId/justifications/:justificationId/confirmation',
+      {
+        schema: {
+          tags: ['cases'],
+          summary:
+            "A second inspector's (or an admin's) answer to a critical case's proposed acceptance: confirm (the pause starts) or decline (rejected); never the proposer's",
+          params: z.object({ caseId: z.string(), justificationId: z.uuid() }),
+          body: z.object({ confirm: z.boolean(), reason: z.string().trim().min(1).max(4000) }),
+          response: { 200: caseDetail, ...problems, 409: problemSchema },
+        },
       },
+      async (req) =>
+        decide(req, (actor) => ({
+          type: 'confirm',
+          confirm: req.body.confirm,
+          reason: req.body.reason,
+          actor,
+        })),
     );
   };
 }
