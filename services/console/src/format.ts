@@ -36,3 +36,5 @@ export const GRADE_COLOUR: Record<string, string> = {
   A: 'var(--ww-grade-a)',
 };
 export const gradeColour = (g: string | null | undefined) => (g && GRADE_COLOUR[g]) || 'var(--ww-grade-none)';
+/** Text on a grade's colour: dark on yellow, white on the others (WCAG AA contrast). */
+export const gradeText = (g: string | null | undefined) => (g === 'B' ? '#1f2329' : '#ffffff');

@@ -1,6 +1,5 @@
 import 'element-plus/dist/index.css';
 import './styles.css';
-import './styles-contrast.css';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';

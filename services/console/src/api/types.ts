@@ -1,6 +1,6 @@
-// The answers the console reads, as agreed in issue 12's HTTP contract (sessions: P; read API:
-// R1, R2). Written by hand while those routes are being built in parallel; to be replaced by types
-// generated from the OpenAPI document (openapi-typescript) once they are on main.
+// The answers the console reads (issue 12: sessions in ingest, the read API in inspection, ledger
+// and deposits), as their zod schemas declare them. Written by hand while those routes were built
+// in parallel; to be generated from the OpenAPI document (openapi-typescript) next.
 
 export type Role = 'admin' | 'bank' | 'project-manager' | 'inspector';
 
@@ -53,15 +53,19 @@ export type DepositsDashboard = { missing: number; short: number; shortfall: str
 
 export type PaymentsDashboard = {
   month: string;
+  asOf: string;
+  evaluatedAsOf: string | null;
+  linesJudged: number;
   workersOnPayroll: number;
   payrollDue: string;
   shareOnTimeInFull: number | null;
   upcomingPayDates: {
     projectId: string;
     name: string;
+    period: string;
     payDate: string;
-    due: string;
-    balance: string;
+    due: string | null;
+    balance: string | null;
     short: boolean;
   }[];
   feedsIncomplete: { bankCode: string; accounts: number }[];
@@ -85,13 +89,18 @@ export type Page<T> = { items: T[]; total: number; limit: number; offset: number
 export type OpenFinding = {
   findingId: string;
   rule: string;
-  period: string;
-  amount: string;
-  workers: number;
+  severity: string;
+  period: string | null;
+  dueDate: string | null;
+  amount: string | null;
+  /** The workers it concerns (ID masked); none for a finding about the project. */
+  workers: { idNumberMasked: string; name: string }[];
   raisedAt: string;
   legalBasis: string;
-  evidence: unknown;
+  evidence: string[];
 };
+
+export type Party = { name: string; creditCode: string };
 
 export type ProjectDetail = {
   projectId: string;
@@ -99,18 +108,26 @@ export type ProjectDetail = {
   district: string;
   sector: string;
   startDate: string;
-  parties: Record<string, unknown>;
+  plannedEndDate: string;
+  contractValue: string;
+  parties: { owner: Party; contractor: Party; labourOfficer: { name: string; phone: string } | null };
   wageAccount: { bankCode: string; accountNo: string };
-  payDateRule: Record<string, unknown>;
-  nextPayDate: string | null;
-  riskGrade: { grade: RiskGrade; reasons: unknown[] } | null;
+  payDateRule: { payDay: number; payMonthOffset: number; text: string; textEn: string };
+  nextPayDate: {
+    period: string;
+    nominal: string;
+    due: string;
+    movedForward: boolean;
+    warnings: string[];
+  };
+  riskGrade: { grade: RiskGrade; reasons: string[] } | null;
   openFindings: OpenFinding[];
-  cases: { caseId: string; status: string; step: string; openedAt: string }[];
+  cases: { caseId: string; status: 'open' | 'closed'; step: string; openedAt: string }[];
   publicNoticeUrl: string;
 };
 
 export type WorkerPayment = {
-  worker: { idNumber: string; name: string; accountNo: string };
+  worker: { idNumber: string; name: string; accountNo: string | null };
   due: string;
   paid: string;
   paidOn: string | null;

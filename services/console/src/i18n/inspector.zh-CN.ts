@@ -1,5 +1,6 @@
 // The inspector's work pages (案件, 任务, 预警, 专项行动): their strings, Chinese first. Spread into
-// zh-CN.ts; inspector.en.ts has the same keys (typed against this file).
+// zh-CN.ts; inspector.en.ts has the same keys (typed against this file). Rules, steps, sectors,
+// statuses and severities are the shared file's (rule, step, sector, status).
 export default {
   common: {
     refresh: '刷新',
@@ -19,27 +20,6 @@ export default {
     note: '备注',
     print: '打印',
   },
-  rules: {
-    'wages-missed': '工资未按时发放',
-    'wages-late': '工资迟发',
-    'wages-short': '工资少发',
-    'wrong-payee': '收款人不符',
-    'paid-outside-account': '未通过专用账户发放',
-    'payroll-missing': '工资支付表缺失',
-    'payroll-unsigned': '工资支付表未签字',
-    'feed-incomplete': '银行流水不完整',
-    'labour-cost-missing': '人工费用未拨付',
-    'balance-short': '专户余额不足（预警）',
-    'arrears-growing': '欠薪持续扩大',
-    'deposit-missing': '未缴纳工资保证金',
-    'deposit-short': '工资保证金不足',
-    'guarantee-expiring': '保函即将到期',
-    'deposit-not-topped-up': '保证金未补足',
-  },
-  sector: { housing: '房屋建筑和市政', transport: '交通', water: '水利', other: '其他' },
-  severity: { low: '低', medium: '中', high: '高', critical: '严重' },
-  level: { none: '无', notice: '提示', warning: '预警', 'inspection-task': '监察任务', critical: '严重' },
-  caseStatus: { open: '办理中', closed: '已结案' },
   employerKind: { contractor: '施工总承包单位', bank: '代发银行', owner: '建设单位' },
   taskStatus: {
     open: '待分派',

@@ -14,7 +14,6 @@ export type ProjectListQuery = {
   offset: number;
 };
 
-export const PAGE_SIZES = [20, 50, 100, 200];
 const SORTS = ['name', 'riskGrade', 'openFindings', 'amountOwed'] as const;
 
 const str = (q: LocationQuery, k: string) => (typeof q[k] === 'string' ? (q[k] as string) : '');
