@@ -70,6 +70,9 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
   let P2: string;
   let caseId: string;
   let sheetRef: string;
+  let P3: string;
+  let criticalCaseId: string;
+  const colleague = { login: 'second.inspector', name: '赵复核', password: 'second-inspector-pass-1' };
   const inspector = { login: 'inspector.ui', name: '李监察', password: 'inspector-ui-password-1' };
   const pm = { login: 'pm.ui', name: '王经理', password: 'pm-ui-password-0001' };
 
@@ -121,6 +124,14 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
   const text = async (testId: string) =>
     ((await page.getByTestId(testId).first().textContent()) ?? '').trim();
 
+  async function logIn(p: Page, u: { login: string; password: string }) {
+    await p.goto(`${t.api.baseUrl}/login`);
+    await p.locator('input[name=login]').fill(u.login);
+    await p.locator('input[name=password]').fill(u.password);
+    await p.locator('.ww-login-submit').click();
+    await p.waitForURL(/\/cockpit$/);
+  }
+
   beforeAll(async () => {
     t = await startTestSystem({
       now: NOW,
@@ -150,6 +161,21 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
     await t.settle();
     // The third quarter's screening, run once after the quarter ended: a campaign report per district.
     await inspectionSweep(t, '2026-10-09T18:00:00+08:00');
+    // P3 (after the screening): arrears growing, so its case is at the critical step at once.
+    ({ projectId: P3 } = await registerProject(t, 3, { startDate: '2026-06-01', permitDate: '2026-05-01' }));
+    await t.settle();
+    await publishFinding(
+      t,
+      {
+        findingId: 'F-UI-3',
+        projectId: P3,
+        responsible: contractorOf(3),
+        rule: 'arrears-growing',
+        severity: 'critical',
+        amountOwed: '96000.00',
+      },
+      '2026-11-16T10:00:00+08:00',
+    );
     await publishFinding(
       t,
       {
@@ -167,9 +193,17 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
     await inspectionSweep(t, NOW.toISOString());
     const cases = await t.admin.get(`/v1/cases?projectId=${P1}`);
     caseId = cases.body.cases[0].caseId;
+    const critical = (await t.admin.get(`/v1/cases?projectId=${P3}`)).body.cases[0];
+    expect(critical.level).toBe('critical');
+    criticalCaseId = critical.caseId;
 
     await createPerson(inspector, 'inspector', { districts: ['东区'] });
-    const manager = await createPerson(pm, 'project-manager', { projectIds: [P1] });
+    await createPerson(colleague, 'inspector', { districts: ['东区'] });
+    const manager = await createPerson(pm, 'project-manager', { projectIds: [P1, P3] });
+    const onCritical = await manager.request('POST', `/v1/cases/${criticalCaseId}/justifications`, {
+      text: '总包资金链紧张，已申请动用工资保证金',
+    });
+    expect(onCritical.status, JSON.stringify(onCritical.body)).toBe(201);
     const justified = await manager.request('POST', `/v1/cases/${caseId}/justifications`, {
       text: '业主人工费用拨付延迟，已于12月3日到账，12月8日前补发',
     });
@@ -185,11 +219,7 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
   });
 
   it('logs in as the district’s inspector and lists the cases', async () => {
-    await page.goto(`${t.api.baseUrl}/login`);
-    await page.locator('input[name=login]').fill(inspector.login);
-    await page.locator('input[name=password]').fill(inspector.password);
-    await page.locator('.ww-login-submit').click();
-    await page.waitForURL(/\/cockpit$/);
+    await logIn(page, inspector);
     for (const item of ['案件', '任务', '预警', '专项行动'])
       expect(await page.locator('.ww-nav').getByText(item, { exact: true }).isVisible(), item).toBe(true);
 
@@ -197,7 +227,7 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
     await page.waitForURL(/\/cases/);
     const row = page.locator(`[data-case="${caseId}"]`);
     await row.waitFor();
-    expect(await text('case-total')).toBe('共 1 件');
+    expect(await text('case-total')).toBe('共 2 件'); // P1's and the critical one of P3
     const line = (await page.getByTestId('case-table').locator('tr', { has: row }).textContent()) ?? '';
     for (const shown of [P1, '总包1', '东区', '高']) expect(line, shown).toContain(shown);
     await axe('cases');
@@ -337,6 +367,46 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
       actor: `${inspector.name} (${inspector.login})`,
       toStatus: 'resolved',
     });
+  });
+
+  it('on a critical case an acceptance is a proposal: the proposer cannot confirm it, a colleague does', async () => {
+    await page.goto(`${t.api.baseUrl}/cases/${criticalCaseId}`);
+    await page.getByTestId('pending-justification').waitFor();
+    await field('decision-reason').fill('保证金可覆盖欠薪，同意暂缓升级');
+    await page.getByTestId('decision-submit').click();
+    await page.getByTestId('awaiting-confirmation').waitFor();
+    expect(await text('proposal')).toContain(`${inspector.name} (${inspector.login}) 拟采纳`);
+    expect(await text('awaiting-confirmation')).toContain('须由辖区另一名监察员或管理员复核');
+    // The proposer tries anyway: the server's 403 is shown on the form, nothing is recorded.
+    await field('confirmation-reason').fill('确认');
+    await page.getByTestId('confirmation-submit').click();
+    await page.getByTestId('confirmation-error').first().waitFor();
+    expect(page.url()).toContain(`/cases/${criticalCaseId}`);
+    const still = (await t.admin.get(`/v1/cases/${criticalCaseId}`)).body.justifications[0];
+    expect(still.decision).toBe('awaiting-confirmation');
+    await axe('critical case awaiting');
+    await shot('case-critical');
+
+    // The colleague, in a browser of their own, confirms with a reason: the pause starts.
+    const other = await openPage(browser, LAPTOP);
+    try {
+      await logIn(other.page, colleague);
+      await other.page.goto(`${t.api.baseUrl}/cases/${criticalCaseId}`);
+      await other.page.getByTestId('awaiting-confirmation').waitFor();
+      await other.page.getByTestId('confirmation-reason').fill('复核同意：保证金足额，暂停升级');
+      await other.page.getByTestId('confirmation-submit').click();
+      await other.page.getByTestId('no-pending').waitFor();
+      const decided = (await other.page.getByTestId('decided-justifications').textContent()) ?? '';
+      expect(decided).toContain('已采纳');
+      expect(decided).toContain(`${colleague.name} (${colleague.login})`);
+      expect(decided).toContain(`${inspector.name} (${inspector.login}) 拟采纳`);
+      expect(((await other.page.getByTestId('case-paused').textContent()) ?? '').trim()).toMatch(
+        /^\d{4}-\d{2}-\d{2}$/,
+      );
+      expectNoProblems(other);
+    } finally {
+      await other.context.close();
+    }
   });
 
   it('shows an alert the moment the system raises it (server-sent events, session cookie)', async () => {

@@ -73,11 +73,14 @@ export type Justification = {
   text: string;
   submittedBy: string;
   submittedAt: string;
-  decision: 'accepted' | 'rejected' | null;
+  /** `awaiting-confirmation`: a critical case's acceptance proposed by one person, awaiting a second. */
+  decision: 'accepted' | 'rejected' | 'awaiting-confirmation' | null;
   decidedBy: string | null;
   decidedAt: string | null;
   reason: string | null;
   pausedUntil: string | null;
+  /** The first person's acceptance on a critical case (pending, or confirmed/declined since). */
+  proposal: { proposedBy: string; proposedAt: string; reason: string; pauseUntil: string } | null;
 };
 
 export type CaseDetail = CaseSummary & {
