@@ -108,7 +108,11 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
     );
     await expectAccessible(page, name);
   }
-  const shot = (name: string) => screenshot(page, `inspector-${name}`);
+  /** From the top: the sticky header would otherwise be drawn where the page was scrolled to. */
+  async function shot(name: string) {
+    await page.evaluate('window.scrollTo(0, 0)');
+    await screenshot(page, `inspector-${name}`);
+  }
   /** A form field by its test id: Element Plus puts the id on the input itself or on its wrapper. */
   const field = (testId: string) =>
     page
