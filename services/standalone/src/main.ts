@@ -67,9 +67,9 @@ const system = await createEmbeddedSystem({
   webhookTargets: webhookTargetPolicyFromEnv(env),
   protection: httpProtectionFromEnv(env),
   keyRefreshMs: env.WAGEWATCH_KEY_REFRESH_MS,
-  consoleDir: env.WAGEWATCH_CONSOLE_DIR,
   ladder: ladderFromEnv(env),
   sessions: sessionOptionsFromEnv(env),
+  consoleDir: env.WAGEWATCH_CONSOLE_DIR,
 });
 
 if (manual && env.WAGEWATCH_DEMO === '1' && clock.now().getTime() === 0) {

@@ -41,12 +41,12 @@ export type EmbeddedOptions = {
   uploads?: Partial<PayrollFileReaderOptions>;
   /** How often the key registry re-reads revocations (default 5 s; one process revokes at once). */
   keyRefreshMs?: number;
-  /** The console's build folder, served at `/` (docs/adr/0019-console.md); absent: the API alone. */
-  consoleDir?: string;
   /** The escalation ladder (default DEFAULT_LADDER_CONFIG; the env sets the longest justification pause). */
   ladder?: LadderConfig;
   /** Session lifetimes and cache (runtime session-store.ts; env WAGEWATCH_SESSION_*). */
   sessions?: SessionStoreOptions;
+  /** The console's build folder, served at `/` (docs/adr/0019-console.md); absent: the API alone. */
+  consoleDir?: string;
 };
 
 /**
