@@ -35,6 +35,9 @@ ENV NODE_ENV=production KAFKAJS_NO_PARTITIONER_WARNING=1 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps /app/ ./
 COPY . .
+# The console's build (services/console/dist, never committed): served at / by the embedded
+# process and, in the distributed mode, by inspection (WAGEWATCH_CONSOLE_DIR).
+RUN cd services/console && node_modules/.bin/vite build
 # The embedded mode keeps its data under /app/.data (mount a volume there); nothing else is written.
 RUN mkdir -p .data && chown node:node .data
 USER node

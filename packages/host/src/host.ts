@@ -54,6 +54,8 @@ export type ServiceModule = {
    * the time-driven sweeps, so none runs on the manual clock (a replay sweeps explicitly).
    */
   schedules?: { name: string; intervalMs: number; run: () => Promise<unknown> }[];
+  /** The console's build folder to serve at `/` (the inspection process, WAGEWATCH_CONSOLE_DIR). */
+  consoleDir?: string;
 };
 
 /**
@@ -169,6 +171,7 @@ export async function runService(
     apiKeys,
     metrics,
     protection: httpProtectionFromEnv(env),
+    ...(service.consoleDir ? { consoleDir: service.consoleDir } : {}),
     readiness: [
       { name: 'database', check: async () => void (await db.query('SELECT 1')) },
       {

@@ -13,6 +13,7 @@ import {
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ApiKeys, Principal } from './auth.ts';
+import { consoleFallback, registerConsole } from './console-static.ts';
 import { AppError, type FieldIssue } from './errors.ts';
 import { type HttpProtection, registerHttpProtection } from './http-protection.ts';
 import { clientDataError, inputGuard, logRefusal, originFormUrl } from './input-guard.ts';
@@ -68,6 +69,11 @@ export async function buildHttpApp(options: {
   bodyLimit?: number;
   /** Rate limits and the pressure bound (http-protection.ts); generous defaults. */
   protection?: Partial<HttpProtection>;
+  /**
+   * The console's build folder (services/console/dist), served at `/` when it holds a build
+   * (console-static.ts); absent or unbuilt: no console, the API alone.
+   */
+  consoleDir?: string;
 }): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger,
@@ -150,7 +156,17 @@ export async function buildHttpApp(options: {
       .observe(reply.elapsedTime / 1000);
   });
 
+  const consoleServed = options.consoleDir
+    ? await registerConsole(app as unknown as FastifyInstance, options.consoleDir)
+    : false;
+  if (options.consoleDir && !consoleServed)
+    options.logger.warn(
+      { consoleDir: options.consoleDir },
+      'the console is not built (no index.html): serving the API only; run pnpm --filter @wagewatch/console build',
+    );
+
   app.setNotFoundHandler((req, reply) => {
+    if (consoleServed && consoleFallback(req, reply)) return;
     reply
       .code(404)
       .type('application/problem+json')

@@ -1,5 +1,6 @@
 export * from './auth.ts';
 export * from './clock.ts';
+export * from './console-static.ts';
 export * from './dead-letter-routes.ts';
 export * from './errors.ts';
 export * from './finding-store.ts';

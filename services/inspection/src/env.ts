@@ -14,6 +14,11 @@ export const env = parseEnv(
       const problem = secretsKeyProblem(s);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
+    /**
+     * The console's build folder (services/console/dist) to serve at `/`: in the distributed mode
+     * the inspection process serves it (docs/adr/0019-console.md); unset: no console here.
+     */
+    WAGEWATCH_CONSOLE_DIR: z.string().optional(),
     /** Where webhooks may go: WAGEWATCH_WEBHOOK_ALLOW_HTTP, WAGEWATCH_WEBHOOK_ALLOW_HOSTS. */
     ...webhookTargetEnv.shape,
     /** The longest justification pause, in working days (WAGEWATCH_MAX_PAUSE_WORKING_DAYS, default 30). */

@@ -23,6 +23,7 @@ await runService(env, ({ db, clock }) => {
     routes: [inspection.routes],
     outbox: inspection.outbox,
     consumers: [inspection.consumer],
+    ...(env.WAGEWATCH_CONSOLE_DIR ? { consoleDir: env.WAGEWATCH_CONSOLE_DIR } : {}),
     schedules: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS
       ? [
           {

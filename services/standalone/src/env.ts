@@ -13,6 +13,8 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WAGEWATCH_DATA_DIR: z.string().default(fileURLToPath(new URL('../../../.data/embedded', import.meta.url))),
+  /** The console's build (`pnpm start` builds it first when missing or stale), served at `/`. */
+  WAGEWATCH_CONSOLE_DIR: z.string().default(fileURLToPath(new URL('../../console/dist', import.meta.url))),
   /** Run the embedded system on a PostgreSQL server instead of PGlite (optional). */
   WAGEWATCH_DATABASE_URL: z.string().optional(),
   WAGEWATCH_DEMO: z.enum(['0', '1']).default('1'),

@@ -69,6 +69,7 @@ const system = await createEmbeddedSystem({
   keyRefreshMs: env.WAGEWATCH_KEY_REFRESH_MS,
   ladder: ladderFromEnv(env),
   sessions: sessionOptionsFromEnv(env),
+  consoleDir: env.WAGEWATCH_CONSOLE_DIR,
 });
 
 if (manual && env.WAGEWATCH_DEMO === '1' && clock.now().getTime() === 0) {
@@ -96,6 +97,7 @@ const lines = [
   `Wagewatch is running (embedded: PGlite in ${env.WAGEWATCH_DATA_DIR}, in-process events, ${
     manual ? `manual clock at ${clock.now().toISOString()}: sweep with POST /v1/admin/sweep {asOf}` : 'timers'
   })`,
+  `  console:   ${base}/`,
   `  API docs:  ${base}/docs`,
   `  health:    ${base}/health    metrics: ${base}/metrics`,
 ];

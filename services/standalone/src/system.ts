@@ -45,6 +45,8 @@ export type EmbeddedOptions = {
   ladder?: LadderConfig;
   /** Session lifetimes and cache (runtime session-store.ts; env WAGEWATCH_SESSION_*). */
   sessions?: SessionStoreOptions;
+  /** The console's build folder, served at `/` (docs/adr/0019-console.md); absent: the API alone. */
+  consoleDir?: string;
 };
 
 /**
@@ -123,6 +125,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     metrics,
     readiness: [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }],
     ...(options.protection ? { protection: options.protection } : {}),
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     plugins: [
       ingest.routes,
       ledger.routes,
