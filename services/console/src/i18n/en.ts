@@ -1,3 +1,4 @@
+import inspector from './inspector.en.ts';
 import type zh from './zh-CN.ts';
 
 type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
@@ -225,6 +226,8 @@ const en: Messages = {
     none: 'None',
     unavailable: 'Unavailable',
   },
+  // The inspector's work pages (C2): inspector.en.ts.
+  ...inspector,
   pm: {
     title: 'My projects',
     none: 'No project under your account',

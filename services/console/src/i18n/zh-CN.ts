@@ -1,3 +1,4 @@
+import inspector from './inspector.zh-CN.ts';
 // Every visible string of the console, Chinese first. A new page adds its own section here and in
 // en.ts (the same keys: en.ts is typed against this file).
 export default {
@@ -221,6 +222,8 @@ export default {
     none: '无',
     unavailable: '暂不可用',
   },
+  // The inspector's work pages (C2): inspector.zh-CN.ts.
+  ...inspector,
   // The project manager's pages and the admin's (C3).
   pm: {
     title: '我的项目',

@@ -41,6 +41,45 @@ export const pages: RouteRecordRaw[] = [
     props: true,
     meta: { roles: PROJECTS, section: 'projects' },
   },
+  // The inspector's work pages (C2): 案件, 任务, 预警, 专项行动.
+  {
+    path: 'cases',
+    name: 'cases',
+    component: () => import('../pages/cases/CaseListPage.vue'),
+    meta: { roles: INSPECTION, menu: 'menu.cases' },
+  },
+  {
+    path: 'cases/:caseId',
+    name: 'case',
+    component: () => import('../pages/cases/CasePage.vue'),
+    props: true,
+    meta: { roles: INSPECTION, section: 'cases' },
+  },
+  {
+    path: 'tasks',
+    name: 'tasks',
+    component: () => import('../pages/tasks/TaskListPage.vue'),
+    meta: { roles: INSPECTION, menu: 'menu.tasks' },
+  },
+  {
+    path: 'alerts',
+    name: 'alerts',
+    component: () => import('../pages/alerts/AlertsPage.vue'),
+    meta: { roles: INSPECTION, menu: 'menu.alerts' },
+  },
+  {
+    path: 'campaigns',
+    name: 'campaigns',
+    component: () => import('../pages/campaigns/CampaignListPage.vue'),
+    meta: { roles: INSPECTION, menu: 'menu.campaigns' },
+  },
+  {
+    path: 'campaigns/reports/:reportId',
+    name: 'campaign-report',
+    component: () => import('../pages/campaigns/ReportPage.vue'),
+    props: true,
+    meta: { roles: INSPECTION, section: 'campaigns' },
+  },
   // The project manager's pages and the bureau admin's (C3).
   {
     path: 'my-projects',

@@ -1,4 +1,4 @@
-import { TASK_STATUSES, TOPICS } from '@wagewatch/contracts';
+import { localDateString, TASK_STATUSES, TOPICS } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import { decideTask, shanghaiDate, type TaskCommand } from '@wagewatch/domain';
 import {
@@ -51,7 +51,15 @@ export function taskRoutes(deps: InspectionContext): FastifyPluginAsync {
             limit: z.coerce.number().int().min(1).max(1000).default(200),
             offset: z.coerce.number().int().min(0).default(0),
           }),
-          response: { 200: z.object({ total: z.number(), tasks: z.array(taskView) }), ...problems },
+          response: {
+            200: z.object({
+              total: z.number(),
+              /** The system's today (Asia/Shanghai, on the injected clock): what `overdue` and a countdown count from. */
+              today: localDateString,
+              tasks: z.array(taskView),
+            }),
+            ...problems,
+          },
         },
       },
       async (req) => {
@@ -79,7 +87,7 @@ export function taskRoutes(deps: InspectionContext): FastifyPluginAsync {
           b.params,
         );
         const today = shanghaiDate(await time.evaluationInstant(deps.db));
-        return { total: Number(count?.n ?? 0n), tasks: await tasksWithTrail(deps.db, rows, today) };
+        return { total: Number(count?.n ?? 0n), today, tasks: await tasksWithTrail(deps.db, rows, today) };
       },
     );
 

@@ -1,0 +1,150 @@
+// The inspection routes the inspector's work pages read (services/inspection/src: cases, tasks,
+// justifications, alerts, campaigns) and ingest's evidence and correction routes. By hand, as
+// types.ts, until the console's types are generated from the OpenAPI document.
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type CaseLevel = string;
+export type TaskStatus = 'open' | 'assigned' | 'in-progress' | 'resolved' | 'closed';
+
+export type CaseSummary = {
+  caseId: string;
+  projectId: string;
+  employer: { kind: 'contractor' | 'bank' | 'owner'; name: string; code: string };
+  routing: { team: string; sector: string; coRegulator: string | null; policeLiaison: boolean };
+  status: 'open' | 'closed';
+  level: CaseLevel;
+  cycle: number;
+  openedAt: string;
+  closedAt: string | null;
+  reopenedAt: string | null;
+  deadline: string | null;
+  pausedUntil: string | null;
+  openFindings: number;
+  maxSeverity: Severity | null;
+  winterCampaign: boolean;
+};
+
+export type Finding = {
+  findingId: string;
+  projectId: string;
+  rule: string;
+  severity: Severity;
+  status: 'open' | 'resolved';
+  period?: string;
+  dueDate?: string;
+  amountOwed?: string;
+  amountPaid?: string;
+  raisedAt: string;
+  resolvedAt?: string;
+  evidence: string[];
+  legalBasis: string;
+  detail: string;
+  worker?: { idNumberMasked: string; name: string };
+};
+
+export type TrailEntry = {
+  at: string;
+  actor: string;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  note: string | null;
+};
+
+export type Task = {
+  taskId: string;
+  caseId: string;
+  projectId: string;
+  district: string;
+  kind: string;
+  status: TaskStatus;
+  assignee: string | null;
+  dueOn: string;
+  overdue: boolean;
+  openedAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  trail: TrailEntry[];
+};
+
+export type Justification = {
+  justificationId: string;
+  cycle: number;
+  text: string;
+  submittedBy: string;
+  submittedAt: string;
+  /** `awaiting-confirmation`: a critical case's acceptance proposed by one person, awaiting a second. */
+  decision: 'accepted' | 'rejected' | 'awaiting-confirmation' | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reason: string | null;
+  pausedUntil: string | null;
+  /** The first person's acceptance on a critical case (pending, or confirmed/declined since). */
+  proposal: { proposedBy: string; proposedAt: string; reason: string; pauseUntil: string } | null;
+};
+
+export type CaseDetail = CaseSummary & {
+  findings: Finding[];
+  evidence: string[];
+  history: { at: string; actor: string; action: string; stepKey: string | null; note: string | null }[];
+  tasks: Task[];
+  justifications: Justification[];
+};
+
+export type CaseList = { total: number; cases: CaseSummary[] };
+export type TaskList = { total: number; today: string; tasks: Task[] };
+
+export type EvidenceRecord = {
+  ref: string;
+  kind: string;
+  projectId: string;
+  bankCode: string | null;
+  receivedAt: string;
+  record: unknown;
+  see?: unknown;
+};
+
+export type Alert = {
+  alertId: string;
+  type: string;
+  district: string;
+  projectId: string | null;
+  occurrence: string | null;
+  raisedAt: string;
+  data: unknown;
+};
+export type AlertList = { total: number; alerts: Alert[] };
+
+export type ReportKind = 'holiday-audit' | 'winter-progress' | 'screening';
+export type ReportSummary = {
+  reportId: string;
+  kind: ReportKind;
+  occurrence: string;
+  district: string;
+  title: string;
+  createdAt: string;
+};
+export type Report = ReportSummary & { data: unknown };
+export type ReportList = { total: number; reports: ReportSummary[] };
+
+type Actor = { keyId: string; role: string | null };
+type Change = { idNumber: string; name: string; from: string; to: string };
+export type Correction = {
+  correctionId: string;
+  projectId: string;
+  district: string;
+  period: string;
+  version: number;
+  baseVersion: number;
+  dueDate: string;
+  status: 'pending' | 'approved' | 'rejected' | 'superseded';
+  reason: string;
+  requestedAt: string;
+  requestedBy: Actor;
+  changes: { lowered: Change[]; dropped: Change[]; raised: Change[]; added: Change[] };
+  decision: { outcome: 'approved' | 'rejected'; by: Actor; at: string; reason: string } | null;
+  supersededByVersion: number | null;
+};
+export type CorrectionList = { total: number; corrections: Correction[] };
+
+export type Person = { login: string; name: string; districts: string[] | 'all' };
