@@ -139,7 +139,8 @@ describe.skipIf(!hasChromium)('logging in to the console, in Chromium', () => {
     await submitLogin(page, 'pm.login', FIRST);
     await changeFirstPassword(page);
     await page.waitForURL(/\/projects$/);
-    expect(await menuOf(page)).toEqual(['项目']);
+    // Their own pages (C3) beside the project list; no inspection page.
+    expect(await menuOf(page)).toEqual(['项目', '我的项目', '工资表上传', '花名册上传']);
     await page.goto(`${base}/cockpit`);
     await expect.poll(() => page.getByTestId('forbidden').isVisible()).toBe(true);
     expect(await page.getByTestId('forbidden').textContent()).toContain('无权访问');

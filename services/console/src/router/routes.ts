@@ -80,6 +80,62 @@ export const pages: RouteRecordRaw[] = [
     props: true,
     meta: { roles: INSPECTION, section: 'campaigns' },
   },
+  // The project manager's pages and the bureau admin's (C3).
+  {
+    path: 'my-projects',
+    name: 'my-projects',
+    component: () => import('../pages/pm/MyProjectsPage.vue'),
+    meta: { roles: ['project-manager'], menu: 'menu.myProjects' },
+  },
+  {
+    path: 'upload/payroll',
+    name: 'payroll-upload',
+    component: () => import('../pages/pm/PayrollUploadPage.vue'),
+    meta: { roles: ['project-manager', 'admin'], menu: 'menu.payrollUpload' },
+  },
+  {
+    path: 'upload/roster',
+    name: 'roster-upload',
+    component: () => import('../pages/pm/RosterUploadPage.vue'),
+    meta: { roles: ['project-manager', 'admin'], menu: 'menu.rosterUpload' },
+  },
+  {
+    path: 'my-cases/:caseId',
+    name: 'pm-case',
+    component: () => import('../pages/pm/PmCasePage.vue'),
+    props: true,
+    meta: { roles: ['project-manager'], section: 'my-projects' },
+  },
+  {
+    path: 'admin/users',
+    name: 'admin-users',
+    component: () => import('../pages/admin/UsersPage.vue'),
+    meta: { roles: ['admin'], menu: 'menu.users' },
+  },
+  {
+    path: 'admin/api-keys',
+    name: 'admin-api-keys',
+    component: () => import('../pages/admin/ApiKeysPage.vue'),
+    meta: { roles: ['admin'], menu: 'menu.apiKeys' },
+  },
+  {
+    path: 'admin/webhooks',
+    name: 'admin-webhooks',
+    component: () => import('../pages/admin/WebhooksPage.vue'),
+    meta: { roles: ['admin'], menu: 'menu.webhooks' },
+  },
+  {
+    path: 'admin/bank-feeds',
+    name: 'admin-bank-feeds',
+    component: () => import('../pages/admin/FeedStatusPage.vue'),
+    meta: { roles: ['admin'], menu: 'menu.bankFeeds' },
+  },
+  {
+    path: 'admin/deposit-policy',
+    name: 'admin-deposit-policy',
+    component: () => import('../pages/admin/DepositPolicyPage.vue'),
+    meta: { roles: ['admin'], menu: 'menu.depositPolicy' },
+  },
 ];
 
 export const routes: RouteRecordRaw[] = [
