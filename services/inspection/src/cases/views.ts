@@ -199,7 +199,12 @@ export async function detail(
       proposal:
         j.proposed_by && j.proposed_at && j.proposed_pause_until
           ? {
-              proposedBy: j.proposed_by,
+              // The person as the case history names them (the stored id is what the
+              // two-person rule compares; a person's id is "user:<uuid>").
+              proposedBy:
+                hist.find(
+                  (h) => h.action === 'justification-proposed' && h.at.getTime() === j.proposed_at!.getTime(),
+                )?.actor ?? j.proposed_by,
               proposedAt: j.proposed_at.toISOString(),
               reason: j.proposed_reason ?? '',
               pauseUntil: j.proposed_pause_until,

@@ -168,6 +168,14 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
           const pausedUntil = event.type === 'justification.accepted' ? event.pausedUntil : null;
           await recordDecision(tx, event, actorOf(principal), at);
           const second = event.proposedBy !== undefined;
+          // The history names the proposer as it did when they proposed (their id is what the rule compares).
+          const [proposer] = second
+            ? await tx.query<{ actor: string }>(
+                `SELECT actor FROM inspection.case_history WHERE case_id = $1 AND action = 'justification-proposed'
+                 ORDER BY at DESC LIMIT 1`,
+                [c.case_id],
+              )
+            : [];
           await history(tx, {
             caseId: c.case_id,
             at,
@@ -176,7 +184,7 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
               ? `justification-${event.type === 'justification.accepted' ? 'confirmed' : 'declined'}`
               : `justification-${event.type === 'justification.accepted' ? 'accepted' : 'rejected'}`,
             note:
-              `${event.reason}${second ? ` (proposed by ${event.proposedBy})` : ''}` +
+              `${event.reason}${second ? ` (proposed by ${proposer?.actor ?? event.proposedBy})` : ''}` +
               `${pausedUntil ? ` (ladder paused until ${pausedUntil})` : ''}`,
           });
         }
