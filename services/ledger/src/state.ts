@@ -277,21 +277,23 @@ export async function loadProjectStates(
      WHERE project_id = ANY($1::text[]) AND parts_received >= parts ORDER BY project_id, period, version`,
     [found],
   );
-  const lineRows = versionRows.length
-    ? groupBy(
-        await tx.query<{
-          sheet_id: string;
-          id_number: string;
-          name: string;
-          amount_due_fen: bigint;
-          signed: boolean;
-        }>(
-          'SELECT sheet_id, id_number, name, amount_due_fen, signed FROM ledger.payroll_lines WHERE sheet_id = ANY($1::uuid[])',
-          [versionRows.map((s) => s.sheet_id)],
-        ),
-        (l) => l.sheet_id,
-      )
-    : new Map<string, never[]>();
+  // As the transfers below: one JSON array per sheet (the lines in the order the table gives them).
+  type LineRow = { id_number: string; name: string; amount_due_fen: bigint; signed: boolean };
+  const lineRows = new Map<string, LineRow[]>();
+  if (versionRows.length)
+    for (const r of await tx.query<{ sheet_id: string; rows: string }>(
+      `SELECT sheet_id, json_agg(json_build_object('id_number', id_number, 'name', name,
+         'amount_due_fen', amount_due_fen::text, 'signed', signed))::text AS rows
+       FROM ledger.payroll_lines WHERE sheet_id = ANY($1::uuid[]) GROUP BY sheet_id`,
+      [versionRows.map((s) => s.sheet_id)],
+    ))
+      lineRows.set(
+        r.sheet_id,
+        (JSON.parse(r.rows) as (Omit<LineRow, 'amount_due_fen'> & { amount_due_fen: string })[]).map((l) => ({
+          ...l,
+          amount_due_fen: BigInt(l.amount_due_fen),
+        })),
+      );
   const versionsOf = groupBy(versionRows, (v) => v.project_id);
   // One JSON array per account: PGlite turns rows into objects field by field, ~3x slower than
   // one JSON.parse of the same rows (26,500 transfers: ~700 ms against ~250 ms, bench/README.md).
