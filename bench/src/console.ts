@@ -30,11 +30,14 @@ const { values } = parseArgs({
     workers: { type: 'string' },
     database: { type: 'string', default: 'pglite' },
     runs: { type: 'string', default: '20' },
+    'ledger-workers': { type: 'string', default: '25' },
   },
 });
 const projects = Number(values.projects);
 const workers = Number(values.workers ?? projects);
 const runs = Number(values.runs);
+/** Workers per project in the ledger's seeded tables of the generated city. */
+const ledgerWorkers = Number(values['ledger-workers']);
 const NOW = new Date('2026-11-29T10:00:00+08:00');
 const COCKPIT = ['/v1/dashboard', '/v1/dashboard/deposits', '/v1/dashboard/payments'];
 const logger = createLogger({ level: 'warn' });
@@ -241,6 +244,121 @@ async function measure(label: string, s: Started): Promise<void> {
        LATERAL (SELECT (ARRAY['deposit-missing','deposit-short','guarantee-expiring', NULL])[1 + abs(hashtext(project_id)) % 4] AS rule) r
      WHERE r.rule IS NOT NULL`,
     [NOW],
+  );
+  // The ledger's tables, as its consumer writes them from ingest's events (services/ledger/src/consumer.ts):
+  // a project row whose terms are the registration, --ledger-workers workers each, complete payroll
+  // sheets for 2026-09 and 2026-10 (due in October and November: payMonthOffset 1), a debit per line on
+  // its nominal pay date, the labour-cost credits that fund them, an end-of-day statement per account
+  // and day from 1 October to 28 November, a resolved wages-late finding on one line in ten and an open
+  // feed-incomplete finding in one project of fifty. One project in four is moved to pay day 1-4: its
+  // 2026-11 pay date falls on 1-4 December, inside rule 8's 5-working-day window on 29 November, so the
+  // route evaluates ~500 projects; half of those have submitted their 2026-11 sheet, and one in five is
+  // funded short for it.
+  await s.db.query(
+    `UPDATE inspection.projects SET registration = jsonb_set(registration, '{payDay}', to_jsonb(1 + n % 4))
+     FROM (SELECT project_id AS id, (row_number() OVER (ORDER BY project_id))::int AS n FROM inspection.projects) r
+     WHERE project_id = r.id AND r.n % 4 = 0`,
+  );
+  await s.db.query(
+    `INSERT INTO ledger.projects (project_id, district, bank_code, account_no, terms, event_id)
+     SELECT project_id, district, registration->'wageAccount'->>'bankCode', registration->'wageAccount'->>'accountNo',
+       registration, gen_random_uuid()
+     FROM inspection.projects`,
+  );
+  await s.db.query(
+    `INSERT INTO ledger.workers (project_id, id_number, name, account_no, enrolled_on, left_on)
+     SELECT p.project_id, '510402199' || lpad((p.n * 1000 + g)::text, 9, '0'), '工人' || p.n || '-' || g,
+       '6217' || lpad((p.n * 1000 + g)::text, 15, '0'), DATE '2026-09-01', NULL
+     FROM (SELECT project_id, (row_number() OVER (ORDER BY project_id))::int AS n FROM ledger.projects) p,
+       generate_series(1, $1::int) g`,
+    [ledgerWorkers],
+  );
+  await s.db.query(
+    `INSERT INTO ledger.payroll_sheets (sheet_id, project_id, period, version, parts, parts_received, submitted_at, event_ids)
+     SELECT gen_random_uuid(), p.project_id, m.period, 1, 1, 1, m.submitted, ARRAY[gen_random_uuid()::text]
+     FROM ledger.projects p,
+       (VALUES ('2026-09', TIMESTAMPTZ '2026-10-01 09:00+08'), ('2026-10', TIMESTAMPTZ '2026-11-01 09:00+08'),
+               ('2026-11', TIMESTAMPTZ '2026-11-27 09:00+08')) AS m(period, submitted)
+     WHERE m.period <> '2026-11' OR ((p.terms->>'payDay')::int <= 4 AND abs(hashtext(p.project_id)) % 2 = 0)`,
+  );
+  await s.db.query(
+    `INSERT INTO ledger.payroll_lines (sheet_id, id_number, name, amount_due_fen, signed)
+     SELECT s.sheet_id, w.id_number, w.name, (500000 + abs(hashtext(w.id_number || s.period)) % 400000)::bigint, true
+     FROM ledger.payroll_sheets s JOIN ledger.workers w ON w.project_id = s.project_id`,
+  );
+  // Debits: the 2026-09 and 2026-10 lines, paid at 10:00 on the nominal pay date of the next month.
+  await s.db.query(
+    `INSERT INTO ledger.transfers (bank_code, bank_ref, project_id, account_no, direction, amount_fen, counterparty_account_no,
+       counterparty_name, counterparty_id_number, booked_at, status, original_bank_ref, purpose, event_id)
+     SELECT p.bank_code, 'W-' || s.period || '-' || w.account_no, p.project_id, p.account_no, 'debit', l.amount_due_fen,
+       w.account_no, w.name, w.id_number,
+       (to_date(s.period, 'YYYY-MM') + interval '1 month' + ((p.terms->>'payDay')::int - 1) * interval '1 day'
+         + interval '10 hours') AT TIME ZONE 'Asia/Shanghai',
+       'booked', NULL, '工资', gen_random_uuid()
+     FROM ledger.payroll_sheets s JOIN ledger.projects p USING (project_id)
+       JOIN ledger.payroll_lines l ON l.sheet_id = s.sheet_id
+       JOIN ledger.workers w ON w.project_id = s.project_id AND w.id_number = l.id_number
+     WHERE s.period IN ('2026-09', '2026-10')`,
+  );
+  // Credits: each month's sheet plus 5 % on the 1st of the month it is paid in; the projects paying on
+  // 1-4 December are funded on 25 November (one in five of them at 60 % only).
+  await s.db.query(
+    `INSERT INTO ledger.transfers (bank_code, bank_ref, project_id, account_no, direction, amount_fen, counterparty_account_no,
+       counterparty_name, counterparty_id_number, booked_at, status, original_bank_ref, purpose, event_id)
+     SELECT p.bank_code, 'L-' || c.period || '-' || p.account_no, p.project_id, p.account_no, 'credit',
+       (c.share * (SELECT sum(l.amount_due_fen) FROM ledger.payroll_sheets s JOIN ledger.payroll_lines l USING (sheet_id)
+                   WHERE s.project_id = p.project_id AND s.period = c.funds))::bigint,
+       '9558' || lpad(abs(hashtext(p.project_id))::text, 15, '0'), p.terms->'contractor'->>'name', NULL,
+       c.at, 'booked', NULL, '人工费拨付', gen_random_uuid()
+     FROM ledger.projects p, LATERAL (VALUES
+         ('2026-10', '2026-09', TIMESTAMPTZ '2026-10-01 09:00+08', 1.05),
+         ('2026-11', '2026-10', TIMESTAMPTZ '2026-11-01 09:00+08', 1.05),
+         ('2026-12', '2026-10', TIMESTAMPTZ '2026-11-25 09:00+08',
+           CASE WHEN abs(hashtext(p.project_id || 'short')) % 5 = 0 THEN 0.6 ELSE 1.05 END)) AS c(period, funds, at, share)
+     WHERE c.period <> '2026-12' OR (p.terms->>'payDay')::int <= 4`,
+  );
+  await s.db.query(
+    `INSERT INTO ledger.statements (account_no, statement_date, project_id, opening_fen, closing_fen, debit_count, debit_fen,
+       credit_count, credit_fen, received_at, event_id)
+     SELECT account_no, day, project_id, closing - credit_fen + debit_fen, closing, debit_count, debit_fen, credit_count,
+       credit_fen, (day + 1 + time '08:00') AT TIME ZONE 'Asia/Shanghai', gen_random_uuid()
+     FROM (
+       SELECT d.*, sum(d.credit_fen - d.debit_fen) OVER (PARTITION BY d.account_no ORDER BY d.day)::bigint AS closing
+       FROM (
+         SELECT p.account_no, p.project_id, day::date AS day,
+           count(t.*) FILTER (WHERE t.direction = 'debit')::int AS debit_count,
+           coalesce(sum(t.amount_fen) FILTER (WHERE t.direction = 'debit'), 0)::bigint AS debit_fen,
+           count(t.*) FILTER (WHERE t.direction = 'credit')::int AS credit_count,
+           coalesce(sum(t.amount_fen) FILTER (WHERE t.direction = 'credit'), 0)::bigint AS credit_fen
+         FROM ledger.projects p CROSS JOIN generate_series(DATE '2026-10-01', DATE '2026-11-28', interval '1 day') day
+           LEFT JOIN ledger.transfers t ON t.account_no = p.account_no
+             AND (t.booked_at AT TIME ZONE 'Asia/Shanghai')::date = day::date
+         GROUP BY p.account_no, p.project_id, day) d
+     ) x`,
+  );
+  await s.db.query(
+    `INSERT INTO ledger.findings (finding_id, project_id, key, rule, status, snapshot, record, updated_at)
+     SELECT 'L-' || md5(s.project_id || l.id_number || s.period), s.project_id, 'wages-late:' || s.period || ':' || l.id_number,
+       'wages-late', 'resolved', jsonb_build_object('rule', 'wages-late', 'status', 'resolved', 'projectId', s.project_id),
+       '{}'::jsonb, $1::timestamptz
+     FROM ledger.payroll_sheets s JOIN ledger.payroll_lines l USING (sheet_id)
+     WHERE s.period IN ('2026-09', '2026-10') AND abs(hashtext(l.id_number || s.period || 'late')) % 10 = 0`,
+    [NOW],
+  );
+  await s.db.query(
+    `INSERT INTO ledger.findings (finding_id, project_id, key, rule, status, snapshot, record, updated_at)
+     SELECT 'FI-' || project_id, project_id, 'feed-incomplete:' || account_no, 'feed-incomplete', 'open',
+       jsonb_build_object('rule', 'feed-incomplete', 'status', 'open', 'projectId', project_id), '{}'::jsonb, $1::timestamptz
+     FROM ledger.projects WHERE abs(hashtext(project_id || 'feed')) % 50 = 0`,
+    [NOW],
+  );
+  await s.db.query('INSERT INTO ledger.evaluation_clock (id, as_of) VALUES (1, $1)', [NOW]);
+  const [lc] = await s.db.query<{ w: number; l: number; t: number; st: number }>(
+    `SELECT (SELECT count(*)::int FROM ledger.workers) AS w, (SELECT count(*)::int FROM ledger.payroll_lines) AS l,
+            (SELECT count(*)::int FROM ledger.transfers) AS t, (SELECT count(*)::int FROM ledger.statements) AS st`,
+  );
+  console.log(
+    `ledger seeded: ${lc?.w} workers, ${lc?.l} payroll lines, ${lc?.t} transfers, ${lc?.st} statements`,
   );
   console.log(`generated city seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await measure(`generated city (${projects} projects; read models seeded in SQL)`, s);
