@@ -240,7 +240,8 @@ describe.skipIf(!hasChromium)('the console for inspectors, in Chromium', () => {
     await page.getByLabel('账号').fill(pm.login);
     await page.getByLabel('密码', { exact: true }).fill(pm.password);
     await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(/\/projects$/);
+    await page.waitForURL(/\/my-projects$/);
+    await page.goto(`${base}/projects`);
     const links = page.getByTestId('project-table').locator('a[data-project]');
     await expect.poll(() => links.count()).toBe(ids.length);
     expect((await links.allTextContents()).map((x) => x.trim())).toEqual(

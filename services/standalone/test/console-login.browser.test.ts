@@ -132,13 +132,14 @@ describe.skipIf(!hasChromium)('logging in to the console, in Chromium', () => {
     await w.context.close();
   });
 
-  it('a project manager on a phone gets the project list and no inspection pages', async () => {
+  it('a project manager on a phone lands on 我的项目, gets the project list and no inspection pages', async () => {
     const w = await openPage(browser, PHONE);
     const { page } = w;
     await page.goto(`${base}/`);
     await submitLogin(page, 'pm.login', FIRST);
     await changeFirstPassword(page);
-    await page.waitForURL(/\/projects$/);
+    // A project manager lands on their own projects (我的项目).
+    await page.waitForURL(/\/my-projects$/);
     // Their own pages (C3) beside the project list; no inspection page.
     expect(await menuOf(page)).toEqual(['项目', '我的项目', '工资表上传', '花名册上传']);
     await page.goto(`${base}/cockpit`);

@@ -175,6 +175,6 @@ export const routes: RouteRecordRaw[] = [
 export const HOME: Record<Role, string> = {
   inspector: 'cockpit',
   admin: 'cockpit',
-  'project-manager': 'projects',
+  'project-manager': 'my-projects',
   bank: 'forbidden',
 };
