@@ -77,6 +77,13 @@ export const cases = inspection.table(
     /** The date of the next ladder step (or a campaign's deadline). */
     deadline: date('deadline'),
     pausedUntil: date('paused_until'),
+    /** Who closed the case last: `system` (every finding resolved, every task done) or a person (ADR 0020). */
+    closedBy: text('closed_by'),
+    /** A person's closing: its outcome (paid-verified, not-a-breach, transferred, other) and reason. */
+    closingOutcome: text('closing_outcome'),
+    closingReason: text('closing_reason'),
+    /** The open findings a person's closing covered: they do not reopen the case (cleared on reopening). */
+    closedOver: text('closed_over').array().notNull().default(sql`'{}'::text[]`),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [

@@ -17,6 +17,7 @@ import { alertRoutes } from './alerts/routes.ts';
 import { type WebhookTargetPolicy, webhookTargets } from './alerts/webhook-targets.ts';
 import { type WebhookOptions, webhookDelivery } from './alerts/webhooks.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
+import { caseClosingRoutes } from './cases/closing-routes.ts';
 import { caseRoutes } from './cases/routes.ts';
 import { inspectionConsumer } from './consumer.ts';
 import { readEvaluationInstant } from './context.ts';
@@ -80,6 +81,7 @@ export function createInspection(deps: {
   const slices = [
     findingRoutes(ctx),
     caseRoutes(ctx),
+    caseClosingRoutes(ctx),
     justificationRoutes(ctx),
     taskRoutes(ctx),
     riskRoutes(ctx),

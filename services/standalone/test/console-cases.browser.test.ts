@@ -413,6 +413,49 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
     }
   });
 
+  it('closes and reopens a case: the lead-only rule said before and shown from the server, the reopening’s task listed', async () => {
+    // The critical case still has its open finding: the inspector is told and refused (403).
+    await page.goto(`${t.api.baseUrl}/cases/${criticalCaseId}`);
+    await page.getByTestId('case-close').click();
+    await page.getByTestId('closing-dialog').waitFor();
+    expect(await text('closing-dialog')).toContain('只能由辖区负责人（管理员）结案');
+    await field('closing-reason').fill('已移送公安机关');
+    await page.getByTestId('closing-submit').click();
+    await page.getByTestId('closing-error').first().waitFor();
+    expect((await t.admin.get(`/v1/cases/${criticalCaseId}`)).body.status).toBe('open');
+    await page.keyboard.press('Escape');
+
+    // The lead (an admin) closes it as transferred; the inspector sees who closed it and why.
+    const lead = await t.admin.post(`/v1/cases/${criticalCaseId}/closing`, {
+      outcome: 'transferred',
+      reason: '涉嫌拒不支付劳动报酬，已移送公安机关',
+    });
+    expect(lead.status, JSON.stringify(lead.body)).toBe(200);
+    await page.reload();
+    await page.getByTestId('case-reopen').waitFor();
+    expect(await text('case-status')).toBe('已结案');
+    expect(await text('case-closing-outcome')).toContain('移送处理');
+
+    // The inspector reopens it with a reason: a new cycle, a verification task on the case.
+    await page.getByTestId('case-reopen').click();
+    expect(await text('closing-dialog')).toContain('核查任务');
+    await field('closing-reason').fill('工人来访反映仍未收到工资');
+    await page.getByTestId('closing-submit').click();
+    await page.getByTestId('case-close').waitFor();
+    expect(await text('case-status')).not.toBe('已结案');
+    const history = await text('case-history');
+    expect(history).toContain('人工重新立案');
+    expect(history).toContain(`${inspector.name} (${inspector.login})`);
+    expect(history).toContain('工人来访反映仍未收到工资');
+    const c = (await t.admin.get(`/v1/cases/${criticalCaseId}`)).body;
+    expect(c).toMatchObject({ status: 'open', cycle: 2, closing: null });
+    const verification = c.tasks.find((x: { status: string }) => x.status === 'open');
+    expect(verification).toBeTruthy();
+    expect(await page.locator(`[data-task="${verification.taskId}"]`).count()).toBeGreaterThan(0);
+    await axe('case reopened');
+    await shot('case-reopened');
+  });
+
   it('shows an alert the moment the system raises it (server-sent events, session cookie)', async () => {
     await page.locator('.ww-nav').getByText('预警', { exact: true }).click();
     await page.waitForURL(/\/alerts/);

@@ -1,3 +1,4 @@
+export * from './closing.ts';
 export * from './justifications.ts';
 export * from './ladder.ts';
 export * from './lifecycle.ts';

@@ -61,6 +61,11 @@ export type CaseFacts = {
   justifications: readonly (LadderJustification & { cycle: number })[];
   /** Tasks of the case neither resolved nor closed. */
   pendingTasks: number;
+  /**
+   * The open findings a person's closing covered (closing.ts): while the case is closed they
+   * do not reopen it; any other open finding does.
+   */
+  closedOver?: ReadonlySet<string>;
 };
 
 export type CaseDecisionContext = {
@@ -187,13 +192,17 @@ export function decideCase(
       openFindings: open.length,
       note: `opened on ${open.length} open finding(s); routed to ${routing.team || '(district unknown)'}${routing.coRegulator ? ` and ${routing.coRegulator}` : ''}${routing.policeLiaison ? ' and the police liaison' : ''}`,
     });
-  } else if (state.status === 'closed' && open.length > 0) {
+  } else if (state.status === 'closed' && open.some((f) => !facts.closedOver?.has(f.findingId))) {
     const cycle = state.cycle + 1;
+    const fresh = open.filter((f) => !facts.closedOver?.has(f.findingId)).length;
     apply({
       type: 'case.reopened',
       cycle,
       openFindings: open.length,
-      note: `reopened (cycle ${cycle}): ${open.length} open finding(s)`,
+      note:
+        fresh === open.length
+          ? `reopened (cycle ${cycle}): ${open.length} open finding(s)`
+          : `reopened (cycle ${cycle}): ${fresh} new open finding(s) beside the ${open.length - fresh} its closing covered`,
     });
   }
   const current = (): CaseState => {

@@ -237,6 +237,23 @@ describe('closing and reopening', () => {
     });
     expect(types(when(closed, f, '2026-10-16'))).toEqual(['findings.attached']);
   });
+
+  it('given a case a person closed over its open finding: that finding does not reopen it, a new one does', () => {
+    const closed: CaseState = { ...opened(), status: 'closed', deadline: null };
+    const over = { attached: new Set(['F-1']), stepsTaken: taken('notice'), closedOver: new Set(['F-1']) };
+    expect(when(closed, facts([finding()], over), '2026-10-16')).toEqual([]);
+    const events = when(
+      closed,
+      facts([finding(), finding({ findingId: 'F-5', period: '2026-09', dueDate: '2026-10-15' })], over),
+      '2026-10-16',
+    );
+    expect(types(events)[0]).toBe('case.reopened');
+    expect(events[0]).toMatchObject({
+      cycle: 2,
+      openFindings: 2,
+      note: 'reopened (cycle 2): 1 new open finding(s) beside the 1 its closing covered',
+    });
+  });
 });
 
 describe('the calendar and the winter campaign', () => {

@@ -6,6 +6,9 @@ export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type CaseLevel = string;
 export type TaskStatus = 'open' | 'assigned' | 'in-progress' | 'resolved' | 'closed';
 
+export const CASE_CLOSING_OUTCOMES = ['paid-verified', 'not-a-breach', 'transferred', 'other'] as const;
+export type CaseClosingOutcome = (typeof CASE_CLOSING_OUTCOMES)[number];
+
 export type CaseSummary = {
   caseId: string;
   projectId: string;
@@ -17,6 +20,13 @@ export type CaseSummary = {
   openedAt: string;
   closedAt: string | null;
   reopenedAt: string | null;
+  /** How a closed case was closed (null while open): `system`, or a person with an outcome. */
+  closing: {
+    by: string;
+    outcome: CaseClosingOutcome | null;
+    reason: string | null;
+    closedOver: string[];
+  } | null;
   deadline: string | null;
   pausedUntil: string | null;
   openFindings: number;

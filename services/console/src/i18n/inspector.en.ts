@@ -94,6 +94,30 @@ const en: Strings<typeof inspector> = {
     approve: 'Approve',
     refuse: 'Reject',
     ladder: 'Ladder',
+    close: 'Close case',
+    reopen: 'Reopen case',
+    closeTitle: 'Close case {id}',
+    reopenTitle: 'Reopen case {id}',
+    outcome: 'Outcome',
+    outcomes: {
+      'paid-verified': 'Wages verified as paid (outside the wage account, receipts checked)',
+      'not-a-breach': 'Not a breach (e.g. a late bank statement, a data error)',
+      transferred: 'Transferred (housing bureau, police, arbitration)',
+      other: 'Other (say why in the reason)',
+    },
+    closeOpenFindings:
+      '{n} finding(s) are still open: once closed they will not reopen the case; a new finding will.',
+    closeTasks: '{n} pending task(s) close with the case.',
+    closeLeadOnly:
+      'A critical or police-referred case with open findings is closed only by a district lead (admin).',
+    reopenHint:
+      'Reopening starts a new ladder cycle and opens a verification task (5 working days); the case closes by itself once that task is done and every finding is resolved.',
+    closedBy: 'Closed by',
+    closingOutcome: 'Outcome',
+    closingReason: 'Reason',
+    closedAutomatically: 'the system (every finding resolved, every task done)',
+    closed: 'Case closed',
+    reopened: 'Case reopened',
   },
   history: {
     opened: 'Opened',
@@ -114,6 +138,9 @@ const en: Strings<typeof inspector> = {
     'task-resolved': 'Task resolved',
     'task-closed': 'Task closed',
     'task-opened': 'Task opened',
+    'closed-by-person': 'Closed by a person',
+    'reopened-by-person': 'Reopened by a person',
+    warning: 'Warning',
   },
   task: {
     id: 'Task',

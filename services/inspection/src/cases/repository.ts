@@ -54,11 +54,17 @@ export type CaseRow = {
   reopened_at: Date | null;
   deadline: string | null;
   paused_until: string | null;
+  /** `system` or the person who closed it last (null while open). */
+  closed_by: string | null;
+  closing_outcome: string | null;
+  closing_reason: string | null;
+  /** The open findings a person's closing covered (ADR 0020). */
+  closed_over: string[];
   updated_at: Date;
 };
 export const CASE_COLUMNS = `case_id, case_key, project_id, employer_kind, employer_code, employer_name, district, sector,
   co_regulator, police_liaison, status, level, cycle, opened_at, closed_at, reopened_at, deadline::text AS deadline,
-  paused_until::text AS paused_until, updated_at`;
+  paused_until::text AS paused_until, closed_by, closing_outcome, closing_reason, closed_over, updated_at`;
 
 export async function caseById(tx: Sql, caseId: string): Promise<CaseRow | undefined> {
   const [row] = await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM inspection.cases WHERE case_id = $1`, [
@@ -164,6 +170,10 @@ export async function loadCaseFindings(tx: Sql, projectId: string, code: string)
   return rows.map((r) => r.snapshot);
 }
 
+/** What a reopening sets, automatic or a person's: a fresh cycle's ladder, the closing forgotten. */
+export const REOPEN_SET = `status = 'open', level = 'none', closed_at = NULL, deadline = NULL, paused_until = NULL,
+  closed_by = NULL, closing_outcome = NULL, closing_reason = NULL, closed_over = '{}'`;
+
 export type CaseEvaluation = {
   caseId?: string;
   steps: { caseId: string; step: LadderStepKind; key: string; dueOn: string }[];
@@ -267,6 +277,7 @@ export async function evaluateCase(
         pausedUntil: j.paused_until,
       })),
       pendingTasks: Number(recorded?.pending ?? 0n),
+      closedOver: new Set(row?.closed_over ?? []),
     },
     options,
   );
@@ -310,8 +321,8 @@ export async function evaluateCase(
       }
       case 'case.reopened': {
         [row] = await tx.query<CaseRow>(
-          `UPDATE inspection.cases SET status = 'open', cycle = $3, level = 'none', reopened_at = $2, closed_at = NULL,
-             deadline = NULL, paused_until = NULL, updated_at = $2 WHERE case_id = $1 RETURNING ${CASE_COLUMNS}`,
+          `UPDATE inspection.cases SET ${REOPEN_SET}, cycle = $3, reopened_at = $2, updated_at = $2
+           WHERE case_id = $1 RETURNING ${CASE_COLUMNS}`,
           [caseId, at, event.cycle],
         );
         if (!row) throw new Error(`case ${caseKey} vanished`);
@@ -413,7 +424,8 @@ export async function evaluateCase(
       }
       case 'case.closed': {
         [row] = await tx.query<CaseRow>(
-          `UPDATE inspection.cases SET status = 'closed', closed_at = $2, deadline = NULL, paused_until = NULL, updated_at = $2
+          `UPDATE inspection.cases SET status = 'closed', closed_at = $2, deadline = NULL, paused_until = NULL, updated_at = $2,
+             closed_by = 'system', closing_outcome = NULL, closing_reason = NULL, closed_over = '{}'
            WHERE case_id = $1 RETURNING ${CASE_COLUMNS}`,
           [caseId, at],
         );

@@ -6,7 +6,7 @@ import {
   SEVERITIES,
 } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
-import { winterSeverity } from '@wagewatch/domain';
+import { CASE_CLOSING_OUTCOMES, winterSeverity } from '@wagewatch/domain';
 import { z } from 'zod';
 import { toIso } from '../context.ts';
 import { TASK_COLUMNS, type TaskRow } from '../tasks/repository.ts';
@@ -31,6 +31,19 @@ export const caseSummary = z.object({
   openedAt: iso,
   closedAt: iso.nullable(),
   reopenedAt: iso.nullable(),
+  /**
+   * How a closed case was closed (null while open): by `system` (every finding resolved and every
+   * task done, outcome null) or by a person with an outcome and a reason; `closedOver` lists the
+   * open findings that closing covered (they do not reopen the case; a new finding does).
+   */
+  closing: z
+    .object({
+      by: z.string(),
+      outcome: z.enum(CASE_CLOSING_OUTCOMES).nullable(),
+      reason: z.string().nullable(),
+      closedOver: z.array(z.string()),
+    })
+    .nullable(),
   /** The date of the next ladder step. */
   deadline: localDateString.nullable(),
   /** Set while an accepted justification pauses the ladder. */
@@ -118,6 +131,15 @@ export async function summaries(
       openedAt: r.opened_at.toISOString(),
       closedAt: toIso(r.closed_at),
       reopenedAt: toIso(r.reopened_at),
+      closing:
+        r.status === 'closed'
+          ? {
+              by: r.closed_by ?? 'system',
+              outcome: (r.closing_outcome as (typeof CASE_CLOSING_OUTCOMES)[number] | null) ?? null,
+              reason: r.closing_reason,
+              closedOver: r.closed_over,
+            }
+          : null,
       deadline: r.deadline,
       pausedUntil: r.paused_until,
       openFindings: Number(s?.open ?? 0n),
