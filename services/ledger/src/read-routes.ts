@@ -144,7 +144,8 @@ export function ledgerReadRoutes(deps: {
       {
         schema: {
           tags: ['dashboard'],
-          summary: "The cockpit's payment figures for this month (admin, inspector, project manager; scoped)",
+          summary:
+            "The cockpit's payment figures for a month, this month by default (admin, inspector, project manager; scoped)",
           description:
             'month: the current month in Asia/Shanghai (injected clock). The payroll due this month is every in-effect payroll ' +
             "sheet (the highest complete version the ledger holds) whose due date, by the project's pay-date rule and the " +
@@ -157,7 +158,16 @@ export function ledgerReadRoutes(deps: {
             'due is what is still owed (the sheet, or the previous month’s before the sheet is submitted; null when no sheet tells), ' +
             'balance the latest statement plus the movements since (null before any statement), short = balance below due. ' +
             'feedsIncomplete: banks with accounts that have an open feed-incomplete finding (rule 14).',
-          querystring: z.object({ district: z.string().min(1).optional() }),
+          querystring: z.object({
+            district: z.string().min(1).optional(),
+            month: z
+              .string()
+              .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM')
+              .optional()
+              .describe(
+                'a month up to the current one (default the current month): a past month gives its final figures; upcomingPayDates is about today and is empty for any month but the current',
+              ),
+          }),
           response: {
             200: z.object({
               month: z.string(),
@@ -188,7 +198,13 @@ export function ledgerReadRoutes(deps: {
         const scope = scopeOf(principalOf(req), req.query.district, false);
         const now = clock.now();
         const today = shanghaiDate(now);
-        const month = periodOf(today);
+        const current = periodOf(today);
+        const month = req.query.month ?? current;
+        if (month > current) {
+          throw new ValidationError(`month ${month} is after the current month ${current}`, [
+            { field: 'month', message: `at most ${current}` },
+          ]);
+        }
         const evaluated = await readEvaluationInstant(db);
         const projects = await projectsIn(db, scope);
 
@@ -265,8 +281,10 @@ export function ledgerReadRoutes(deps: {
             return true; // outside the calendar's years: let the domain decide (it warns)
           }
         };
-        const windowed = projects.filter((p) =>
-          periodsDueBetween(p, today, addDays(today, 16), calendar).some((d) => inWindow(d.due)),
+        const windowed = projects.filter(
+          (p) =>
+            month === current &&
+            periodsDueBetween(p, today, addDays(today, 16), calendar).some((d) => inWindow(d.due)),
         );
         // Their states in one batch of queries (not seven per project), with only the statement the
         // outlook reads (the latest before today): city scale, bench/README.md. Outlooks only.

@@ -104,6 +104,17 @@ describe.skipIf(!hasChromium)('the console for inspectors, in Chromium', () => {
     expect(await text(page, 'workers-on-payroll')).toBe(String(payments.body.workersOnPayroll));
     expect(await text(page, 'payroll-due')).toBe(yuan(payments.body.payrollDue));
     expect(await text(page, 'share-on-time')).toBe(percent(payments.body.shareOnTimeInFull));
+    // Last month's final figures beside this month's (early in a month its own are still empty):
+    // the demo's last payroll month is due then, so the rate is a figure, not a dash.
+    const [y, m] = (payments.body.month as string).split('-').map(Number) as [number, number];
+    const previous = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+    const last = await lead.get(`/v1/dashboard/payments?month=${previous}`);
+    expect(last.status, JSON.stringify(last.body)).toBe(200);
+    expect(last.body.shareOnTimeInFull).not.toBeNull();
+    expect(last.body.workersOnPayroll).toBeGreaterThan(0);
+    await expect.poll(() => text(page, 'share-on-time-last')).toBe(percent(last.body.shareOnTimeInFull));
+    expect(await text(page, 'payroll-due-last')).toBe(yuan(last.body.payrollDue));
+    expect(await text(page, 'workers-on-payroll-last')).toBe(String(last.body.workersOnPayroll));
     const byRule = dash.body.openFindingsByRule as { rule: string; count: number; amountOwed: string }[];
     expect(await text(page, 'open-findings')).toBe(String(byRule.reduce((n, r) => n + r.count, 0)));
     // Wages owed: the wages-missed and wages-short amounts, added in fen.

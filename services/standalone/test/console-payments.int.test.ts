@@ -281,6 +281,26 @@ describe.each(['pglite', 'postgres'] as const)('console payments on %s', (kind) 
     expect(west.body).toMatchObject({ workersOnPayroll: 2, payrollDue: '10000.00', shareOnTimeInFull: 1 });
   });
 
+  it('a month given: a past month’s figures (no pay dates ahead), a future month 400 naming the field', async () => {
+    // October's figures: the sheets due in October (none: the projects' first payroll is 2026-10).
+    const october = await t.admin.get('/v1/dashboard/payments?month=2026-10');
+    expect(october.status, JSON.stringify(october.body)).toBe(200);
+    expect(october.body).toMatchObject({
+      month: '2026-10',
+      workersOnPayroll: 0,
+      payrollDue: '0.00',
+      shareOnTimeInFull: null,
+      upcomingPayDates: [],
+    });
+    // The current month named is the default's answer.
+    const november = await t.admin.get('/v1/dashboard/payments?month=2026-11');
+    expect(november.body).toEqual((await t.admin.get('/v1/dashboard/payments')).body);
+    const future = await t.admin.get('/v1/dashboard/payments?month=2026-12');
+    expect(future.status).toBe(400);
+    expect(future.body.errors).toEqual([{ field: 'month', message: 'at most 2026-11' }]);
+    expect((await t.admin.get('/v1/dashboard/payments?month=2026-13')).status).toBe(400);
+  });
+
   it('a project’s payments per worker, masked: paid, short, late', async () => {
     const res = await pmA.get(`/v1/projects/${a.projectId}/payments?period=2026-10`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
