@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import zh from '../../console/src/i18n/zh-CN.ts';
+import { noteText } from '../../console/src/pages/cases/notes.ts';
 import { registerProject } from './api-helpers.ts';
 import { startTestSystem, type TestSystem } from './harness.ts';
 import { contractorOf, inspectionSweep, publishFinding } from './inspection-helpers.ts';
@@ -162,5 +164,32 @@ describe('a person reopens a case', () => {
     const after = await caseOf(P.critical);
     expect(after).toMatchObject({ status: 'open', cycle: 2 });
     expect(after.level).not.toBe('none');
+  });
+});
+
+describe('the notes as the console shows them in Chinese (services/console/src/pages/cases/notes.ts)', () => {
+  it('every system note and person’s closing note of both cases is rewritten, its values kept', async () => {
+    const notes: string[] = [];
+    for (const id of [ids.plain, ids.critical]) {
+      const d = await detailOf(id);
+      for (const h of d.history) if (h.note && !h.action.startsWith('task-')) notes.push(h.note);
+      for (const task of d.tasks)
+        for (const e of task.trail) if (e.note && e.actor === 'system') notes.push(e.note);
+    }
+    expect(notes.length).toBeGreaterThan(10);
+    const rule = (code: string) => (zh.rule as Record<string, string>)[code] ?? code;
+    const untranslated = notes.filter((n) => noteText(n, 'zh-CN', rule) === n);
+    expect(untranslated).toEqual([]);
+    for (const n of notes) expect(noteText(n, 'en'), 'English stays as the server wrote it').toBe(n);
+    // The values survive the rewrite.
+    const shown = notes.map((n) => noteText(n, 'zh-CN', rule));
+    expect(shown).toContain('未发放工资 × 1');
+    expect(shown).toContain('应发日期 2026-09-22 后第 10 个工作日');
+    expect(shown).toContainEqual(
+      expect.stringContaining('已核实支付：已核实现金发放凭证（1 个未处置问题随结案核销'),
+    );
+    expect(shown).toContainEqual(
+      expect.stringContaining('重新立案（第 2 轮）：工人投诉仍未收到工资；核查任务期限 2026-10-29'),
+    );
   });
 });

@@ -447,6 +447,11 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
     expect(history).toContain('人工重新立案');
     expect(history).toContain(`${inspector.name} (${inspector.login})`);
     expect(history).toContain('工人来访反映仍未收到工资');
+    // The server's notes in Chinese (services/console/src/pages/cases/notes.ts), a person's words kept.
+    expect(history).toContain('重新立案（第 2 轮）：工人来访反映仍未收到工资；核查任务期限');
+    expect(history).toContain('（严重案件：暂停至');
+    expect(history).toContain('移送处理：涉嫌拒不支付劳动报酬，已移送公安机关');
+    expect(history).not.toContain('working day');
     const c = (await t.admin.get(`/v1/cases/${criticalCaseId}`)).body;
     expect(c).toMatchObject({ status: 'open', cycle: 2, closing: null });
     const verification = c.tasks.find((x: { status: string }) => x.status === 'open');

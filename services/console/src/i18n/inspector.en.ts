@@ -94,6 +94,7 @@ const en: Strings<typeof inspector> = {
     approve: 'Approve',
     refuse: 'Reject',
     ladder: 'Ladder',
+    system: 'system',
     close: 'Close case',
     reopen: 'Reopen case',
     closeTitle: 'Close case {id}',

@@ -92,6 +92,7 @@ export default {
     approve: '批准',
     refuse: '驳回',
     ladder: '升级阶梯',
+    system: '系统',
     close: '结案',
     reopen: '重新立案',
     closeTitle: '结案：{id}',
