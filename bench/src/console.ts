@@ -353,12 +353,14 @@ async function measure(label: string, s: Started): Promise<void> {
     [NOW],
   );
   await s.db.query('INSERT INTO ledger.evaluation_clock (id, as_of) VALUES (1, $1)', [NOW]);
+  // Rule 8's outlooks, as the ledger's evaluation stores them (docs/adr/0021), at that instant.
+  const outlooks = await s.system.ledger.refreshPayDateOutlooks();
   const [lc] = await s.db.query<{ w: number; l: number; t: number; st: number }>(
     `SELECT (SELECT count(*)::int FROM ledger.workers) AS w, (SELECT count(*)::int FROM ledger.payroll_lines) AS l,
             (SELECT count(*)::int FROM ledger.transfers) AS t, (SELECT count(*)::int FROM ledger.statements) AS st`,
   );
   console.log(
-    `ledger seeded: ${lc?.w} workers, ${lc?.l} payroll lines, ${lc?.t} transfers, ${lc?.st} statements`,
+    `ledger seeded: ${lc?.w} workers, ${lc?.l} payroll lines, ${lc?.t} transfers, ${lc?.st} statements, ${outlooks} pay-date outlooks`,
   );
   console.log(`generated city seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await measure(`generated city (${projects} projects; read models seeded in SQL)`, s);

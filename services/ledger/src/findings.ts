@@ -6,12 +6,14 @@ import {
   evaluateProject,
   formatFen,
   maskIdNumber,
+  type PayDateOutlook,
   type RecordedFinding,
   reconcile,
   type Transition,
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
 import { findingIdOf, readRecordedFindings, recordTransitions } from '@wagewatch/runtime';
+import { storePayDateOutlooks } from './outlooks.ts';
 import { loadProjectState } from './state.ts';
 
 /** The id of a finding, shared with every service that raises findings. */
@@ -46,7 +48,8 @@ export type EvaluationResult = { projectId: string; transitions: Transition[] };
 /**
  * Re-evaluates one project as of `asOf` and records the difference: findings rows and their
  * events in the caller's transaction. A per-project advisory lock serialises evaluations of
- * the same project (a sweep and a consumer batch, or two ledger processes).
+ * the same project (a sweep and a consumer batch, or two ledger processes). Rule 8's outlooks
+ * of the project (`ledger.pay_date_outlooks`) are replaced in the same transaction.
  */
 export async function evaluateAndRecord(
   tx: Sql,
@@ -56,7 +59,12 @@ export async function evaluateAndRecord(
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ledger:evaluate:${projectId}`]);
   const loaded = await loadProjectState(tx, projectId);
   if (!loaded) return { projectId, transitions: [] };
-  const desired = evaluateProject(loaded.state, options.asOf, options.calendar);
+  // Rule 8's outlook of each pay date in its window, kept for the cockpit (docs/adr/0021).
+  const outlooks: PayDateOutlook[] = [];
+  const desired = evaluateProject(loaded.state, options.asOf, options.calendar, undefined, {
+    payDate: (o) => outlooks.push(o),
+  });
+  await storePayDateOutlooks(tx, [projectId], new Map([[projectId, outlooks]]), options.asOf);
   const recorded = await readRecordedFindings<RecordedFinding>(tx, 'ledger', projectId);
   const transitions = reconcile(recorded, desired, options.at);
   await recordTransitions(tx, 'ledger', projectId, transitions, {

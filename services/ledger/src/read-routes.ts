@@ -32,7 +32,8 @@ import {
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { loadProjectState, loadProjectStates } from './state.ts';
+import { evaluatePayDateOutlooks } from './outlooks.ts';
+import { loadProjectState } from './state.ts';
 import { readEvaluationInstant } from './sweep.ts';
 
 /**
@@ -157,6 +158,9 @@ export function ledgerReadRoutes(deps: {
             "balance-short window (rule 8: from 5 working days before the due date to the due date), with rule 8's own figures: " +
             'due is what is still owed (the sheet, or the previous month’s before the sheet is submitted; null when no sheet tells), ' +
             'balance the latest statement plus the movements since (null before any statement), short = balance below due. ' +
+            "These are as of the ledger's last evaluation (evaluatedAsOf, as stored by it: docs/adr/0021), not as of now: movements " +
+            'booked after that instant, and pay dates entering the window since, show after the next sweep; pay dates already ' +
+            'past today are left out. Before the first evaluation (evaluatedAsOf null) they are evaluated as of now. ' +
             'feedsIncomplete: banks with accounts that have an open feed-incomplete finding (rule 14).',
           querystring: z.object({
             district: z.string().min(1).optional(),
@@ -227,14 +231,16 @@ export function ledgerReadRoutes(deps: {
           judged: bigint | number;
           on_time: bigint | number;
         }>(
-          // The statement test once per sheet, the findings test as one hash join (not three index
-          // probes per line): the same predicates as per line, city scale (bench/README.md).
+          // The statement test once per sheet (MATERIALIZED: inlined, the planner ran it twice per
+          // line), the findings test as one hash join (not three index probes per line), the distinct
+          // workers counted under the byte-wise "C" collation (the same set; the locale's comparison
+          // was most of the sort): the same predicates as per line, city scale (bench/README.md).
           `WITH due AS (SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::boolean[]) AS d(project_id, period, due_date, passed)),
            eff AS (
              SELECT DISTINCT ON (s.project_id, s.period) s.sheet_id, d.*
              FROM ledger.payroll_sheets s JOIN due d ON d.project_id = s.project_id AND d.period = s.period
              WHERE s.parts_received >= s.parts ORDER BY s.project_id, s.period, s.version DESC),
-           covered AS (
+           covered AS MATERIALIZED (
              SELECT e.*, e.passed AND EXISTS (
                  SELECT 1 FROM ledger.statements st JOIN ledger.projects p ON p.account_no = st.account_no
                  WHERE p.project_id = e.project_id AND st.statement_date = e.due_date) AS statement_in
@@ -247,7 +253,7 @@ export function ledgerReadRoutes(deps: {
                e.statement_in AND l.amount_due_fen > 0 AS judged, fl.rest IS NOT NULL AS flagged
              FROM covered e JOIN ledger.payroll_lines l ON l.sheet_id = e.sheet_id
                LEFT JOIN flagged fl ON fl.project_id = e.project_id AND fl.rest = e.period || ':' || l.id_number)
-           SELECT count(DISTINCT project_id || ':' || id_number) AS workers,
+           SELECT count(DISTINCT (project_id || ':' || id_number) COLLATE "C") AS workers,
                   coalesce(sum(amount_due_fen), 0)::text AS fen,
                   count(*) FILTER (WHERE judged) AS judged,
                   count(*) FILTER (WHERE judged AND NOT flagged) AS on_time
@@ -271,7 +277,7 @@ export function ledgerReadRoutes(deps: {
           balance: string | null;
           short: boolean;
         }[] = [];
-        // Only the projects with a pay date in rule 8's window are evaluated (the same test as the
+        // Only the projects with a pay date in rule 8's window are read (the same test as the
         // domain's; 16 calendar days hold 5 working days even around the longest holiday block).
         const warnDays = DEFAULT_PAYMENT_RULES_CONFIG.balanceWarningWorkingDays;
         const inWindow = (due: LocalDate) => {
@@ -286,31 +292,52 @@ export function ledgerReadRoutes(deps: {
             month === current &&
             periodsDueBetween(p, today, addDays(today, 16), calendar).some((d) => inWindow(d.due)),
         );
-        // Their states in one batch of queries (not seven per project), with only the statement the
-        // outlook reads (the latest before today): city scale, bench/README.md. Outlooks only.
-        const states = await loadProjectStates(
-          db,
-          windowed.map((p) => p.project_id),
-          { latestStatementBefore: today },
-        );
-        for (const p of windowed) {
-          const loaded = states.get(p.project_id);
-          if (!loaded) continue;
-          const outlooks: PayDateOutlook[] = [];
-          evaluateProject(loaded.state, now, calendar, DEFAULT_PAYMENT_RULES_CONFIG, {
-            payDate: (o) => outlooks.push(o),
-          });
-          for (const o of outlooks)
-            upcoming.push({
-              projectId: p.project_id,
-              name: p.name,
-              period: o.period,
-              payDate: o.dueDate,
-              due: o.owed === null ? null : formatFen(o.owed),
-              balance: o.balance === null ? null : formatFen(o.balance),
-              short: o.owed !== null && o.balance !== null && o.owed > 0n && o.balance < o.owed,
-            });
+        // Rule 8's outlooks as of the ledger's last evaluation, stored by it per project
+        // (ledger.pay_date_outlooks, docs/adr/0021): read, not re-evaluated per request. Before the
+        // first evaluation there is none to read: the windowed projects are evaluated at now.
+        const windowedIds = new Set(windowed.map((p) => p.project_id));
+        const names = new Map(windowed.map((p) => [p.project_id, p.name]));
+        const outlooks: { projectId: string; o: Omit<PayDateOutlook, 'statementDate' | 'basis'> }[] = [];
+        if (evaluated.getTime() === 0) {
+          const live = await evaluatePayDateOutlooks(db, [...windowedIds], now, calendar);
+          for (const p of windowed)
+            for (const o of live.get(p.project_id) ?? []) outlooks.push({ projectId: p.project_id, o });
+        } else {
+          const rows = await db.query<{
+            project_id: string;
+            period: Period;
+            due_date: LocalDate;
+            owed_fen: string | null;
+            balance_fen: string | null;
+          }>(
+            `SELECT o.project_id, o.period, to_char(o.due_date, 'YYYY-MM-DD') AS due_date, o.owed_fen::text AS owed_fen,
+                    o.balance_fen::text AS balance_fen
+             FROM ledger.pay_date_outlooks o WHERE o.project_id = ANY($1::text[]) AND o.due_date BETWEEN $2::date AND $3::date
+             ORDER BY o.project_id, o.period`,
+            [[...windowedIds], today, addDays(today, 16)],
+          );
+          for (const r of rows)
+            if (inWindow(r.due_date))
+              outlooks.push({
+                projectId: r.project_id,
+                o: {
+                  period: r.period,
+                  dueDate: r.due_date,
+                  owed: r.owed_fen === null ? null : BigInt(r.owed_fen),
+                  balance: r.balance_fen === null ? null : BigInt(r.balance_fen),
+                },
+              });
         }
+        for (const { projectId, o } of outlooks)
+          upcoming.push({
+            projectId,
+            name: names.get(projectId) ?? '',
+            period: o.period,
+            payDate: o.dueDate,
+            due: o.owed === null ? null : formatFen(o.owed),
+            balance: o.balance === null ? null : formatFen(o.balance),
+            short: o.owed !== null && o.balance !== null && o.owed > 0n && o.balance < o.owed,
+          });
         upcoming.sort((a, b) => a.payDate.localeCompare(b.payDate) || a.projectId.localeCompare(b.projectId));
 
         const feeds = await db.query<{ bank_code: string; accounts: bigint | number }>(

@@ -151,3 +151,26 @@ export const dirtyProjects = ledger.table('dirty_projects', {
   correlationId: text('correlation_id'),
   causationId: text('causation_id'),
 });
+
+/**
+ * Rule 8's outlook of each pay date in the balance-short window, as of the project's last
+ * evaluation (the `payDate` observer of `evaluateProject`): replaced per project in the
+ * transaction that records its findings, read by `GET /v1/dashboard/payments` (docs/adr/0021).
+ */
+export const payDateOutlooks = ledger.table(
+  'pay_date_outlooks',
+  {
+    projectId: text('project_id').notNull(),
+    period: text('period').notNull(),
+    dueDate: date('due_date').notNull(),
+    /** What rule 8 compares with the balance; null when no sheet tells it. */
+    owedFen: bigint('owed_fen', { mode: 'bigint' }),
+    /** The latest statement plus the movements since; null before any statement. */
+    balanceFen: bigint('balance_fen', { mode: 'bigint' }),
+    evaluatedAt: timestamp('evaluated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.period] }),
+    index('ledger_pay_date_outlooks_due_idx').on(t.dueDate),
+  ],
+);

@@ -5,6 +5,7 @@ import { type Database, migrate } from '@wagewatch/db';
 import type { WorkingDayCalendar } from '@wagewatch/domain';
 import type { Clock } from '@wagewatch/runtime';
 import { ledgerConsumer } from './consumer.ts';
+import { refreshPayDateOutlooks } from './outlooks.ts';
 import { withPublicNotice } from './public-notice.ts';
 import { ledgerReadRoutes } from './read-routes.ts';
 import { type ExtraSweep, ledgerRoutes } from './routes.ts';
@@ -44,6 +45,13 @@ export function createLedger(deps: {
     }, ctx),
     /** Every time-based evaluation as of an instant: the ledger's, then the extra sweeps' (`extra`). */
     sweep: (asOf: Date = deps.clock.now()) => sweepAll(asOf),
+    /**
+     * Rule 8's stored outlooks of every project recomputed as of the evaluation instant, findings
+     * untouched: for a ledger whose tables were written directly (the console bench). Returns the
+     * number of outlooks stored.
+     */
+    refreshPayDateOutlooks: async () =>
+      refreshPayDateOutlooks(deps.db, await readEvaluationInstant(deps.db), deps.calendar),
     /** The latest instant swept to (the epoch when never): a replay clock resumes there. */
     clockInstant: () => readEvaluationInstant(deps.db),
   };
