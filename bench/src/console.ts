@@ -13,16 +13,11 @@
  * schemas). Prints the median and p95 of --runs requests each, and the composed cockpit (the
  * three in parallel, as the console asks). Issue 12's floor: < 200 ms demo, < 1 s at 2,000.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Database, openPglite, openPostgres } from '@wagewatch/db';
-import { ApiKeys, createLogger, ManualClock, SecretBox } from '@wagewatch/runtime';
+import { ManualClock } from '@wagewatch/runtime';
 import { loadDemo } from '@wagewatch/standalone/demo';
-import { createEmbeddedSystem, type EmbeddedSystem } from '@wagewatch/standalone/system';
 import { generateBenchMonth } from '@wagewatch/testkit/generator';
+import { benchLogger as logger, type Started, startBenchSystem } from './system.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,52 +35,8 @@ const runs = Number(values.runs);
 const ledgerWorkers = Number(values['ledger-workers']);
 const NOW = new Date('2026-11-29T10:00:00+08:00');
 const COCKPIT = ['/v1/dashboard', '/v1/dashboard/deposits', '/v1/dashboard/payments'];
-const logger = createLogger({ level: 'warn' });
 
-type Started = {
-  system: EmbeddedSystem;
-  db: Database;
-  base: string;
-  apiKeys: ApiKeys;
-  close(): Promise<void>;
-};
-
-async function start(label: string): Promise<Started> {
-  const dataDir = mkdtempSync(join(tmpdir(), `wagewatch-bench-${label}-`));
-  const db: Database =
-    values.database === 'postgres'
-      ? openPostgres({
-          connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-        })
-      : await openPglite({ dataDir: join(dataDir, 'pglite') });
-  if (db.kind === 'postgres') {
-    for (const s of ['ingest', 'ledger', 'deposits', 'inspection', 'migrations', 'auth'])
-      await db.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-  }
-  const apiKeys = new ApiKeys('bench-secret-bench-secret-bench-secret-0123');
-  const system = await createEmbeddedSystem({
-    db,
-    clock: new ManualClock(NOW),
-    logger,
-    apiKeys,
-    secrets: new SecretBox(randomBytes(32)),
-    // The bench loads as fast as it can: the load-shedding guard would refuse its own requests.
-    protection: { maxEventLoopDelayMs: 0, addressRequestsPerWindow: 1e9, keyRequestsPerWindow: 1e9 },
-  });
-  system.start();
-  const base = await system.app.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    system,
-    db,
-    base,
-    apiKeys,
-    close: async () => {
-      await system.stop();
-      await db.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+const start = (label: string) => startBenchSystem(label, values.database ?? 'pglite', NOW);
 
 async function get(base: string, key: string, path: string): Promise<{ status: number; ms: number }> {
   const t0 = performance.now();

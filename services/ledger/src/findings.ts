@@ -6,6 +6,7 @@ import {
   evaluateProject,
   formatFen,
   maskIdNumber,
+  nextEvaluationAt,
   type PayDateOutlook,
   type RecordedFinding,
   reconcile,
@@ -65,6 +66,12 @@ export async function evaluateAndRecord(
     payDate: (o) => outlooks.push(o),
   });
   await storePayDateOutlooks(tx, [projectId], new Map([[projectId, outlooks]]), options.asOf);
+  // When this answer can next change without an event: the sweep skips the project until then.
+  await tx.query(
+    `INSERT INTO ledger.evaluation_due (project_id, due_at) VALUES ($1, $2)
+     ON CONFLICT (project_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
+    [projectId, nextEvaluationAt(loaded.state, options.asOf)],
+  );
   const recorded = await readRecordedFindings<RecordedFinding>(tx, 'ledger', projectId);
   const transitions = reconcile(recorded, desired, options.at);
   await recordTransitions(tx, 'ledger', projectId, transitions, {

@@ -93,6 +93,9 @@ export const transfers = ledger.table(
     primaryKey({ columns: [t.bankCode, t.bankRef] }),
     index('ledger_transfers_project_idx').on(t.projectId),
     index('ledger_transfers_counterparty_idx').on(t.counterpartyAccountNo),
+    // The evaluation reads an account's movements in booking order (state.ts): without it, every
+    // project's evaluation scanned the whole city's transfers (issue 13; bench:sweep measures it).
+    index('ledger_transfers_account_idx').on(t.accountNo, t.bookedAt),
   ],
 );
 
@@ -142,6 +145,20 @@ export const evaluationClock = ledger.table('evaluation_clock', {
   id: integer('id').primaryKey(),
   asOf: timestamp('as_of', { withTimezone: true }).notNull(),
 });
+
+/**
+ * When each project's evaluation can next change without an event (`nextEvaluationAt`, the end of
+ * the Shanghai day or the next transfer booked before it): the sweep evaluates only the projects
+ * due, and those with no row (docs/adr/0022). Written with the findings; emptied at every start.
+ */
+export const evaluationDue = ledger.table(
+  'evaluation_due',
+  {
+    projectId: text('project_id').primaryKey(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('ledger_evaluation_due_at_idx').on(t.dueAt)],
+);
 
 /** Projects whose facts changed since they were last evaluated (marked in the consumer's transaction). */
 export const dirtyProjects = ledger.table('dirty_projects', {

@@ -37,7 +37,13 @@ export function createLedger(deps: {
     name: 'ledger' as const,
     outbox,
     consumer: ledgerConsumer(ctx),
-    migrate: () => migrate(deps.db, { folder: migrationsFolder, schema: LEDGER_SCHEMA }),
+    migrate: async () => {
+      const applied = await migrate(deps.db, { folder: migrationsFolder, schema: LEDGER_SCHEMA });
+      // A start may bring new rules, a new calendar or configuration: the first sweep evaluates
+      // every project again (docs/adr/0022).
+      await deps.db.query('DELETE FROM ledger.evaluation_due');
+      return applied;
+    },
     /** The API under /v1 (the console's reads included) and the public notice of wage payment (/public, no key). */
     routes: withPublicNotice(async (app) => {
       await app.register(ledgerRoutes({ ...ctx, sweep: sweepAll }));

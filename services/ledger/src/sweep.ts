@@ -61,7 +61,7 @@ export async function evaluateDirty(deps: {
 export type SweepResult = { asOf: Date; projects: number; results: EvaluationResult[] };
 
 /**
- * Runs every time-based evaluation as of an instant. Time only moves forward: a sweep "as of"
+ * Runs every time-based evaluation due as of an instant. Time only moves forward: a sweep "as of"
  * an earlier instant than one already run evaluates at the later one (so a replay of feeds
  * with increasing sweeps gives the findings live operation gave, and nothing flaps).
  */
@@ -78,8 +78,12 @@ export async function sweep(
     return row!.as_of;
   });
   deps.clock?.sweptTo?.(effective); // a replay clock's "now" is the latest instant swept to
+  // Only the projects whose evaluation can have changed by now (docs/adr/0022): due, or never
+  // evaluated since this process started. The others' answers are what is recorded.
   const projects = await deps.db.query<{ project_id: string }>(
-    'SELECT project_id FROM ledger.projects ORDER BY project_id',
+    `SELECT p.project_id FROM ledger.projects p LEFT JOIN ledger.evaluation_due d USING (project_id)
+     WHERE d.due_at IS NULL OR d.due_at <= $1 ORDER BY p.project_id`,
+    [effective],
   );
   const results: EvaluationResult[] = [];
   // A sweep starts a chain of its own: `sweep:<effective instant>` (packages/contracts trace.ts).

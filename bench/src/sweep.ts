@@ -1,0 +1,201 @@
+/**
+ * `pnpm --filter @wagewatch/bench bench:sweep`: what one ledger sweep costs (issue 13, goal 1),
+ * today's sweep evaluating every project with its whole history, as the city grows in projects
+ * and in months. For each `--months` M (default 3,12): a fresh embedded system (`--database`
+ * postgres by default, as the issue measures it; pglite too), --projects N (default 100)
+ * generated projects with --workers W (default 50) each, M complete payroll months ending
+ * 2026-10 written in bulk SQL as the ledger's consumer writes them (sheets, a debit per line paid
+ * before its due date, the owner's labour-cost credit on the 1st, an end-of-day statement per
+ * account and day), evaluated once (its findings recorded), then swept --runs (5) times as of
+ * the same instant: sweeps that raise and resolve nothing, the minute timer's steady state.
+ * Printed per M, each the median of --runs sweeps in the same run on the same data: every project
+ * due (the due index emptied: today's sweep before docs/adr/0022, and the first sweep of a day),
+ * the same without the index on ledger.transfers(account_no) (migration 0004, its baseline), and
+ * the minute timer's sweep inside a day (nothing due), with its ratio to the full sweep.
+ */
+import { parseArgs } from 'node:util';
+import { generateBenchMonth } from '@wagewatch/testkit/generator';
+import { type Started, startBenchSystem } from './system.ts';
+
+const { values } = parseArgs({
+  options: {
+    projects: { type: 'string', default: '100' },
+    workers: { type: 'string', default: '50' },
+    months: { type: 'string', default: '3,12' },
+    runs: { type: 'string', default: '5' },
+    database: { type: 'string', default: 'postgres' },
+  },
+});
+const projects = Number(values.projects);
+const workers = Number(values.workers);
+const runs = Number(values.runs);
+const monthCounts = (values.months ?? '3,12').split(',').map(Number);
+/** Sunday 29 November 2026: October's wages were due in November, November's are not yet. */
+const NOW = new Date('2026-11-29T10:00:00+08:00');
+const LAST = '2026-10';
+
+const monthsBack = (last: string, n: number) => {
+  const [y, m] = last.split('-').map(Number) as [number, number];
+  const t = y * 12 + (m - 1) - n;
+  return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
+};
+
+async function seed(s: Started, months: number): Promise<Record<string, number>> {
+  const first = monthsBack(LAST, months - 1);
+  const city = generateBenchMonth({ workers: projects, projects });
+  // Every project started on the first month's 1st, paid on the 15th of the month after.
+  const terms = city.projects.map((p) =>
+    JSON.stringify({
+      ...p,
+      permitDate: `${monthsBack(first, 1)}-01`,
+      startDate: `${first}-01`,
+      payDay: 15,
+      payMonthOffset: 1,
+      registeredAt: NOW.toISOString(),
+    }),
+  );
+  await s.db.query(
+    `INSERT INTO ledger.projects (project_id, district, bank_code, account_no, terms, event_id)
+     SELECT t->>'projectId', t->>'district', t->'wageAccount'->>'bankCode', t->'wageAccount'->>'accountNo', t,
+       gen_random_uuid()
+     FROM unnest($1::jsonb[]) t`,
+    [terms],
+  );
+  await s.db.query(
+    `INSERT INTO ledger.workers (project_id, id_number, name, account_no, enrolled_on, left_on)
+     SELECT p.project_id, '510402199' || lpad((p.n * 1000 + g)::text, 9, '0'), '工人' || p.n || '-' || g,
+       '6217' || lpad((p.n * 1000 + g)::text, 15, '0'), $2::date, NULL
+     FROM (SELECT project_id, (row_number() OVER (ORDER BY project_id))::int AS n FROM ledger.projects) p,
+       generate_series(1, $1::int) g`,
+    [workers, `${first}-01`],
+  );
+  // A complete sheet per month, submitted on the 1st of the month after.
+  await s.db.query(
+    `INSERT INTO ledger.payroll_sheets (sheet_id, project_id, period, version, parts, parts_received, submitted_at, event_ids)
+     SELECT gen_random_uuid(), p.project_id, to_char(m, 'YYYY-MM'), 1, 1, 1,
+       (m + interval '1 month' + interval '9 hours') AT TIME ZONE 'Asia/Shanghai', ARRAY[gen_random_uuid()::text]
+     FROM ledger.projects p, generate_series($1::date, $2::date, interval '1 month') m`,
+    [`${first}-01`, `${LAST}-01`],
+  );
+  await s.db.query(
+    `INSERT INTO ledger.payroll_lines (sheet_id, id_number, name, amount_due_fen, signed)
+     SELECT s.sheet_id, w.id_number, w.name, (500000 + abs(hashtext(w.id_number || s.period)) % 400000)::bigint, true
+     FROM ledger.payroll_sheets s JOIN ledger.workers w ON w.project_id = s.project_id`,
+  );
+  // The owner's credit (the month's sheet + 5 %) at 09:00 on the 2nd of the month after, each
+  // line paid at 10:00 the same day: before every due date (the 15th, or earlier on a holiday).
+  await s.db.query(
+    `INSERT INTO ledger.transfers (bank_code, bank_ref, project_id, account_no, direction, amount_fen, counterparty_account_no,
+       counterparty_name, counterparty_id_number, booked_at, status, original_bank_ref, purpose, event_id)
+     SELECT p.bank_code, 'L-' || s.period || '-' || p.account_no, p.project_id, p.account_no, 'credit',
+       (1.05 * (SELECT sum(l.amount_due_fen) FROM ledger.payroll_lines l WHERE l.sheet_id = s.sheet_id))::bigint,
+       '9558' || lpad(abs(hashtext(p.project_id))::text, 15, '0'), p.terms->'owner'->>'name', NULL,
+       (to_date(s.period, 'YYYY-MM') + interval '1 month 1 day 9 hours') AT TIME ZONE 'Asia/Shanghai',
+       'booked', NULL, '人工费拨付', gen_random_uuid()
+     FROM ledger.payroll_sheets s JOIN ledger.projects p USING (project_id)`,
+  );
+  await s.db.query(
+    `INSERT INTO ledger.transfers (bank_code, bank_ref, project_id, account_no, direction, amount_fen, counterparty_account_no,
+       counterparty_name, counterparty_id_number, booked_at, status, original_bank_ref, purpose, event_id)
+     SELECT p.bank_code, 'W-' || s.period || '-' || w.account_no, p.project_id, p.account_no, 'debit', l.amount_due_fen,
+       w.account_no, w.name, w.id_number,
+       (to_date(s.period, 'YYYY-MM') + interval '1 month 1 day 10 hours') AT TIME ZONE 'Asia/Shanghai',
+       'booked', NULL, '工资', gen_random_uuid()
+     FROM ledger.payroll_sheets s JOIN ledger.projects p USING (project_id)
+       JOIN ledger.payroll_lines l ON l.sheet_id = s.sheet_id
+       JOIN ledger.workers w ON w.project_id = s.project_id AND w.id_number = l.id_number`,
+  );
+  await s.db.query(
+    `INSERT INTO ledger.statements (account_no, statement_date, project_id, opening_fen, closing_fen, debit_count, debit_fen,
+       credit_count, credit_fen, received_at, event_id)
+     SELECT account_no, day, project_id, closing - credit_fen + debit_fen, closing, debit_count, debit_fen, credit_count,
+       credit_fen, (day + 1 + time '08:00') AT TIME ZONE 'Asia/Shanghai', gen_random_uuid()
+     FROM (
+       SELECT d.*, sum(d.credit_fen - d.debit_fen) OVER (PARTITION BY d.account_no ORDER BY d.day)::bigint AS closing
+       FROM (
+         SELECT p.account_no, p.project_id, day::date AS day,
+           count(t.*) FILTER (WHERE t.direction = 'debit')::int AS debit_count,
+           coalesce(sum(t.amount_fen) FILTER (WHERE t.direction = 'debit'), 0)::bigint AS debit_fen,
+           count(t.*) FILTER (WHERE t.direction = 'credit')::int AS credit_count,
+           coalesce(sum(t.amount_fen) FILTER (WHERE t.direction = 'credit'), 0)::bigint AS credit_fen
+         FROM ledger.projects p CROSS JOIN generate_series($1::date, $2::date, interval '1 day') day
+           LEFT JOIN ledger.transfers t ON t.project_id = p.project_id
+             AND (t.booked_at AT TIME ZONE 'Asia/Shanghai')::date = day::date
+         GROUP BY p.account_no, p.project_id, day) d
+     ) x`,
+    [`${first}-01`, '2026-11-28'],
+  );
+  await s.db.query('ANALYZE');
+  const [c] = await s.db.query<Record<string, number>>(
+    `SELECT (SELECT count(*)::int FROM ledger.workers) AS workers, (SELECT count(*)::int FROM ledger.payroll_lines) AS lines,
+            (SELECT count(*)::int FROM ledger.transfers) AS transfers, (SELECT count(*)::int FROM ledger.statements) AS statements`,
+  );
+  return c ?? {};
+}
+
+const median = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)] ?? Number.NaN;
+
+/**
+ * The median of --runs sweeps as of the same instant, after a warm-up: `everything` empties the
+ * due index first (every project evaluated: today's sweep before the index, the first sweep of a
+ * day), else the index stands (the minute timer's sweep inside a day: nothing due).
+ */
+async function sweeps(s: Started, everything: boolean): Promise<{ ms: number; projects: number }> {
+  const once = async () => {
+    if (everything) await s.db.query('DELETE FROM ledger.evaluation_due');
+    const t0 = performance.now();
+    const r = await s.system.ledger.sweep(NOW);
+    const ms = performance.now() - t0;
+    if (r.results.length) throw new Error(`a steady-state sweep changed ${r.results.length} project(s)`);
+    return { ms, projects: r.projects };
+  };
+  await once();
+  const all: { ms: number; projects: number }[] = [];
+  for (let i = 0; i < runs; i++) all.push(await once());
+  return { ms: median(all.map((x) => x.ms)), projects: all[0]?.projects ?? 0 };
+}
+
+const rows: string[] = [];
+for (const months of monthCounts) {
+  const s = await startBenchSystem(`sweep-${months}`, values.database ?? 'postgres', NOW);
+  try {
+    const t0 = performance.now();
+    const counts = await seed(s, months);
+    const first = await s.system.ledger.sweep(NOW); // records the findings of the seeded history
+    console.log(
+      `${months} months: seeded ${JSON.stringify(counts)} in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` +
+        `the first sweep changed ${first.results.length} project(s)`,
+    );
+    // The account index's baseline first (dropped), then with it; each after a warm-up sweep.
+    await s.db.query('DROP INDEX ledger.ledger_transfers_account_idx');
+    await s.db.query('ANALYZE ledger.transfers');
+    const bare = await sweeps(s, true);
+    await s.db.query(
+      'CREATE INDEX ledger_transfers_account_idx ON ledger.transfers USING btree (account_no, booked_at)',
+    );
+    await s.db.query('ANALYZE ledger.transfers');
+    const full = await sweeps(s, true);
+    const idle = await sweeps(s, false);
+    rows.push(
+      [
+        String(projects).padStart(8),
+        String(months).padStart(6),
+        String(counts.transfers).padStart(10),
+        `${bare.ms.toFixed(0)} ms`.padStart(14),
+        `${full.ms.toFixed(0)} ms`.padStart(12),
+        `${(full.ms / projects).toFixed(1)} ms`.padStart(10),
+        `${idle.ms.toFixed(1)} ms (${idle.projects})`.padStart(16),
+        `${(idle.ms / full.ms).toFixed(4)}`.padStart(8),
+      ].join(' '),
+    );
+  } finally {
+    await s.close();
+  }
+}
+console.log(
+  `\nledger sweep that raises and resolves nothing (${values.database}, ${workers} workers a project, median of ${runs})`,
+);
+console.log(
+  ' projects months  transfers  no acct index    all due  a project   nothing due (n)  nothing/all',
+);
+for (const r of rows) console.log(r);

@@ -1,0 +1,1 @@
+CREATE INDEX "ledger_transfers_account_idx" ON "ledger"."transfers" USING btree ("account_no","booked_at");
