@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { ManualClock } from '@wagewatch/runtime';
 import { loadDemo } from '@wagewatch/standalone/demo';
 import { generateBenchMonth } from '@wagewatch/testkit/generator';
-import { benchLogger as logger, type Started, startBenchSystem } from './system.ts';
+import { benchLogger as logger, type Started, seedStatements, startBenchSystem } from './system.ts';
 
 const { values } = parseArgs({
   options: {
@@ -268,25 +268,7 @@ async function measure(label: string, s: Started): Promise<void> {
            CASE WHEN abs(hashtext(p.project_id || 'short')) % 5 = 0 THEN 0.6 ELSE 1.05 END)) AS c(period, funds, at, share)
      WHERE c.period <> '2026-12' OR (p.terms->>'payDay')::int <= 4`,
   );
-  await s.db.query(
-    `INSERT INTO ledger.statements (account_no, statement_date, project_id, opening_fen, closing_fen, debit_count, debit_fen,
-       credit_count, credit_fen, received_at, event_id)
-     SELECT account_no, day, project_id, closing - credit_fen + debit_fen, closing, debit_count, debit_fen, credit_count,
-       credit_fen, (day + 1 + time '08:00') AT TIME ZONE 'Asia/Shanghai', gen_random_uuid()
-     FROM (
-       SELECT d.*, sum(d.credit_fen - d.debit_fen) OVER (PARTITION BY d.account_no ORDER BY d.day)::bigint AS closing
-       FROM (
-         SELECT p.account_no, p.project_id, day::date AS day,
-           count(t.*) FILTER (WHERE t.direction = 'debit')::int AS debit_count,
-           coalesce(sum(t.amount_fen) FILTER (WHERE t.direction = 'debit'), 0)::bigint AS debit_fen,
-           count(t.*) FILTER (WHERE t.direction = 'credit')::int AS credit_count,
-           coalesce(sum(t.amount_fen) FILTER (WHERE t.direction = 'credit'), 0)::bigint AS credit_fen
-         FROM ledger.projects p CROSS JOIN generate_series(DATE '2026-10-01', DATE '2026-11-28', interval '1 day') day
-           LEFT JOIN ledger.transfers t ON t.account_no = p.account_no
-             AND (t.booked_at AT TIME ZONE 'Asia/Shanghai')::date = day::date
-         GROUP BY p.account_no, p.project_id, day) d
-     ) x`,
-  );
+  await seedStatements(s.db, '2026-10-01', '2026-11-28');
   await s.db.query(
     `INSERT INTO ledger.findings (finding_id, project_id, key, rule, status, snapshot, record, updated_at)
      SELECT 'L-' || md5(s.project_id || l.id_number || s.period), s.project_id, 'wages-late:' || s.period || ':' || l.id_number,

@@ -15,7 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { generateBenchMonth } from '@wagewatch/testkit/generator';
-import { type Started, startBenchSystem } from './system.ts';
+import { type Started, seedStatements, startBenchSystem } from './system.ts';
 
 const { values } = parseArgs({
   options: {
@@ -105,26 +105,7 @@ async function seed(s: Started, months: number): Promise<Record<string, number>>
        JOIN ledger.payroll_lines l ON l.sheet_id = s.sheet_id
        JOIN ledger.workers w ON w.project_id = s.project_id AND w.id_number = l.id_number`,
   );
-  await s.db.query(
-    `INSERT INTO ledger.statements (account_no, statement_date, project_id, opening_fen, closing_fen, debit_count, debit_fen,
-       credit_count, credit_fen, received_at, event_id)
-     SELECT account_no, day, project_id, closing - credit_fen + debit_fen, closing, debit_count, debit_fen, credit_count,
-       credit_fen, (day + 1 + time '08:00') AT TIME ZONE 'Asia/Shanghai', gen_random_uuid()
-     FROM (
-       SELECT d.*, sum(d.credit_fen - d.debit_fen) OVER (PARTITION BY d.account_no ORDER BY d.day)::bigint AS closing
-       FROM (
-         SELECT p.account_no, p.project_id, day::date AS day,
-           count(t.*) FILTER (WHERE t.direction = 'debit')::int AS debit_count,
-           coalesce(sum(t.amount_fen) FILTER (WHERE t.direction = 'debit'), 0)::bigint AS debit_fen,
-           count(t.*) FILTER (WHERE t.direction = 'credit')::int AS credit_count,
-           coalesce(sum(t.amount_fen) FILTER (WHERE t.direction = 'credit'), 0)::bigint AS credit_fen
-         FROM ledger.projects p CROSS JOIN generate_series($1::date, $2::date, interval '1 day') day
-           LEFT JOIN ledger.transfers t ON t.project_id = p.project_id
-             AND (t.booked_at AT TIME ZONE 'Asia/Shanghai')::date = day::date
-         GROUP BY p.account_no, p.project_id, day) d
-     ) x`,
-    [`${first}-01`, '2026-11-28'],
-  );
+  await seedStatements(s.db, `${first}-01`, '2026-11-28');
   await s.db.query('ANALYZE');
   const [c] = await s.db.query<Record<string, number>>(
     `SELECT (SELECT count(*)::int FROM ledger.workers) AS workers, (SELECT count(*)::int FROM ledger.payroll_lines) AS lines,

@@ -56,3 +56,31 @@ export async function startBenchSystem(label: string, database: string, now: Dat
     },
   };
 }
+
+/**
+ * An end-of-day statement per project's account and day from `from` to `to` (inclusive), whose
+ * counts and totals are the transfers already seeded on that day and whose closing balance runs
+ * from zero; received at 08:00 the next morning. Bulk SQL, as the ledger's consumer would store them.
+ */
+export async function seedStatements(db: Database, from: string, to: string): Promise<void> {
+  await db.query(
+    `INSERT INTO ledger.statements (account_no, statement_date, project_id, opening_fen, closing_fen, debit_count, debit_fen,
+       credit_count, credit_fen, received_at, event_id)
+     SELECT account_no, day, project_id, closing - credit_fen + debit_fen, closing, debit_count, debit_fen, credit_count,
+       credit_fen, (day + 1 + time '08:00') AT TIME ZONE 'Asia/Shanghai', gen_random_uuid()
+     FROM (
+       SELECT d.*, sum(d.credit_fen - d.debit_fen) OVER (PARTITION BY d.account_no ORDER BY d.day)::bigint AS closing
+       FROM (
+         SELECT p.account_no, p.project_id, day::date AS day,
+           count(t.*) FILTER (WHERE t.direction = 'debit')::int AS debit_count,
+           coalesce(sum(t.amount_fen) FILTER (WHERE t.direction = 'debit'), 0)::bigint AS debit_fen,
+           count(t.*) FILTER (WHERE t.direction = 'credit')::int AS credit_count,
+           coalesce(sum(t.amount_fen) FILTER (WHERE t.direction = 'credit'), 0)::bigint AS credit_fen
+         FROM ledger.projects p CROSS JOIN generate_series($1::date, $2::date, interval '1 day') day
+           LEFT JOIN ledger.transfers t ON t.account_no = p.account_no
+             AND (t.booked_at AT TIME ZONE 'Asia/Shanghai')::date = day::date
+         GROUP BY p.account_no, p.project_id, day) d
+     ) x`,
+    [from, to],
+  );
+}

@@ -3,24 +3,16 @@ import {
   CASE_CLOSING_OUTCOMES,
   decideManualCase,
   type ManualCaseCommand,
-  type ManualCaseDecision,
   shanghaiDate,
   TERMINAL_TASK_STATUSES,
 } from '@wagewatch/domain';
-import {
-  actorOf,
-  ConflictError,
-  ForbiddenError,
-  principalOf,
-  problemSchema,
-  requireRole,
-  ValidationError,
-} from '@wagewatch/runtime';
+import { actorOf, principalOf, problemSchema, requireRole } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { raiseAlert } from '../alerts/repository.ts';
 import { apiTime, type InspectionContext, problems } from '../context.ts';
+import { acceptedEvent } from '../refusal.ts';
 import { openTask, TASK_COLUMNS, type TaskRow, taskAudit, taskEventOf } from '../tasks/repository.ts';
 import {
   CASE_COLUMNS,
@@ -35,15 +27,6 @@ import {
 } from './repository.ts';
 import { loadCase } from './routes.ts';
 import { caseDetail, detail } from './views.ts';
-
-/** The domain's refusal as the API's answer: 409, 403 or 400 naming the field. */
-function accepted(d: ManualCaseDecision) {
-  if (d.ok) return d.event;
-  const r = d.refusal;
-  if (r.kind === 'conflict') throw new ConflictError(r.message);
-  if (r.kind === 'forbidden') throw new ForbiddenError(r.message);
-  throw new ValidationError(r.message, [{ field: r.field, message: r.detail }]);
-}
 
 const OUTCOME_NOTE: Record<(typeof CASE_CLOSING_OUTCOMES)[number], string> = {
   'paid-verified': 'wages verified as paid (已核实支付)',
@@ -87,7 +70,7 @@ export function caseClosingRoutes(deps: InspectionContext): FastifyPluginAsync {
           'SELECT task_id FROM inspection.tasks WHERE case_id = $1 AND status <> ALL($2::text[]) ORDER BY task_id',
           [row.case_id, [...TERMINAL_TASK_STATUSES]],
         );
-        const event = accepted(
+        const event = acceptedEvent(
           decideManualCase(
             {
               caseId: row.case_id,

@@ -1,21 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { localDateString } from '@wagewatch/contracts';
-import {
-  decideJustification,
-  type JustificationCommand,
-  type JustificationDecision,
-  shanghaiDate,
-} from '@wagewatch/domain';
-import {
-  actorOf,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  principalOf,
-  problemSchema,
-  requireRole,
-  ValidationError,
-} from '@wagewatch/runtime';
+import { decideJustification, type JustificationCommand, shanghaiDate } from '@wagewatch/domain';
+import { actorOf, ForbiddenError, principalOf, problemSchema, requireRole } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -23,27 +9,8 @@ import { evaluateCase, history, lockCase } from '../cases/repository.ts';
 import { loadCase } from '../cases/routes.ts';
 import { caseDetail, detail, justificationView } from '../cases/views.ts';
 import { apiTime, type InspectionContext, problems } from '../context.ts';
+import { acceptedEvent } from '../refusal.ts';
 import { justificationsOf, recordDecision, recordProposal, recordSubmission } from './repository.ts';
-
-/** The domain's refusal as the API's answer: 404, 409, 403 or 400 naming the field. */
-function accepted(d: JustificationDecision) {
-  if (d.ok) return d.event;
-  const r = d.refusal;
-  switch (r.kind) {
-    case 'not-found':
-      throw new NotFoundError(r.message);
-    case 'conflict':
-      throw new ConflictError(r.message);
-    case 'forbidden':
-      throw new ForbiddenError(r.message);
-    case 'invalid':
-      throw new ValidationError(r.message, [{ field: r.field, message: r.detail }]);
-    default: {
-      const never: never = r;
-      throw new Error(`unknown refusal ${JSON.stringify(never)}`);
-    }
-  }
-}
 
 /** Justifications: the project manager explains a delay, an inspector accepts or rejects it. */
 export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync {
@@ -75,7 +42,7 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
             );
           }
           await lockCase(tx, row.case_key);
-          const event = accepted(
+          const event = acceptedEvent(
             decideJustification(
               {
                 caseId: row.case_id,
@@ -136,7 +103,7 @@ export function justificationRoutes(deps: InspectionContext): FastifyPluginAsync
         await lockCase(tx, c.case_key);
         const asOf = await time.evaluationInstant(tx);
         const critical = c.level === 'critical';
-        const event = accepted(
+        const event = acceptedEvent(
           decideJustification(
             {
               caseId: c.case_id,
