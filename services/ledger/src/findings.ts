@@ -62,15 +62,17 @@ export async function evaluateAndRecord(
   if (!loaded) return { projectId, transitions: [] };
   // Rule 8's outlook of each pay date in its window, kept for the cockpit (docs/adr/0021).
   const outlooks: PayDateOutlook[] = [];
+  const changes: Date[] = [];
   const desired = evaluateProject(loaded.state, options.asOf, options.calendar, undefined, {
     payDate: (o) => outlooks.push(o),
+    changesAt: (d) => changes.push(d),
   });
   await storePayDateOutlooks(tx, [projectId], new Map([[projectId, outlooks]]), options.asOf);
   // When this answer can next change without an event: the sweep skips the project until then.
   await tx.query(
     `INSERT INTO ledger.evaluation_due (project_id, due_at) VALUES ($1, $2)
      ON CONFLICT (project_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
-    [projectId, nextEvaluationAt(loaded.state, options.asOf)],
+    [projectId, nextEvaluationAt(loaded.state, options.asOf, changes)],
   );
   const recorded = await readRecordedFindings<RecordedFinding>(tx, 'ledger', projectId);
   const transitions = reconcile(recorded, desired, options.at);

@@ -107,6 +107,13 @@ export type ObligationOutcome = {
 export type EvaluationObserver = {
   payDate?: (o: PayDateOutlook) => void;
   obligation?: (o: ObligationOutcome) => void;
+  /**
+   * Called with instants after `asOf` at which a comparison of the rules with the time flips
+   * (a due date ends, a statement deadline passes, a month or rule 8's window begins): with no
+   * new record, the answer is the same until the earliest of them or the next transfer booked
+   * (docs/adr/0022; `nextEvaluationAt`). May report an instant more than once, or early: never late.
+   */
+  changesAt?: (instant: Date) => void;
 };
 
 const max = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
@@ -143,6 +150,9 @@ export function evaluateProject(
   };
   const bank = { kind: 'bank' as const, name: project.bankCode, code: project.bankCode };
   const today = shanghaiDate(asOf);
+  const flipsAt = (instant: Date) => {
+    if (instant > asOf) observe.changesAt?.(instant);
+  };
 
   const returnedRefs = new Map<string, Transfer>();
   for (const t of state.transfers)
@@ -307,14 +317,19 @@ export function evaluateProject(
   const missingStatement = new Map<LocalDate, string>();
 
   const periods = new Set<Period>(state.sheets.map((s) => s.period));
-  for (let p = periodOf(project.startDate); firstDayOf(p) <= today; p = addMonths(p, 1)) periods.add(p);
+  let month = periodOf(project.startDate);
+  for (; firstDayOf(month) <= today; month = addMonths(month, 1)) periods.add(month);
+  flipsAt(startOfShanghaiDay(firstDayOf(month))); // the next month joins the periods when it begins
   for (const period of [...periods].sort()) {
     const { due, warnings } = dueDateFor(
       { period, payDay: project.payDay, payMonthOffset: project.payMonthOffset },
       calendar,
     );
     const dueEnd = endOfShanghaiDay(due);
-    if (asOf < dueEnd) continue;
+    if (asOf < dueEnd) {
+      flipsAt(dueEnd);
+      continue;
+    }
     const base = { period, dueDate: due, responsible: contractor, ...(warnings.length ? { warnings } : {}) };
     const sheet = sheets.get(period);
     // Rule 6: the sheet is the contractor's own document, so its absence or a line without the
@@ -401,7 +416,10 @@ export function evaluateProject(
   }
   for (const [d, why] of missingStatement) {
     const { end: deadline, warnings } = nextWorkingDayEnd(d);
-    if (asOf < deadline) continue;
+    if (asOf < deadline) {
+      flipsAt(deadline);
+      continue;
+    }
     out.push({
       key: `feed-incomplete:missing:${d}`,
       rule: 'feed-incomplete',
@@ -418,7 +436,10 @@ export function evaluateProject(
   }
   for (const s of state.statements) {
     const { end: deadline, warnings } = nextWorkingDayEnd(s.date);
-    if (asOf < deadline) continue;
+    if (asOf < deadline) {
+      flipsAt(deadline);
+      continue;
+    }
     const moves = movementDays.get(s.date) ?? [];
     const sum = (dir: 'debit' | 'credit') =>
       moves.filter((t) => t.direction === dir).reduce((a, t) => a + t.amount, 0n);
@@ -446,9 +467,17 @@ export function evaluateProject(
       ...(warnings ? { warnings } : {}),
     });
   }
-  out.push(...labourCostMissing(state, asOf));
+  out.push(...labourCostMissing(state, asOf, flipsAt));
   out.push(
-    ...balanceShort(state, asOf, calendar, obligations, config.balanceWarningWorkingDays, observe.payDate),
+    ...balanceShort(
+      state,
+      asOf,
+      calendar,
+      obligations,
+      config.balanceWarningWorkingDays,
+      observe.payDate,
+      flipsAt,
+    ),
   );
   out.push(...arrearsGrowing(unpaid, contractor, config.criminalThreshold));
   return all.filter((f) => config.enabled.has(f.rule));
@@ -566,7 +595,11 @@ type UnpaidMonth = {
  * An owner credit is a booked credit with purpose `labour-cost`, or one from the owner's account
  * or in the owner's name.
  */
-function labourCostMissing(state: ProjectState, asOf: Date): DesiredFinding[] {
+function labourCostMissing(
+  state: ProjectState,
+  asOf: Date,
+  flipsAt: (instant: Date) => void,
+): DesiredFinding[] {
   const { project } = state;
   const owner = project.owner;
   const isOwnerCredit = (t: Transfer) =>
@@ -591,6 +624,7 @@ function labourCostMissing(state: ProjectState, asOf: Date): DesiredFinding[] {
     const deadline = endOfShanghaiDay(cycleEnd(since));
     const nextAt = c?.bookedAt;
     const missedUntil = nextAt ?? asOf;
+    flipsAt(deadline); // (a credit booked later is a transfer instant of its own)
     if (missedUntil >= deadline && asOf >= deadline) {
       out.push({
         key: `labour-cost-missing:${since}`,
@@ -632,7 +666,8 @@ function balanceShort(
   calendar: WorkingDayCalendar,
   obligations: Map<string, Obligation[]>,
   warningDays: number,
-  observe?: (o: PayDateOutlook) => void,
+  observe: ((o: PayDateOutlook) => void) | undefined,
+  flipsAt: (instant: Date) => void,
 ): DesiredFinding[] {
   const { project } = state;
   const today = shanghaiDate(asOf);
@@ -642,7 +677,10 @@ function balanceShort(
     .filter((s) => s.date < today)
     .sort((a, b) => a.date.localeCompare(b.date));
   const latest = statements[statements.length - 1];
-  if (!latest && !observe) return out;
+  // A statement dated today (or later) becomes the latest once its day is over.
+  const laterStatement = state.statements.some((s) => s.date >= today);
+  // The three months looked at move when the month does.
+  flipsAt(startOfShanghaiDay(firstDayOf(addMonths(periodOf(today), 1))));
   for (const period of [
     addMonths(periodOf(today), -project.payMonthOffset - 1),
     addMonths(periodOf(today), -project.payMonthOffset),
@@ -653,13 +691,19 @@ function balanceShort(
       calendar,
     );
     if (due < today) continue;
+    flipsAt(endOfShanghaiDay(due));
     let warnFrom: LocalDate;
     try {
       warnFrom = calendar.addWorkingDays(due, -warningDays);
     } catch {
       warnFrom = addDays(due, -Math.ceil((warningDays * 7) / 5));
     }
-    if (today < warnFrom) continue;
+    if (today < warnFrom) {
+      flipsAt(startOfShanghaiDay(warnFrom));
+      continue;
+    }
+    if (laterStatement) flipsAt(endOfShanghaiDay(today));
+    if (!latest && !observe) continue;
     const sheet = sheets.get(period);
     let owed: bigint | null = null;
     let basis: string | null = null;
