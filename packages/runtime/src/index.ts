@@ -3,7 +3,6 @@ export * from './clock.ts';
 export * from './console-static.ts';
 export * from './dead-letter-routes.ts';
 export * from './errors.ts';
-export * from './finding-store.ts';
 export * from './http.ts';
 export * from './http-protection.ts';
 export * from './key-registry.ts';

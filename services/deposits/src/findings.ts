@@ -11,7 +11,12 @@ import {
   reconcileDeposit,
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
-import { findingIdOf, readRecordedFindings, recordTransitions } from '@wagewatch/runtime';
+import {
+  findingIdOf,
+  readRecordedFindings,
+  recordNextEvaluation,
+  recordTransitions,
+} from '@wagewatch/evaluation';
 import { loadDepositState } from './state.ts';
 
 /** The id of a finding, shared with every service that raises findings. */
@@ -41,6 +46,13 @@ export function toSnapshot(projectId: string, f: DepositFinding): FindingSnapsho
 }
 
 export type EvaluationResult = { projectId: string; transitions: DepositTransition[] };
+
+/** The earliest instant after `asOf` (a year ahead at most: a start re-evaluates every project anyway). */
+function nextInstant(changes: readonly Date[], asOf: Date): Date {
+  let next = asOf.getTime() + 366 * 86_400_000;
+  for (const d of changes) if (d.getTime() > asOf.getTime() && d.getTime() < next) next = d.getTime();
+  return new Date(next);
+}
 
 /**
  * Re-evaluates one project's deposit as of `asOf` and records the difference (findings rows
@@ -74,7 +86,12 @@ export async function evaluateAndRecord(
       [projectId, required.toString(), rose, options.at],
     );
   }
-  const desired = evaluateDeposit(state, options.asOf, options.calendar);
+  // When this answer can next change without an event: the sweep skips the project until then.
+  const changes = [...loaded.changesAt];
+  const desired = evaluateDeposit(state, options.asOf, options.calendar, {
+    changesAt: (d) => changes.push(d),
+  });
+  await recordNextEvaluation(tx, 'deposits', projectId, nextInstant(changes, options.asOf));
   const recorded = await readRecordedFindings<RecordedDepositFinding>(tx, 'deposits', projectId);
   const transitions = reconcileDeposit(recorded, desired, options.at);
   await recordTransitions(tx, 'deposits', projectId, transitions, {

@@ -1,22 +1,23 @@
 import { deliveryTables } from '@wagewatch/db';
+import { evaluationTables } from '@wagewatch/evaluation';
 import {
   bigint,
   boolean,
   date,
   index,
-  integer,
   jsonb,
   pgSchema,
   primaryKey,
   text,
   timestamp,
-  unique,
   uuid,
 } from 'drizzle-orm/pg-core';
 
 /** The deposits service's own tables: projects' deposits, contractors' records, deposit findings. */
 export const deposits = pgSchema('deposits');
 export const { outbox, inbox, cursors, deadLetters, deadLetterAttempts } = deliveryTables(deposits);
+/** Findings, evaluation clock, due index, dirty marks: the evaluation kit's (packages/evaluation). */
+export const { findings, evaluationClock, evaluationDue, dirtyProjects } = evaluationTables(deposits);
 
 /** What the deposit rules need of a registered project, and the last required amount seen. */
 export const projects = deposits.table(
@@ -79,36 +80,3 @@ export const contractorFindings = deposits.table(
     index('deposits_contractor_findings_code_idx').on(t.contractorCode),
   ],
 );
-
-export const findings = deposits.table(
-  'findings',
-  {
-    findingId: text('finding_id').primaryKey(),
-    projectId: text('project_id').notNull(),
-    key: text('key').notNull(),
-    rule: text('rule').notNull(),
-    status: text('status').notNull(),
-    snapshot: jsonb('snapshot').notNull(),
-    record: jsonb('record').notNull(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
-  },
-  (t) => [
-    unique('deposits_findings_key_uq').on(t.projectId, t.key),
-    index('deposits_findings_status_idx').on(t.status, t.rule),
-  ],
-);
-
-/** The evaluation instant: the latest "as of" a deposits sweep has run at (monotonic). */
-export const evaluationClock = deposits.table('evaluation_clock', {
-  id: integer('id').primaryKey(),
-  asOf: timestamp('as_of', { withTimezone: true }).notNull(),
-});
-
-/** Projects whose facts changed since they were last evaluated. */
-export const dirtyProjects = deposits.table('dirty_projects', {
-  projectId: text('project_id').primaryKey(),
-  changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
-  /** The trace of the event that marked the project last: its evaluation's events follow from it. */
-  correlationId: text('correlation_id'),
-  causationId: text('causation_id'),
-});

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Outbox } from '@wagewatch/bus';
 import { type Database, migrate } from '@wagewatch/db';
 import { NATIONAL_DEFAULT, policyById, type WorkingDayCalendar } from '@wagewatch/domain';
+import { forgetDue } from '@wagewatch/evaluation';
 import type { Clock } from '@wagewatch/runtime';
 import { depositsConsumer } from './consumer.ts';
 import { depositsAdminRoutes, depositsRoutes } from './routes.ts';
@@ -30,7 +31,11 @@ export function createDeposits(deps: {
     policy,
     outbox,
     consumer: depositsConsumer(ctx),
-    migrate: () => migrate(deps.db, { folder: migrationsFolder, schema: DEPOSITS_SCHEMA }),
+    migrate: async () => {
+      const applied = await migrate(deps.db, { folder: migrationsFolder, schema: DEPOSITS_SCHEMA });
+      await forgetDue(deps.db, DEPOSITS_SCHEMA); // the first sweep after a start evaluates everything (docs/adr/0022)
+      return applied;
+    },
     routes: depositsRoutes(ctx),
     /** POST /v1/admin/deposits/sweep, for the deposits process of the distributed mode. */
     adminRoutes: depositsAdminRoutes(ctx),

@@ -1,18 +1,23 @@
 import type { DepositEventRecord } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import {
+  addDays,
   addYears,
   type ContractorHistory,
   contractorRecord,
+  contractorRecordChangesOn,
   type DepositEvent,
   type DepositPolicy,
   type DepositState,
+  endOfShanghaiDay,
   evidenceRef,
+  type LocalDate,
   maxDate,
   parseYuan,
   type RequiredDeposit,
   requiredDeposit,
   shanghaiDate,
+  startOfShanghaiDay,
 } from '@wagewatch/domain';
 
 /** How long a police referral keeps a contractor on the serious-dishonesty list (DOMAIN.md). */
@@ -38,6 +43,12 @@ export type LoadedDeposit = {
   requiredSince: Date | null;
   /** The state for the rules (requiredSince as stored, before this evaluation). */
   state: DepositState;
+  /**
+   * Instants after `asOf` at which the state itself changes with no new record (docs/adr/0022):
+   * the contractor's record moves, the project or another open one of the contractor's in the
+   * district ends, or a reason's text names the day.
+   */
+  changesAt: Date[];
 };
 
 /**
@@ -93,8 +104,8 @@ export async function loadDepositState(
   const today = shanghaiDate(asOf);
   const history = await loadContractorHistory(tx, p.contractor_code, shanghaiDate(p.registered_at));
   const record = contractorRecord(history, today, { signedOn: p.permit_date });
-  const [same] = await tx.query<{ n: bigint }>(
-    `SELECT count(*) AS n FROM deposits.projects WHERE contractor_code = $1 AND district = $2 AND project_id <> $3
+  const [same] = await tx.query<{ n: bigint; next_end: string | null }>(
+    `SELECT count(*) AS n, min(planned_end_date) AS next_end FROM deposits.projects WHERE contractor_code = $1 AND district = $2 AND project_id <> $3
        AND planned_end_date >= $4::date AND (registered_at, project_id) < ($5::timestamptz, $3::text)`,
     [p.contractor_code, p.district, p.project_id, today, p.registered_at],
   );
@@ -123,7 +134,16 @@ export async function loadDepositState(
       evidence: evidenceRef.deposit(bank_code, e.bankRef),
     }),
   );
+  const changesOn: LocalDate[] = [];
+  const recordMoves = contractorRecordChangesOn(history, today);
+  if (recordMoves) changesOn.push(recordMoves);
+  if (today <= p.planned_end_date) changesOn.push(addDays(p.planned_end_date, 1));
+  if (same?.next_end) changesOn.push(addDays(same.next_end, 1));
+  const changesAt = changesOn.map(startOfShanghaiDay);
+  // "arrears in the 2 years before <today>" is one of the reasons: its text moves every day.
+  if (record.arrearsInPrior2Years) changesAt.push(endOfShanghaiDay(today));
   return {
+    changesAt,
     district: p.district,
     contractorCode: p.contractor_code,
     lastRequiredFen: p.last_required_fen,

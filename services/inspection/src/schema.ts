@@ -215,6 +215,20 @@ export const dirtyCases = inspection.table('dirty_cases', {
   changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
 });
 
+/**
+ * When each open case's ladder can next change without an event: the end of the Shanghai day it
+ * was last evaluated on (its steps, SLAs, pauses and the winter campaign move with the date). The
+ * sweep evaluates the open cases due and those with no row (docs/adr/0022); emptied at every start.
+ */
+export const caseDue = inspection.table(
+  'case_due',
+  {
+    caseKey: text('case_key').primaryKey(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('inspection_case_due_at_idx').on(t.dueAt)],
+);
+
 /** The evaluation instant of the ladder: the latest "as of" a sweep has run at (monotonic). */
 export const evaluationClock = inspection.table('evaluation_clock', {
   id: integer('id').primaryKey(),

@@ -98,7 +98,12 @@ export function createInspection(deps: {
     name: 'inspection' as const,
     outbox,
     consumer: inspectionConsumer(ctx),
-    migrate: () => migrate(deps.db, { folder: migrationsFolder, schema: INSPECTION_SCHEMA }),
+    migrate: async () => {
+      const applied = await migrate(deps.db, { folder: migrationsFolder, schema: INSPECTION_SCHEMA });
+      // A start may bring a new ladder, calendar or configuration: every open case is due (docs/adr/0022).
+      await deps.db.query('DELETE FROM inspection.case_due');
+      return applied;
+    },
     routes,
     /** Runs the ladder of every open case as of an instant (monotonic); the embedded timer and the admin route call it. */
     sweep: (asOf: Date = clock.now()) => sweep(ctx, asOf),

@@ -1,4 +1,7 @@
 import { localDateString } from '@wagewatch/contracts';
+import type { Sql } from '@wagewatch/db';
+import { endOfShanghaiDay, shanghaiDate } from '@wagewatch/domain';
+import { advanceEvaluationClock } from '@wagewatch/evaluation';
 import { assertSweepable, principalOf, requireRole } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -11,6 +14,19 @@ import { recomputeRisk } from './risk/repository.ts';
 export { type InspectionContext, readEvaluationInstant } from './context.ts';
 
 const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
+
+/**
+ * A case's ladder depends on its instant only through the Shanghai date (its rungs, task SLAs,
+ * pauses and the winter campaign count days): once evaluated, it is due again at the end of that
+ * day, or at the next event (docs/adr/0022).
+ */
+async function recordCaseDue(tx: Sql, caseKey: string, asOf: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO inspection.case_due (case_key, due_at) VALUES ($1, $2)
+     ON CONFLICT (case_key) DO UPDATE SET due_at = EXCLUDED.due_at`,
+    [caseKey, endOfShanghaiDay(shanghaiDate(asOf))],
+  );
+}
 
 /**
  * Evaluates every case marked dirty by the consumer, each in its own transaction with its
@@ -31,6 +47,7 @@ export async function evaluateDirty(deps: InspectionContext): Promise<boolean> {
       if (!mark) return; // another evaluator took it
       const asOf = later(await readEvaluationInstant(tx), mark.changed_at);
       await evaluateCase(tx, case_key, { ...deps, asOf, at: asOf, emit });
+      await recordCaseDue(tx, case_key, asOf);
       const { projectId, code } = splitCaseKey(case_key);
       await recomputeRisk(tx, { projectIds: [projectId], employerCodes: [code] }, asOf, deps.risk);
     });
@@ -74,17 +91,14 @@ export type InspectionSweepResult = {
  */
 export async function sweep(deps: InspectionContext, asOf: Date): Promise<InspectionSweepResult> {
   await evaluateDirty(deps);
-  const effective = await deps.db.transaction(async (tx) => {
-    const [row] = await tx.query<{ as_of: Date }>(
-      `INSERT INTO inspection.evaluation_clock (id, as_of) VALUES (1, $1)
-       ON CONFLICT (id) DO UPDATE SET as_of = GREATEST(inspection.evaluation_clock.as_of, EXCLUDED.as_of) RETURNING as_of`,
-      [asOf],
-    );
-    return row!.as_of;
-  });
+  const effective = await advanceEvaluationClock(deps.db, 'inspection', asOf);
   deps.clock.sweptTo?.(effective); // a replay clock's "now" is the latest instant swept to
+  // The open cases whose ladder can have moved by now: due, or not evaluated since the start.
   const open = await deps.db.query<{ case_key: string; project_id: string; employer_code: string }>(
-    `SELECT case_key, project_id, employer_code FROM inspection.cases WHERE status = 'open' ORDER BY case_key`,
+    `SELECT c.case_key, c.project_id, c.employer_code FROM inspection.cases c
+     LEFT JOIN inspection.case_due d USING (case_key)
+     WHERE c.status = 'open' AND (d.due_at IS NULL OR d.due_at <= $1) ORDER BY c.case_key`,
+    [effective],
   );
   const result: InspectionSweepResult = {
     asOf: effective,
@@ -101,6 +115,7 @@ export async function sweep(deps: InspectionContext, asOf: Date): Promise<Inspec
         at: effective,
         emit,
       });
+      await recordCaseDue(tx, c.case_key, effective);
       await recomputeRisk(
         tx,
         { projectIds: [c.project_id], employerCodes: [c.employer_code] },

@@ -13,7 +13,12 @@ import {
   type Transition,
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
-import { findingIdOf, readRecordedFindings, recordTransitions } from '@wagewatch/runtime';
+import {
+  findingIdOf,
+  readRecordedFindings,
+  recordNextEvaluation,
+  recordTransitions,
+} from '@wagewatch/evaluation';
 import { storePayDateOutlooks } from './outlooks.ts';
 import { loadProjectState } from './state.ts';
 
@@ -69,11 +74,7 @@ export async function evaluateAndRecord(
   });
   await storePayDateOutlooks(tx, [projectId], new Map([[projectId, outlooks]]), options.asOf);
   // When this answer can next change without an event: the sweep skips the project until then.
-  await tx.query(
-    `INSERT INTO ledger.evaluation_due (project_id, due_at) VALUES ($1, $2)
-     ON CONFLICT (project_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
-    [projectId, nextEvaluationAt(loaded.state, options.asOf, changes)],
-  );
+  await recordNextEvaluation(tx, 'ledger', projectId, nextEvaluationAt(loaded.state, options.asOf, changes));
   const recorded = await readRecordedFindings<RecordedFinding>(tx, 'ledger', projectId);
   const transitions = reconcile(recorded, desired, options.at);
   await recordTransitions(tx, 'ledger', projectId, transitions, {

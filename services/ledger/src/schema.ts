@@ -1,4 +1,5 @@
 import { deliveryTables } from '@wagewatch/db';
+import { evaluationTables } from '@wagewatch/evaluation';
 import {
   bigint,
   boolean,
@@ -17,6 +18,8 @@ import {
 /** The ledger's own tables: obligations, transfers, statements, findings. */
 export const ledger = pgSchema('ledger');
 export const { outbox, inbox, cursors, deadLetters, deadLetterAttempts } = deliveryTables(ledger);
+/** Findings, evaluation clock, due index, dirty marks: the evaluation kit's (packages/evaluation). */
+export const { findings, evaluationClock, evaluationDue, dirtyProjects } = evaluationTables(ledger);
 
 export const projects = ledger.table('projects', {
   projectId: text('project_id').primaryKey(),
@@ -119,55 +122,6 @@ export const statements = ledger.table(
     index('ledger_statements_project_idx').on(t.projectId),
   ],
 );
-
-export const findings = ledger.table(
-  'findings',
-  {
-    findingId: text('finding_id').primaryKey(),
-    projectId: text('project_id').notNull(),
-    key: text('key').notNull(),
-    rule: text('rule').notNull(),
-    status: text('status').notNull(),
-    /** The finding as published (personal data masked). */
-    snapshot: jsonb('snapshot').notNull(),
-    /** The finding as the rules see it, to compare with their next verdict. */
-    record: jsonb('record').notNull(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
-  },
-  (t) => [
-    unique('ledger_findings_key_uq').on(t.projectId, t.key),
-    index('ledger_findings_status_idx').on(t.status, t.rule),
-  ],
-);
-
-/** The evaluation instant: the latest "as of" a sweep has run at (monotonic). */
-export const evaluationClock = ledger.table('evaluation_clock', {
-  id: integer('id').primaryKey(),
-  asOf: timestamp('as_of', { withTimezone: true }).notNull(),
-});
-
-/**
- * When each project's evaluation can next change without an event (`nextEvaluationAt`, the end of
- * the Shanghai day or the next transfer booked before it): the sweep evaluates only the projects
- * due, and those with no row (docs/adr/0022). Written with the findings; emptied at every start.
- */
-export const evaluationDue = ledger.table(
-  'evaluation_due',
-  {
-    projectId: text('project_id').primaryKey(),
-    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
-  },
-  (t) => [index('ledger_evaluation_due_at_idx').on(t.dueAt)],
-);
-
-/** Projects whose facts changed since they were last evaluated (marked in the consumer's transaction). */
-export const dirtyProjects = ledger.table('dirty_projects', {
-  projectId: text('project_id').primaryKey(),
-  changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
-  /** The trace of the event that marked the project last: its evaluation's events follow from it. */
-  correlationId: text('correlation_id'),
-  causationId: text('causation_id'),
-});
 
 /**
  * Rule 8's outlook of each pay date in the balance-short window, as of the project's last

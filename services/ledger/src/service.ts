@@ -3,6 +3,7 @@ import { Outbox } from '@wagewatch/bus';
 import { sweepTrace, withTrace } from '@wagewatch/contracts';
 import { type Database, migrate } from '@wagewatch/db';
 import type { WorkingDayCalendar } from '@wagewatch/domain';
+import { forgetDue } from '@wagewatch/evaluation';
 import type { Clock } from '@wagewatch/runtime';
 import { ledgerConsumer } from './consumer.ts';
 import { refreshPayDateOutlooks } from './outlooks.ts';
@@ -41,7 +42,7 @@ export function createLedger(deps: {
       const applied = await migrate(deps.db, { folder: migrationsFolder, schema: LEDGER_SCHEMA });
       // A start may bring new rules, a new calendar or configuration: the first sweep evaluates
       // every project again (docs/adr/0022).
-      await deps.db.query('DELETE FROM ledger.evaluation_due');
+      await forgetDue(deps.db, LEDGER_SCHEMA);
       return applied;
     },
     /** The API under /v1 (the console's reads included) and the public notice of wage payment (/public, no key). */

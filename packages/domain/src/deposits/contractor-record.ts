@@ -3,7 +3,7 @@
  * from a form: which wage findings it had, when, and whether it is on the serious-dishonesty list.
  * Dates of findings are taken in Asia/Shanghai (`shanghaiDate`).
  */
-import { compareDates, isLocalDate, type LocalDate, maxDate, shanghaiDate } from '../dates.ts';
+import { addDays, compareDates, isLocalDate, type LocalDate, maxDate, shanghaiDate } from '../dates.ts';
 import { ARREARS_RULES, isRuleCode } from '../rules.ts';
 
 /** One past finding of the contractor, on any of its projects. */
@@ -98,4 +98,33 @@ export function contractorRecord(
     signedOn,
     arrearsInYearBeforeSigning: arrearsDays.some((d) => within(d, signedOn, 1)),
   };
+}
+
+/**
+ * The first day after `asOf` on which the contractor's record (as `contractorRecord` gives it)
+ * can differ from its record on `asOf`, with no new finding: a finding raised later becomes known,
+ * an arrears day leaves the 1- or 2-year window, a clean year completes, the blacklisting ends.
+ * May be early (a day either side of an anniversary), never late; undefined when nothing changes.
+ */
+export function contractorRecordChangesOn(
+  history: ContractorHistory,
+  asOf: LocalDate,
+): LocalDate | undefined {
+  const candidates: LocalDate[] = [];
+  // An anniversary, and the days either side of it (29 February has none in other years).
+  const around = (d: LocalDate) => candidates.push(addDays(d, -1), d, addDays(d, 1));
+  const arrearsDays = history.findings
+    .filter((f) => isRuleCode(f.rule) && ARREARS_RULES.includes(f.rule))
+    .map((f) => shanghaiDate(f.raisedAt));
+  for (const d of arrearsDays) {
+    candidates.push(d);
+    for (const years of [1, 2]) around(addYears(d, years));
+  }
+  const known = arrearsDays.filter((d) => compareDates(d, asOf) <= 0).sort();
+  const last = known[known.length - 1];
+  const cleanSince = last === undefined ? history.firstSeen : maxDate(history.firstSeen, last);
+  around(addYears(cleanSince, wholeYearsBetween(cleanSince, asOf) + 1));
+  if (compareDates(history.firstSeen, asOf) > 0) candidates.push(history.firstSeen);
+  if (history.blacklistedUntil !== undefined) candidates.push(addDays(history.blacklistedUntil, 1));
+  return candidates.filter((d) => compareDates(d, asOf) > 0).sort()[0];
 }

@@ -319,6 +319,10 @@ export function evaluateDeposit(
   state: DepositState,
   asOf: Date,
   calendar: WorkingDayCalendar,
+  observe: {
+    /** Instants after `asOf` at which the answer can change with no new record (docs/adr/0022). */
+    changesAt?: (instant: Date) => void;
+  } = {},
 ): DepositFinding[] {
   const { project, required } = state;
   if (!project.open) return [];
@@ -360,6 +364,11 @@ export function evaluateDeposit(
     pointSet.add(startOfShanghaiDay(addDays(g.validTo, -DEPOSIT_WINDOWS.guaranteeWarningDays)).getTime());
   }
   const points = [...pointSet].filter((p) => p <= now).sort((a, b) => a - b);
+  if (observe.changesAt) {
+    for (const p of pointSet) if (p > now) observe.changesAt(new Date(p));
+    // An event recorded ahead of `asOf` counts once its instant comes.
+    for (const e of state.events) if (e.at.getTime() > now) observe.changesAt(e.at);
+  }
 
   const heldCache = new Map<number, DepositHoldings>();
   const held = (t: number): DepositHoldings => {
@@ -555,6 +564,8 @@ export function evaluateDeposit(
     const what = `guarantee ${no}${g.issuer ? ` of ${g.issuer}` : ''} for ${yuanText(g.amountFen)}, valid ${g.validFrom} to ${g.validTo}`;
     const end = `the project is open (planned to end ${project.plannedEndDate})`;
     if (run.until === undefined) {
+      // Its text counts the days to (or since) the expiry: it moves every Shanghai day.
+      observe.changesAt?.(endOfShanghaiDay(shanghaiDate(asOf)));
       out.push({
         ...base,
         status: 'open',

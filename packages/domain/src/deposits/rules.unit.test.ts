@@ -591,3 +591,57 @@ describe('a bank guarantee counts as cover only if at least the required amount,
     expect(when(given([cash, early]), '2027-09-20 10:00')).toEqual([]);
   });
 });
+
+describe('evaluateDeposit reports when its answer can next change (the due index, docs/adr/0022)', () => {
+  const json = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  const run = (state: DepositState, asOf: Date) => {
+    const changes: Date[] = [];
+    const findings = evaluateDeposit(state, asOf, defaultCalendar, { changesAt: (d) => changes.push(d) });
+    const later = changes.filter((d) => d > asOf).map((d) => d.getTime());
+    return { findings, next: later.length ? new Date(Math.min(...later)) : undefined };
+  };
+  const scenarios: Record<string, DepositState> = {
+    'lodged late, drawn, topped up late': given([
+      lodged('2026-10-09 10:00', yuan(240_000)),
+      drawn('2026-10-12 10:00', yuan(100_000)),
+      toppedUp('2026-11-02 15:00', yuan(100_000)),
+    ]),
+    'a guarantee expiring, then replaced': given([
+      guarantee('2026-09-15 09:00', 'G-1', yuan(240_000), '2026-09-15', '2026-12-10'),
+      guarantee('2026-12-20 09:00', 'G-2', yuan(240_000), '2026-12-20', '2027-12-31'),
+    ]),
+    'short, then covered': given([
+      lodged('2026-09-10 10:00', yuan(200_000)),
+      lodged('2026-11-20 10:00', yuan(40_000)),
+    ]),
+  };
+  for (const [name, state] of Object.entries(scenarios)) {
+    it(`${name}: every 5 hours, the answer just before the next instant equals the one at the start`, () => {
+      let checked = 0;
+      let changed = 0;
+      for (
+        let t = at('2026-09-01 01:00').getTime();
+        t < at('2027-01-10 00:00').getTime();
+        t += 5 * 3_600_000
+      ) {
+        const asOf = new Date(t);
+        const { findings, next } = run(state, asOf);
+        const until = next ?? at('2027-02-01 00:00');
+        expect(until.getTime()).toBeGreaterThan(t);
+        const here = json(findings);
+        const middle = new Date(t + Math.floor((until.getTime() - t) / 2));
+        expect(json(run(state, middle).findings), `${asOf.toISOString()} → ${middle.toISOString()}`).toBe(
+          here,
+        );
+        expect(
+          json(run(state, new Date(until.getTime() - 1)).findings),
+          `${asOf.toISOString()} → ${until.toISOString()}`,
+        ).toBe(here);
+        if (next && json(run(state, next).findings) !== here) changed++;
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(600);
+      expect(changed).toBeGreaterThan(1);
+    });
+  }
+});

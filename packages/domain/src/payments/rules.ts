@@ -436,10 +436,6 @@ export function evaluateProject(
   }
   for (const s of state.statements) {
     const { end: deadline, warnings } = nextWorkingDayEnd(s.date);
-    if (asOf < deadline) {
-      flipsAt(deadline);
-      continue;
-    }
     const moves = movementDays.get(s.date) ?? [];
     const sum = (dir: 'debit' | 'credit') =>
       moves.filter((t) => t.direction === dir).reduce((a, t) => a + t.amount, 0n);
@@ -449,7 +445,12 @@ export function evaluateProject(
       sum('debit') === s.debitTotal &&
       count('credit') === s.creditCount &&
       sum('credit') === s.creditTotal;
+    // A statement that agrees raises nothing at its deadline: only a disagreeing one waits for it.
     if (agree) continue;
+    if (asOf < deadline) {
+      flipsAt(deadline);
+      continue;
+    }
     out.push({
       key: `feed-incomplete:mismatch:${s.date}`,
       rule: 'feed-incomplete',

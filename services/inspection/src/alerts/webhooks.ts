@@ -73,8 +73,8 @@ export function webhookDelivery(deps: {
         // Nobody listens: move the cursor to the end.
         await tx.query(
           `INSERT INTO inspection.webhook_cursor (id, seq) SELECT 1, coalesce(max(seq), 0) FROM inspection.outbox
-           ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq`,
-        );
+           ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq WHERE inspection.webhook_cursor.seq IS DISTINCT FROM EXCLUDED.seq`,
+        ); // (unchanged, it is not rewritten: an idle sweep writes nothing)
         return 0;
       }
       let minFrom = hooks[0]!.from_seq;
@@ -106,7 +106,7 @@ export function webhookDelivery(deps: {
       const to = rows.length ? rows[rows.length - 1]!.seq : from;
       await tx.query(
         `INSERT INTO inspection.webhook_cursor (id, seq) VALUES (1, $1)
-         ON CONFLICT (id) DO UPDATE SET seq = GREATEST(inspection.webhook_cursor.seq, EXCLUDED.seq)`,
+         ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq WHERE inspection.webhook_cursor.seq < EXCLUDED.seq`,
         [to],
       );
       return n;

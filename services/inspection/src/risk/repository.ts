@@ -48,7 +48,8 @@ async function contractedProjects(
 
 /**
  * Recomputes the risk grade of projects and employers from every finding on record about them,
- * in the caller's transaction. A subject without any finding is graded too (A, with its reasons):
+ * in the caller's transaction. A grade whose answer is unchanged is not rewritten (an idle sweep
+ * writes nothing, issue 13): `computed_at` is when the grade as it stands was first computed. A subject without any finding is graded too (A, with its reasons):
  * every registered project and its general contractor have a grade.
  */
 export async function recomputeRisk(
@@ -72,7 +73,9 @@ export async function recomputeRisk(
       `INSERT INTO inspection.risk_grades (subject_kind, subject_id, grade, score, computed_at, inputs, districts, project_ids)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
        ON CONFLICT (subject_kind, subject_id) DO UPDATE SET grade = EXCLUDED.grade, score = EXCLUDED.score,
-         computed_at = EXCLUDED.computed_at, inputs = EXCLUDED.inputs, districts = EXCLUDED.districts, project_ids = EXCLUDED.project_ids`,
+         computed_at = EXCLUDED.computed_at, inputs = EXCLUDED.inputs, districts = EXCLUDED.districts, project_ids = EXCLUDED.project_ids
+       WHERE (risk_grades.grade, risk_grades.score, risk_grades.inputs, risk_grades.districts, risk_grades.project_ids)
+         IS DISTINCT FROM (EXCLUDED.grade, EXCLUDED.score, EXCLUDED.inputs, EXCLUDED.districts, EXCLUDED.project_ids)`,
       [kind, id, r.grade, r.score, asOf, JSON.stringify(inputsJson(r)), where.districts, where.projectIds],
     );
   };

@@ -13,7 +13,11 @@ const riskView = z.object({
   id: z.string(),
   grade: z.enum(RISK_GRADES),
   score: z.number(),
-  computedAt: z.string(),
+  computedAt: z
+    .string()
+    .describe(
+      'When the grade as it stands (grade, score and inputs) was first computed; unchanged grades are not rewritten.',
+    ),
   inputs: z.record(z.string(), z.unknown()),
   /** Why: one sentence per term that scored, or why nothing did (grade A without findings). */
   reasons: z.array(z.string()),

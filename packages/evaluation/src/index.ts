@@ -1,0 +1,3 @@
+export * from './finding-store.ts';
+export * from './loop.ts';
+export * from './tables.ts';
