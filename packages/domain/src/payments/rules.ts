@@ -101,6 +101,8 @@ export type ObligationOutcome = {
   paid: bigint;
   /** The last payment allocated to the line. */
   lastPaidAt: Date | null;
+  /** Each payment allocated to the line, oldest first. */
+  allocations: { transfer: Transfer; amount: bigint }[];
 };
 
 /** Optional views into an evaluation: they change nothing in the findings. */
@@ -133,7 +135,8 @@ export function evaluateProject(
   observe: EvaluationObserver = {},
 ): DesiredFinding[] {
   const { project } = state;
-  const all: DesiredFinding[] = [];
+  // The closed months' findings stand as they were said (closing-months.ts, docs/adr/0023).
+  const all: DesiredFinding[] = [...(state.closed?.findings ?? [])];
   const out = all;
   const unpaid: UnpaidMonth[] = [];
   const contractor = {
@@ -274,6 +277,7 @@ export function evaluateProject(
           amountDue: o.line.amountDue,
           paid: o.line.amountDue - o.remaining,
           lastPaidAt: o.allocations.at(-1)?.transfer.bookedAt ?? null,
+          allocations: o.allocations.map((a) => ({ transfer: a.transfer, amount: a.amount })),
         });
 
   // Statements: coverage of each due date, and the daily feed itself (rule 14).
@@ -307,7 +311,8 @@ export function evaluateProject(
   const missingStatement = new Map<LocalDate, string>();
 
   const periods = new Set<Period>(state.sheets.map((s) => s.period));
-  for (let p = periodOf(project.startDate); firstDayOf(p) <= today; p = addMonths(p, 1)) periods.add(p);
+  const firstOpen = state.closed ? addMonths(state.closed.through, 1) : periodOf(project.startDate);
+  for (let p = firstOpen; firstDayOf(p) <= today; p = addMonths(p, 1)) periods.add(p);
   for (const period of [...periods].sort()) {
     const { due, warnings } = dueDateFor(
       { period, payDay: project.payDay, payMonthOffset: project.payMonthOffset },
@@ -569,14 +574,8 @@ type UnpaidMonth = {
 function labourCostMissing(state: ProjectState, asOf: Date): DesiredFinding[] {
   const { project } = state;
   const owner = project.owner;
-  const isOwnerCredit = (t: Transfer) =>
-    t.direction === 'credit' &&
-    t.status === 'booked' &&
-    (t.purpose === 'labour-cost' ||
-      (owner?.accountNo !== undefined && t.counterpartyAccountNo === owner.accountNo) ||
-      (owner !== undefined && t.counterpartyName === owner.name));
   const credits = state.transfers
-    .filter(isOwnerCredit)
+    .filter((t) => isOwnerCredit(project, t))
     .sort((a, b) => a.bookedAt.getTime() - b.bookedAt.getTime());
   const cycleEnd = (from: LocalDate): LocalDate =>
     project.allocationCycleDays ? addDays(from, project.allocationCycleDays) : sameDayNextMonth(from);
@@ -585,8 +584,8 @@ function labourCostMissing(state: ProjectState, asOf: Date): DesiredFinding[] {
     : { kind: 'contractor' as const, name: project.contractor.name, code: project.contractor.creditCode };
   const out: DesiredFinding[] = [];
   // Walk the gaps: from the start, then from each credit, to the next credit (or now).
-  let since = project.startDate;
-  let sinceEvidence: string[] = [];
+  let since = state.closed?.labourSince ?? project.startDate;
+  let sinceEvidence: string[] = state.closed?.labourSinceEvidence ?? [];
   for (const c of [...credits, undefined]) {
     const deadline = endOfShanghaiDay(cycleEnd(since));
     const nextAt = c?.bookedAt;
@@ -612,6 +611,18 @@ function labourCostMissing(state: ProjectState, asOf: Date): DesiredFinding[] {
     sinceEvidence = [c.evidence];
   }
   return out;
+}
+
+/** Rule 7's owner credit: a booked credit with purpose `labour-cost`, or from the owner's account or name. */
+export function isOwnerCredit(project: ProjectState['project'], t: Transfer): boolean {
+  const owner = project.owner;
+  return (
+    t.direction === 'credit' &&
+    t.status === 'booked' &&
+    (t.purpose === 'labour-cost' ||
+      (owner?.accountNo !== undefined && t.counterpartyAccountNo === owner.accountNo) ||
+      (owner !== undefined && t.counterpartyName === owner.name))
+  );
 }
 
 function sameDayNextMonth(d: LocalDate): LocalDate {
@@ -641,7 +652,8 @@ function balanceShort(
   const statements = [...state.statements]
     .filter((s) => s.date < today)
     .sort((a, b) => a.date.localeCompare(b.date));
-  const latest = statements[statements.length - 1];
+  // With closed months: before the open months' first statement, the closed range's last one.
+  const latest = statements[statements.length - 1] ?? state.closed?.lastStatement;
   if (!latest && !observe) return out;
   for (const period of [
     addMonths(periodOf(today), -project.payMonthOffset - 1),
@@ -672,7 +684,12 @@ function balanceShort(
       basis = `the ${period} sheet`;
       evidence = sheet.evidence;
     } else {
-      const previous = sheets.get(addMonths(period, -1));
+      const closedSheet = state.closed?.lastSheet;
+      const previous =
+        sheets.get(addMonths(period, -1)) ??
+        (closedSheet?.period === addMonths(period, -1)
+          ? { lines: [{ amountDue: closedSheet.owed }], evidence: closedSheet.evidence }
+          : undefined);
       if (previous) {
         owed = previous.lines.reduce((s, l) => s + l.amountDue, 0n);
         basis = `the ${addMonths(period, -1)} sheet (the ${period} sheet is not submitted yet)`;
@@ -687,6 +704,7 @@ function balanceShort(
       );
       balance =
         latest.closingBalance +
+        ('movedSince' in latest ? latest.movedSince : 0n) +
         moves.filter((t) => t.direction === 'credit').reduce((s, t) => s + t.amount, 0n) -
         moves.filter((t) => t.direction === 'debit').reduce((s, t) => s + t.amount, 0n);
     }
