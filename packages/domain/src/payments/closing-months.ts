@@ -26,6 +26,7 @@ import {
   endOfShanghaiDay,
   firstDayOf,
   type LocalDate,
+  maxDate,
   minDate,
   type Period,
   periodOf,
@@ -106,19 +107,28 @@ export function closeMonths(
   });
   for (let through = last; through >= first; through = addMonths(through, -1)) {
     const nextDue = due(addMonths(through, 1));
-    if (nextDue === undefined) continue;
-    const cutDate = minDate(nextDue, maxCut);
-    const summary = tryClose(
-      state,
-      asOf,
-      calendar,
-      config,
-      { through, cutDate },
-      current,
-      outcomes,
-      outlooks,
-    );
-    if (summary) return summary;
+    const ownDue = due(through);
+    if (nextDue === undefined || ownDue === undefined) continue;
+    // The latest cut the month allows, then the earliest: the day after its last payment (a
+    // payment of the next month made early, before the latest cut, may leave only that one).
+    const latest = minDate(nextDue, maxCut);
+    const lastPaid = outcomes
+      .filter((o) => o.period <= through && o.lastPaidAt)
+      .reduce((m, o) => maxDate(m, shanghaiDate(o.lastPaidAt!)), ownDue);
+    const earliest = addDays(lastPaid, 1);
+    for (const cutDate of earliest < latest ? [latest, earliest] : [latest]) {
+      const summary = tryClose(
+        state,
+        asOf,
+        calendar,
+        config,
+        { through, cutDate },
+        current,
+        outcomes,
+        outlooks,
+      );
+      if (summary) return summary;
+    }
   }
   return undefined;
 }
