@@ -106,3 +106,15 @@ export async function dropClosedMonths(tx: Sql, event: KnownEnvelope): Promise<v
     [touched.projectId],
   );
 }
+
+/**
+ * At every start (the ledger's `migrate()`): a new release may bring new rules, a new calendar or
+ * configuration, and a summary keeps the closed range's findings as the old ones said them. Every
+ * summary is dropped; each project's next evaluation reads its whole history and closes again.
+ */
+export async function forgetClosedMonths(db: Sql): Promise<void> {
+  await db.query(
+    `UPDATE ledger.closed_months SET generation = generation + 1, through = NULL, cut_date = NULL, cut_at = NULL,
+       closed_at = NULL, summary = NULL WHERE summary IS NOT NULL`,
+  );
+}

@@ -257,4 +257,11 @@ describe.each(['pglite', 'postgres'] as const)('closed months on %s', (kind) => 
     expect(reread?.closedGeneration).toBe(1);
     expect(await recordClosedMonths(tdb.db, 'B', reread, asOf, calendar)).toBe(true);
   }, 120_000);
+
+  it('forgets every summary at a start (a release may bring new rules)', async () => {
+    const summaries = 'SELECT count(*)::int AS n FROM ledger.closed_months WHERE summary IS NOT NULL';
+    expect((await tdb.db.query<{ n: number }>(summaries))[0]?.n).toBeGreaterThan(0);
+    await ledger.migrate();
+    expect((await tdb.db.query<{ n: number }>(summaries))[0]?.n).toBe(0);
+  }, 120_000);
 });
