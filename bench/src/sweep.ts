@@ -12,8 +12,17 @@
  * due (the due index emptied: today's sweep before docs/adr/0022, and the first sweep of a day),
  * the same without the index on ledger.transfers(account_no) (migration 0004, its baseline), and
  * the minute timer's sweep inside a day (nothing due), with its ratio to the full sweep.
+ *
+ * `--closed` (docs/adr/0023): also one project's evaluation itself (its state read and the rules
+ * run, in a transaction, the median of --runs passes over every project, per project), reading
+ * the whole history against reading the open months with the summary of the closed ones that the
+ * first sweep wrote; run with `--months 1,12` for the issue's "12 months within 2× of 1 month".
+ * The "all due" sweep already reads open months (its evaluations wrote the summaries).
  */
 import { parseArgs } from 'node:util';
+import { defaultCalendar, evaluateProject } from '@wagewatch/domain';
+// The ledger's own loader, by path: the bench times the read the evaluation does, not a copy of it.
+import { loadProjectState } from '../../services/ledger/src/state.ts';
 import { monthsBack, type Started, seedLedgerHistory, startBenchSystem } from './system.ts';
 
 const { values } = parseArgs({
@@ -23,6 +32,7 @@ const { values } = parseArgs({
     months: { type: 'string', default: '3,12' },
     runs: { type: 'string', default: '5' },
     database: { type: 'string', default: 'postgres' },
+    closed: { type: 'boolean', default: false },
   },
 });
 const projects = Number(values.projects);
@@ -65,7 +75,38 @@ async function sweeps(s: Started, everything: boolean): Promise<{ ms: number; pr
   return { ms: median(all.map((x) => x.ms)), projects: all[0]?.projects ?? 0 };
 }
 
+/**
+ * One project's evaluation (state read + rules, in a transaction): the median over --runs passes
+ * of each pass's mean per project, after a warm-up pass; `open` reads the open months only.
+ */
+async function evaluations(s: Started, open: boolean): Promise<{ ms: number; rows: number; closed: string }> {
+  const ids = (await s.db.query<{ project_id: string }>('SELECT project_id FROM ledger.projects')).map(
+    (r) => r.project_id,
+  );
+  let rowsRead = 0;
+  let closed = '';
+  const pass = async () => {
+    const t0 = performance.now();
+    rowsRead = 0;
+    for (const id of ids)
+      await s.db.transaction(async (tx) => {
+        const loaded = await loadProjectState(tx, id, open ? { openMonthsAsOf: NOW } : {});
+        if (!loaded) throw new Error(`no project ${id}`);
+        if (open && !loaded.state.closed) throw new Error(`project ${id} has no closed months`);
+        closed = loaded.state.closed?.through ?? '';
+        rowsRead += loaded.state.transfers.length + loaded.state.statements.length;
+        evaluateProject(loaded.state, NOW, defaultCalendar);
+      });
+    return (performance.now() - t0) / ids.length;
+  };
+  await pass();
+  const all: number[] = [];
+  for (let i = 0; i < runs; i++) all.push(await pass());
+  return { ms: median(all), rows: Math.round(rowsRead / ids.length), closed };
+}
+
 const rows: string[] = [];
+const closedRows: string[] = [];
 for (const months of monthCounts) {
   const s = await startBenchSystem(`sweep-${months}`, values.database ?? 'postgres', NOW);
   try {
@@ -86,6 +127,18 @@ for (const months of monthCounts) {
     await s.db.query('ANALYZE ledger.transfers');
     const full = await sweeps(s, true);
     const idle = await sweeps(s, false);
+    if (values.closed) {
+      const whole = await evaluations(s, false);
+      const open = await evaluations(s, true);
+      closedRows.push(
+        [
+          String(months).padStart(6),
+          `${whole.ms.toFixed(2)} ms (${whole.rows})`.padStart(18),
+          `${open.ms.toFixed(2)} ms (${open.rows})`.padStart(18),
+          open.closed.padStart(9),
+        ].join(' '),
+      );
+    }
     rows.push(
       [
         String(projects).padStart(8),
@@ -109,3 +162,10 @@ console.log(
   ' projects months  transfers  no acct index    all due  a project   nothing due (n)  nothing/all',
 );
 for (const r of rows) console.log(r);
+if (closedRows.length) {
+  console.log(
+    `\none project's evaluation, state read + rules (${values.database}, ${workers} workers, median of ${runs} passes over ${projects} projects; transfers + statements read)`,
+  );
+  console.log('months      whole history         open months   through');
+  for (const r of closedRows) console.log(r);
+}

@@ -2,6 +2,7 @@ import type { Consumer, Outbox } from '@wagewatch/bus';
 import { currentTrace, type KnownEnvelope, TOPICS } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
 import { parseYuan, type WorkingDayCalendar } from '@wagewatch/domain';
+import { dropClosedMonths } from './closed-months.ts';
 import { evaluateDirty } from './sweep.ts';
 
 /**
@@ -20,6 +21,7 @@ export function ledgerConsumer(deps: {
     outbox: deps.outbox,
     ...(deps.clock ? { clock: deps.clock } : {}),
     async apply(tx, event) {
+      await dropClosedMonths(tx, event); // an event in the closed range drops its summary (docs/adr/0023)
       await applyEvent(tx, event);
     },
     idle: () => evaluateDirty(deps),

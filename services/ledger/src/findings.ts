@@ -19,6 +19,7 @@ import {
   recordNextEvaluation,
   recordTransitions,
 } from '@wagewatch/evaluation';
+import { recordClosedMonths } from './closed-months.ts';
 import { storePayDateOutlooks } from './outlooks.ts';
 import { loadProjectState } from './state.ts';
 
@@ -63,7 +64,7 @@ export async function evaluateAndRecord(
   options: { asOf: Date; at: Date; calendar: WorkingDayCalendar; emit: (e: NewEvent) => void },
 ): Promise<EvaluationResult> {
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ledger:evaluate:${projectId}`]);
-  const loaded = await loadProjectState(tx, projectId);
+  const loaded = await loadProjectState(tx, projectId, { openMonthsAsOf: options.asOf });
   if (!loaded) return { projectId, transitions: [] };
   // Rule 8's outlook of each pay date in its window, kept for the cockpit (docs/adr/0021).
   const outlooks: PayDateOutlook[] = [];
@@ -82,5 +83,6 @@ export async function evaluateAndRecord(
     toSnapshot: (f) => toSnapshot(projectId, f),
     emit: options.emit,
   });
+  await recordClosedMonths(tx, projectId, loaded, options.asOf, options.calendar); // docs/adr/0023
   return { projectId, transitions };
 }

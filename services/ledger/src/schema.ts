@@ -145,3 +145,25 @@ export const payDateOutlooks = ledger.table(
     index('ledger_pay_date_outlooks_due_idx').on(t.dueDate),
   ],
 );
+
+/**
+ * Each project's closed months (docs/adr/0023): the summary the evaluation that closed them wrote
+ * (`closeMonths`, the domain's closing-months.ts), so that later evaluations read only the rows
+ * after the cut. `generation` is bumped by every ledger event about the project (consumer.ts);
+ * an evaluation writes its summary only if the generation is the one it read, so a summary never
+ * stands for rows it did not see. `summary` null: dropped (an event touched the closed range).
+ */
+export const closedMonths = ledger.table('closed_months', {
+  projectId: text('project_id').primaryKey(),
+  generation: bigint('generation', { mode: 'number' }).notNull().default(0),
+  /** The last closed period; the sheets read are those after it. */
+  through: text('through'),
+  /** Statements read are those dated on or after it. */
+  cutDate: date('cut_date'),
+  /** Transfers read are those booked at or after it (00:00 of cut_date in Shanghai). */
+  cutAt: timestamp('cut_at', { withTimezone: true }),
+  /** The evaluation instant that wrote the summary: it holds only for that instant and later ones. */
+  closedAt: timestamp('closed_at', { withTimezone: true }),
+  /** ClosedMonths as encodeClosedMonths writes it. */
+  summary: jsonb('summary'),
+});

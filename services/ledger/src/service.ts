@@ -5,6 +5,7 @@ import { type Database, migrate } from '@wagewatch/db';
 import type { WorkingDayCalendar } from '@wagewatch/domain';
 import { forgetDue } from '@wagewatch/evaluation';
 import type { Clock } from '@wagewatch/runtime';
+import { forgetClosedMonths } from './closed-months.ts';
 import { ledgerConsumer } from './consumer.ts';
 import { refreshPayDateOutlooks } from './outlooks.ts';
 import { withPublicNotice } from './public-notice.ts';
@@ -43,6 +44,7 @@ export function createLedger(deps: {
       // A start may bring new rules, a new calendar or configuration: the first sweep evaluates
       // every project again (docs/adr/0022).
       await forgetDue(deps.db, LEDGER_SCHEMA);
+      await forgetClosedMonths(deps.db); // and the closed months' summaries (docs/adr/0023)
       return applied;
     },
     /** The API under /v1 (the console's reads included) and the public notice of wage payment (/public, no key). */

@@ -1,6 +1,8 @@
 import type { ProjectRegistered } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import {
+  type ClosedMonths,
+  decodeClosedMonths,
   evidenceRef,
   type OutsidePayment,
   type PayrollSheet,
@@ -43,10 +45,58 @@ const toTransfer = (r: TransferRow): Transfer => ({
   evidence: evidenceRef.transfer(r.bank_code, r.bank_ref),
 });
 
-export type LoadedProject = { terms: ProjectRegistered; district: string; state: ProjectState };
+export type LoadedProject = {
+  terms: ProjectRegistered;
+  district: string;
+  state: ProjectState;
+  /**
+   * With `openMonthsAsOf`: the generation of the project's closed-months row read before the
+   * state (null: no row), which a new summary must still find to be written (closed-months.ts).
+   */
+  closedGeneration?: number | null;
+};
 
-/** Everything the payment rules need about one project, read from the ledger's own tables. */
-export async function loadProjectState(tx: Sql, projectId: string): Promise<LoadedProject | undefined> {
+/**
+ * Everything the payment rules need about one project, read from the ledger's own tables.
+ *
+ * `openMonthsAsOf`: for an evaluation as of that instant, read only the open months when the
+ * project has a summary of its closed ones written at or before it (docs/adr/0023): the sheets
+ * of the periods after it, the transfers booked at or after its cut, the statements dated on or
+ * after its cut date; `state.closed` carries the summary. Without it, the whole history (the
+ * payment views, which show every month).
+ */
+export async function loadProjectState(
+  tx: Sql,
+  projectId: string,
+  options: { openMonthsAsOf?: Date } = {},
+): Promise<LoadedProject | undefined> {
+  if (!options.openMonthsAsOf) return loadRows(tx, projectId, undefined);
+  const [row] = await tx.query<{ generation: string | number; summary: unknown; closed_at: Date | null }>(
+    'SELECT generation, summary, closed_at FROM ledger.closed_months WHERE project_id = $1',
+    [projectId],
+  );
+  const closedGeneration = row ? Number(row.generation) : null;
+  const closed =
+    row?.summary && row.closed_at && row.closed_at <= options.openMonthsAsOf
+      ? decodeClosedMonths(typeof row.summary === 'string' ? row.summary : JSON.stringify(row.summary))
+      : undefined;
+  const loaded = await loadRows(tx, projectId, closed);
+  if (!loaded) return undefined;
+  // A return whose original is not among the open transfers was booked before the cut: the summary
+  // counted that payment, so it no longer holds (the consumer drops it; this guards the read).
+  if (closed) {
+    const refs = new Set(loaded.state.transfers.map((t) => t.bankRef));
+    if (loaded.state.transfers.some((t) => t.originalBankRef !== undefined && !refs.has(t.originalBankRef)))
+      return { ...(await loadRows(tx, projectId, undefined))!, closedGeneration };
+  }
+  return { ...loaded, closedGeneration };
+}
+
+async function loadRows(
+  tx: Sql,
+  projectId: string,
+  closed: ClosedMonths | undefined,
+): Promise<LoadedProject | undefined> {
   const [p] = await tx.query<{ terms: ProjectRegistered; district: string; account_no: string }>(
     'SELECT terms, district, account_no FROM ledger.projects WHERE project_id = $1',
     [projectId],
@@ -81,8 +131,9 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
     submitted_at: Date;
   }>(
     `SELECT sheet_id, period, version, submitted_at FROM ledger.payroll_sheets
-     WHERE project_id = $1 AND parts_received >= parts ORDER BY period, version`,
-    [projectId],
+     WHERE project_id = $1 AND parts_received >= parts AND ($2::text IS NULL OR period > $2::text)
+     ORDER BY period, version`,
+    [projectId, closed?.through ?? null],
   );
   const byPeriod = new Map<string, typeof versionRows>();
   for (const r of versionRows) byPeriod.set(r.period, [...(byPeriod.get(r.period) ?? []), r]);
@@ -98,7 +149,13 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
         [versionRows.map((s) => s.sheet_id)],
       )
     : [];
-  const linesOf = (sheetId: string) => lineRows.filter((l) => l.sheet_id === sheetId);
+  const linesBySheet = new Map<string, typeof lineRows>();
+  for (const l of lineRows) {
+    const list = linesBySheet.get(l.sheet_id);
+    if (list) list.push(l);
+    else linesBySheet.set(l.sheet_id, [l]);
+  }
+  const linesOf = (sheetId: string) => linesBySheet.get(sheetId) ?? [];
   const sheets = [...byPeriod.values()].map((versions): PayrollSheet => {
     const s = versions[versions.length - 1]!;
     const earlier = versions.slice(0, -1);
@@ -127,8 +184,11 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
   });
   const transfers = (
     await tx.query<TransferRow>(
-      'SELECT * FROM ledger.transfers WHERE account_no = $1 ORDER BY booked_at, bank_code, bank_ref',
-      [p.account_no],
+      closed
+        ? `SELECT * FROM ledger.transfers WHERE account_no = $1 AND booked_at >= $2
+           ORDER BY booked_at, bank_code, bank_ref`
+        : 'SELECT * FROM ledger.transfers WHERE account_no = $1 ORDER BY booked_at, bank_code, bank_ref',
+      closed ? [p.account_no, closed.cutAt] : [p.account_no],
     )
   ).map(toTransfer);
   const statements = (
@@ -142,7 +202,12 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
       credit_fen: bigint;
       received_at: Date;
       event_id: string;
-    }>('SELECT * FROM ledger.statements WHERE account_no = $1', [p.account_no])
+    }>(
+      closed
+        ? 'SELECT * FROM ledger.statements WHERE account_no = $1 AND statement_date >= $2::date'
+        : 'SELECT * FROM ledger.statements WHERE account_no = $1',
+      closed ? [p.account_no, closed.cutDate] : [p.account_no],
+    )
   ).map(
     (s): Statement => ({
       date: s.statement_date,
@@ -199,6 +264,7 @@ export async function loadProjectState(tx: Sql, projectId: string): Promise<Load
       transfers,
       statements,
       outsidePayments,
+      ...(closed ? { closed } : {}),
     },
   };
 }

@@ -1,3 +1,4 @@
+export * from './closing-months.ts';
 export * from './corrections.ts';
 export * from './model.ts';
 export * from './next-evaluation.ts';

@@ -94,6 +94,39 @@ export type ProjectState = {
   transfers: Transfer[];
   statements: Statement[];
   outsidePayments: OutsidePayment[];
+  /**
+   * Present when the state holds only the project's open months: the summary of the months
+   * closed before them (closing-months.ts, docs/adr/0023). Absent: the whole history.
+   */
+  closed?: ClosedMonths;
+};
+
+/**
+ * What the open months still need from the closed ones (docs/adr/0023-closed-months.md). A state
+ * with this summary holds the sheets of the periods after `through`, the transfers booked at or
+ * after `cutAt` and the statements dated on or after `cutDate` (`cutAt` is its 00:00 in Shanghai).
+ */
+export type ClosedMonths = {
+  /** The last closed period: every month through it is settled. */
+  through: Period;
+  cutDate: LocalDate;
+  cutAt: Date;
+  /** The evaluation instant that wrote this summary: it holds for that instant and every later one. */
+  closedAt: Date;
+  /** Rule 7: the day of the last owner credit before the cut (the start date if none) and its evidence. */
+  labourSince: LocalDate;
+  labourSinceEvidence: string[];
+  /**
+   * Rule 8: the latest statement dated before the cut, and the net of the movements booked after
+   * its day and before the cut (what its balance needs to reach the cut).
+   */
+  lastStatement?: Pick<Statement, 'date' | 'closingBalance' | 'receivedAt' | 'evidence'> & {
+    movedSince: bigint;
+  };
+  /** Rule 8: the sheet of `through` (what the next month owes before its own sheet arrives). */
+  lastSheet?: { period: Period; owed: bigint; evidence: string[] };
+  /** The findings of the closed range, as the rules said them when it closed: final. */
+  findings: DesiredFinding[];
 };
 
 export type { PaymentRule, RuleCode, Severity } from '../rules.ts';

@@ -101,6 +101,8 @@ export type ObligationOutcome = {
   paid: bigint;
   /** The last payment allocated to the line. */
   lastPaidAt: Date | null;
+  /** Each payment allocated to the line, oldest first. */
+  allocations: { transfer: Transfer; amount: bigint }[];
 };
 
 /** Optional views into an evaluation: they change nothing in the findings. */
@@ -140,7 +142,8 @@ export function evaluateProject(
   observe: EvaluationObserver = {},
 ): DesiredFinding[] {
   const { project } = state;
-  const all: DesiredFinding[] = [];
+  // The closed months' findings stand as they were said (closing-months.ts, docs/adr/0023).
+  const all: DesiredFinding[] = [...(state.closed?.findings ?? [])];
   const out = all;
   const unpaid: UnpaidMonth[] = [];
   const contractor = {
@@ -284,6 +287,7 @@ export function evaluateProject(
           amountDue: o.line.amountDue,
           paid: o.line.amountDue - o.remaining,
           lastPaidAt: o.allocations.at(-1)?.transfer.bookedAt ?? null,
+          allocations: o.allocations.map((a) => ({ transfer: a.transfer, amount: a.amount })),
         });
 
   // Statements: coverage of each due date, and the daily feed itself (rule 14).
@@ -317,7 +321,7 @@ export function evaluateProject(
   const missingStatement = new Map<LocalDate, string>();
 
   const periods = new Set<Period>(state.sheets.map((s) => s.period));
-  let month = periodOf(project.startDate);
+  let month = state.closed ? addMonths(state.closed.through, 1) : periodOf(project.startDate);
   for (; firstDayOf(month) <= today; month = addMonths(month, 1)) periods.add(month);
   flipsAt(startOfShanghaiDay(firstDayOf(month))); // the next month joins the periods when it begins
   for (const period of [...periods].sort()) {
@@ -603,14 +607,8 @@ function labourCostMissing(
 ): DesiredFinding[] {
   const { project } = state;
   const owner = project.owner;
-  const isOwnerCredit = (t: Transfer) =>
-    t.direction === 'credit' &&
-    t.status === 'booked' &&
-    (t.purpose === 'labour-cost' ||
-      (owner?.accountNo !== undefined && t.counterpartyAccountNo === owner.accountNo) ||
-      (owner !== undefined && t.counterpartyName === owner.name));
   const credits = state.transfers
-    .filter(isOwnerCredit)
+    .filter((t) => isOwnerCredit(project, t))
     .sort((a, b) => a.bookedAt.getTime() - b.bookedAt.getTime());
   const cycleEnd = (from: LocalDate): LocalDate =>
     project.allocationCycleDays ? addDays(from, project.allocationCycleDays) : sameDayNextMonth(from);
@@ -619,8 +617,8 @@ function labourCostMissing(
     : { kind: 'contractor' as const, name: project.contractor.name, code: project.contractor.creditCode };
   const out: DesiredFinding[] = [];
   // Walk the gaps: from the start, then from each credit, to the next credit (or now).
-  let since = project.startDate;
-  let sinceEvidence: string[] = [];
+  let since = state.closed?.labourSince ?? project.startDate;
+  let sinceEvidence: string[] = state.closed?.labourSinceEvidence ?? [];
   for (const c of [...credits, undefined]) {
     const deadline = endOfShanghaiDay(cycleEnd(since));
     const nextAt = c?.bookedAt;
@@ -647,6 +645,18 @@ function labourCostMissing(
     sinceEvidence = [c.evidence];
   }
   return out;
+}
+
+/** Rule 7's owner credit: a booked credit with purpose `labour-cost`, or from the owner's account or name. */
+export function isOwnerCredit(project: ProjectState['project'], t: Transfer): boolean {
+  const owner = project.owner;
+  return (
+    t.direction === 'credit' &&
+    t.status === 'booked' &&
+    (t.purpose === 'labour-cost' ||
+      (owner?.accountNo !== undefined && t.counterpartyAccountNo === owner.accountNo) ||
+      (owner !== undefined && t.counterpartyName === owner.name))
+  );
 }
 
 function sameDayNextMonth(d: LocalDate): LocalDate {
@@ -677,7 +687,8 @@ function balanceShort(
   const statements = [...state.statements]
     .filter((s) => s.date < today)
     .sort((a, b) => a.date.localeCompare(b.date));
-  const latest = statements[statements.length - 1];
+  // With closed months: before the open months' first statement, the closed range's last one.
+  const latest = statements[statements.length - 1] ?? state.closed?.lastStatement;
   // A statement dated today (or later) becomes the latest once its day is over.
   const laterStatement = state.statements.some((s) => s.date >= today);
   // The three months looked at move when the month does.
@@ -717,7 +728,12 @@ function balanceShort(
       basis = `the ${period} sheet`;
       evidence = sheet.evidence;
     } else {
-      const previous = sheets.get(addMonths(period, -1));
+      const closedSheet = state.closed?.lastSheet;
+      const previous =
+        sheets.get(addMonths(period, -1)) ??
+        (closedSheet?.period === addMonths(period, -1)
+          ? { lines: [{ amountDue: closedSheet.owed }], evidence: closedSheet.evidence }
+          : undefined);
       if (previous) {
         owed = previous.lines.reduce((s, l) => s + l.amountDue, 0n);
         basis = `the ${addMonths(period, -1)} sheet (the ${period} sheet is not submitted yet)`;
@@ -732,6 +748,7 @@ function balanceShort(
       );
       balance =
         latest.closingBalance +
+        ('movedSince' in latest ? latest.movedSince : 0n) +
         moves.filter((t) => t.direction === 'credit').reduce((s, t) => s + t.amount, 0n) -
         moves.filter((t) => t.direction === 'debit').reduce((s, t) => s + t.amount, 0n);
     }
