@@ -351,15 +351,20 @@ for (const ledgers of ledgerCounts) {
         }
       : {}),
   };
-  const services: RunningService[] = [await startService('ingest', env)];
-  services.push(
-    ...(await Promise.all([
-      ...Array.from({ length: ledgers }, () => startService('ledger', env)),
-      startService('inspection', env),
-    ])),
-  );
-  const [ingest] = services as [RunningService];
+  const services: RunningService[] = [];
+  // Each process is kept as soon as it is up, so that a failed start still stops the others.
+  const start = async (name: 'ingest' | 'ledger' | 'inspection') => {
+    const s = await startService(name, env);
+    services.push(s);
+    return s;
+  };
   try {
+    const ingest = await start('ingest');
+    const started = await Promise.allSettled([
+      ...Array.from({ length: ledgers }, () => start('ledger')),
+      start('inspection'),
+    ]);
+    for (const r of started) if (r.status === 'rejected') throw r.reason;
     const s0 = Date.now();
     await seed(pg.db);
     console.log(
