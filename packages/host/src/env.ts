@@ -38,6 +38,13 @@ export const hostEnvSchema = z.object({
   KAFKA_CLIENT_ID: z.string().optional(),
   /** A consumer that stops heartbeating for this long loses its partitions to the others. */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  /**
+   * A consumer's deferred work (the ledger's and the deposits' evaluation of the projects a batch
+   * touched, inspection's case evaluation) runs once it has caught up, and under sustained load
+   * at least this often. It holds the batches off while it runs: a longer interval lowers the
+   * latency of applying events under a burst, at the cost of findings later in the burst.
+   */
+  WAGEWATCH_CONSUMER_IDLE_MAX_DEFER_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   REDIS_URL: z.string().startsWith('redis'),
   /** Namespace of BullMQ's keys in Redis (one per deployment). */
   WAGEWATCH_REDIS_PREFIX: z.string().default('wagewatch'),

@@ -131,16 +131,40 @@ export async function runService(
             : {}),
         })
       : undefined;
+  const { Counter, Gauge } = await import('prom-client');
+  // Where each consumer's time goes: applying chunks, or its deferred work (idle), which holds
+  // the chunks off while it runs (docs/scaling.md reads these to tell the two apart).
+  const busy = new Counter({
+    name: 'wagewatch_consumer_busy_seconds_total',
+    help: 'Seconds a consumer spent applying chunks (work="apply") or in its deferred work (work="idle")',
+    labelNames: ['group', 'work'],
+    registers: [metrics.registry],
+  });
+  const runs = new Counter({
+    name: 'wagewatch_consumer_runs_total',
+    help: 'Chunks applied (work="apply") and deferred-work runs (work="idle") per consumer group',
+    labelNames: ['group', 'work'],
+    registers: [metrics.registry],
+  });
   const runners = (service.consumers ?? []).map(
     (c) =>
       new KafkaConsumerRunner(db, c, kafka, log, {
         sessionTimeout: env.KAFKA_SESSION_TIMEOUT_MS,
         heartbeatInterval: Math.max(500, Math.floor(env.KAFKA_SESSION_TIMEOUT_MS / 10)),
+        maxIdleDeferMs: env.WAGEWATCH_CONSUMER_IDLE_MAX_DEFER_MS,
         onApplied: (n) => metrics.eventsApplied.labels(c.group).inc(n),
         onDeadLettered: (n) => metrics.eventsDeadLettered.labels(c.group).inc(n),
+        onChunkTimed: (ms) => {
+          busy.labels(c.group, 'apply').inc(ms / 1000);
+          runs.labels(c.group, 'apply').inc();
+        },
+        onIdleTimed: (ms) => {
+          busy.labels(c.group, 'idle').inc(ms / 1000);
+          runs.labels(c.group, 'idle').inc();
+        },
       }),
   );
-  const lag = new (await import('prom-client')).Gauge({
+  const lag = new Gauge({
     name: 'wagewatch_consumer_lag',
     help: 'Messages not yet applied, per consumer group',
     labelNames: ['group'],

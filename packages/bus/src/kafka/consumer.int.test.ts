@@ -340,4 +340,45 @@ describe('KafkaConsumerRunner', () => {
       ),
     );
   });
+
+  it('reports the time of every chunk it applied and of every deferred-work run (metrics)', async () => {
+    const db = tdb.db;
+    const topic = 'runner.timed.v1';
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+    await createDeliverySchema(db, 'g_timed');
+    const chunks: { ms: number; messages: number }[] = [];
+    const idleRuns: number[] = [];
+    const base = recordingConsumer('g_timed', [topic], 'timed');
+    const runner = new KafkaConsumerRunner(
+      db,
+      {
+        ...base,
+        apply: base.apply,
+        idle: async () => {
+          await new Promise((r) => setTimeout(r, 20));
+          return false;
+        },
+      },
+      kafka,
+      silent,
+      {
+        ...fastGroup,
+        maxBatchSize: 7,
+        onChunkTimed: (ms, messages) => chunks.push({ ms, messages }),
+        onIdleTimed: (ms) => idleRuns.push(ms),
+      },
+    );
+    await produceEvents(topic, ['a', 'b', 'c'], 10);
+    await runner.start();
+    await eventually(async () => (await appliedRows(db, 'g_timed')).length >= 30, { what: '30 applied' });
+    await eventually(() => idleRuns.length > 0, { what: 'a deferred-work run' });
+    await runner.stop();
+    // Every message was in exactly one timed chunk, none larger than maxBatchSize.
+    expect(chunks.reduce((n, c) => n + c.messages, 0)).toBe(30);
+    expect(chunks.length).toBe(runner.stats.batches);
+    expect(Math.max(...chunks.map((c) => c.messages))).toBeLessThanOrEqual(7);
+    expect(chunks.every((c) => c.ms >= 0)).toBe(true);
+    // The deferred work's duration includes its own 20 ms.
+    expect(Math.min(...idleRuns)).toBeGreaterThanOrEqual(19);
+  });
 });

@@ -35,6 +35,13 @@ export type KafkaConsumerRunnerOptions = {
   partitionsConsumedConcurrently?: number;
   onApplied?: (n: number) => void;
   onDeadLettered?: (n: number) => void;
+  /**
+   * Where a consumer's time goes (metrics): after each chunk (apply, inbox, dead letters) with its
+   * duration and size, and after each run of the deferred work (consumer.idle()), which holds
+   * off the batches while it runs. Durations in milliseconds, from the lock's acquisition.
+   */
+  onChunkTimed?: (ms: number, messages: number) => void;
+  onIdleTimed?: (ms: number) => void;
 };
 
 type Item = { message: KafkaMessage; raw: unknown; rawText: string };
@@ -139,7 +146,12 @@ export class KafkaConsumerRunner {
           if (!isRunning() || isStale() || this.stopping) break;
           const chunk = batch.messages.slice(at, at + size);
           const { handled, interrupted } = await this.lock
-            .run(() => this.handleChunk(topic, partition, chunk, heartbeat))
+            .run(async () => {
+              const started = performance.now();
+              const r = await this.handleChunk(topic, partition, chunk, heartbeat);
+              this.options.onChunkTimed?.(performance.now() - started, chunk.length);
+              return r;
+            })
             .catch((err: unknown) => {
               // Nothing of this chunk is committed: kafkajs redelivers it (the inbox skips the applied).
               this.logger.error(
@@ -502,7 +514,10 @@ export class KafkaConsumerRunner {
     this.idleRun = (async () => {
       try {
         await this.lock.run(async () => {
-          if (!this.stopping) await runIdle(this.consumer);
+          if (this.stopping) return;
+          const started = performance.now();
+          await runIdle(this.consumer);
+          this.options.onIdleTimed?.(performance.now() - started);
         });
       } catch (err) {
         this.logger.error({ err, group: this.consumer.group }, 'consumer idle work failed');
