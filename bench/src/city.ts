@@ -143,6 +143,12 @@ try {
     written = await rowsWrittenSince(s.db, xid + 1n);
   }
   // The day's end: 1 % of the projects' November wages fall due.
+  const [dueCounts] = await s.db.query<{ ledger: number; deposits: number; cases: number }>(
+    `SELECT (SELECT count(*)::int FROM ledger.evaluation_due WHERE due_at <= $1) AS ledger,
+            (SELECT count(*)::int FROM deposits.evaluation_due WHERE due_at <= $1) AS deposits,
+            (SELECT count(*)::int FROM inspection.cases WHERE status = 'open') AS cases`,
+    [DUE_DAY_ENDS],
+  );
   const dueXid = await currentXid(s.db);
   const day = await timedSweep(s, DUE_DAY_ENDS);
   const dueWrites = await rowsWrittenSince(s.db, dueXid + 1n);
@@ -152,7 +158,7 @@ try {
     `  full sweep, every project (today's, before the due index) ${seconds(full.ms)}`,
     `  sweep with nothing due (median of ${runs})                  ${idle.length ? median(idle).toFixed(1) : '?'} ms, ${idleProjects} ledger projects evaluated, rows written: ${JSON.stringify(written)}; floor ≤ 100 ms and none`,
     `  nothing due ÷ full                                       ${(median(idle) / full.ms).toFixed(5)}`,
-    `  the day 1 % fall due (${DUE_DAY_ENDS.toISOString()})     ${day.ms.toFixed(0)} ms, ${day.ledger} ledger projects evaluated, rows written ${Object.values(dueWrites).reduce((a, b) => a + b, 0)}; floor ≤ 2 s`,
+    `  the day 1 % fall due (${DUE_DAY_ENDS.toISOString()})     ${day.ms.toFixed(0)} ms, ${day.ledger} ledger projects evaluated (${dueCounts?.deposits} deposits projects due, ${dueCounts?.cases} open cases), rows written ${Object.values(dueWrites).reduce((a, b) => a + b, 0)}; floor ≤ 2 s`,
     `  one project's evaluation at ${months} months                   ${twelve.toFixed(1)} ms`,
   ];
 } finally {

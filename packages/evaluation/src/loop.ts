@@ -89,10 +89,14 @@ export async function evaluateDirty<R>(
         correlation_id: string | null;
         causation_id: string | null;
       }>(
-        `DELETE FROM "${schema}".dirty_projects WHERE project_id = $1 RETURNING changed_at, correlation_id, causation_id`,
+        `DELETE FROM "${schema}".dirty_projects WHERE project_id =
+           (SELECT project_id FROM "${schema}".dirty_projects WHERE project_id = $1 FOR UPDATE SKIP LOCKED)
+         RETURNING changed_at, correlation_id, causation_id`,
         [project_id],
       );
-      if (!mark) return; // another evaluator took it
+      // Taken, or being evaluated by another replica (its row lock held until it commits): a
+      // replica does not wait behind another's evaluation, it takes the next project instead.
+      if (!mark) return;
       const asOf = await readEvaluationInstant(tx, schema);
       const traced = (e: NewEvent) =>
         emit(

@@ -140,8 +140,8 @@ export async function loadDepositState(
   if (today <= p.planned_end_date) changesOn.push(addDays(p.planned_end_date, 1));
   if (same?.next_end) changesOn.push(addDays(same.next_end, 1));
   const changesAt = changesOn.map(startOfShanghaiDay);
-  // "arrears in the 2 years before <today>" is one of the reasons: its text moves every day.
-  if (record.arrearsInPrior2Years) changesAt.push(endOfShanghaiDay(today));
+  // (No reason's text names today: "arrears within the last 2 years" names its own dates.)
+  if (record.arrearsInPrior2Years && !record.lastArrearsOn) changesAt.push(endOfShanghaiDay(today));
   return {
     changesAt,
     district: p.district,

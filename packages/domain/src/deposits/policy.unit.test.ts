@@ -193,7 +193,7 @@ describe('the required deposit', () => {
       { code: 'base-ratio', text: 'base 2% of ¥12,000,000.00 = ¥240,000.00', effectFen: yuan(240_000) },
       {
         code: 'arrears-increase',
-        text: 'arrears in the 2 years before 2026-03-02 (last on 2024-05-20): +50% of ¥240,000.00 = ¥360,000.00',
+        text: 'arrears within the last 2 years (last on 2024-05-20, counted through 2026-05-19): +50% of ¥240,000.00 = ¥360,000.00',
         effectFen: yuan(120_000),
       },
     ]);

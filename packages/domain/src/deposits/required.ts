@@ -19,9 +19,9 @@
  * Every multiplication is integer arithmetic in fen, rounded half up to the fen at each step
  * (the reasons show each intermediate amount, so each is a whole fen).
  */
-import type { LocalDate } from '../dates.ts';
+import { addDays, type LocalDate } from '../dates.ts';
 import { formatFen } from '../money.ts';
-import type { ContractorRecord } from './contractor-record.ts';
+import { addYears, type ContractorRecord } from './contractor-record.ts';
 import type { DepositPolicy } from './policy.ts';
 
 export type RequiredDepositInput = {
@@ -214,7 +214,10 @@ export function requiredDeposit(input: RequiredDepositInput): RequiredDeposit {
     increase(
       policy.arrearsRatioBp,
       policy.arrearsIncreaseBp,
-      `arrears in the 2 years before ${r.asOf}${r.lastArrearsOn ? ` (last on ${r.lastArrearsOn})` : ''}`,
+      // Named by its own dates, not today's: the reason (and a finding citing it) does not move daily.
+      r.lastArrearsOn
+        ? `arrears within the last 2 years (last on ${r.lastArrearsOn}, counted through ${addDays(addYears(r.lastArrearsOn, 2), -1)})`
+        : `arrears in the 2 years before ${r.asOf}`,
       { ratio: 'arrears-ratio', increase: 'arrears-increase' },
     );
   }
