@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Database, Sql } from './database.ts';
 
@@ -12,6 +14,19 @@ type ErrorFields = { message: string; name?: string } & Record<string, string | 
  * cross by structured clone (bigint, Date and strings as the parsers made them).
  */
 export async function openPgliteThread(options: { dataDir?: string } = {}): Promise<Database> {
+  // A new data folder is created (initdb) by a thread of its own that then ends: initdb grows
+  // the WASM heap to ~900 MB of RSS here, a reopened database needs ~200 MB.
+  if (options.dataDir && !existsSync(join(options.dataDir, 'PG_VERSION'))) {
+    const init = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
+      workerData: { dataDir: options.dataDir, initOnly: true },
+    });
+    await new Promise<void>((resolve, reject) => {
+      init.once('error', reject);
+      init.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`creating the PGlite database failed (exit ${code})`)),
+      );
+    });
+  }
   const worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
     workerData: { dataDir: options.dataDir },
   });
