@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Database, openPglite, openPostgres } from '@wagewatch/db';
+import { type Database, openPglite, openPgliteThread, openPostgres, type Sql } from '@wagewatch/db';
 import { ApiKeys, createLogger, ManualClock, SecretBox } from '@wagewatch/runtime';
 import { createEmbeddedSystem } from '@wagewatch/standalone/system';
 import { type DemoCity, generateBenchMonth } from '@wagewatch/testkit/generator';
@@ -47,12 +47,37 @@ const counts = {
 const records = counts.workers + counts.payrollLines + counts.transfers + counts.statements;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'wagewatch-bench-'));
-const db: Database =
+const opened: Database =
   values.database === 'postgres'
     ? openPostgres({
         connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
       })
-    : await openPglite({ dataDir: join(dataDir, 'pglite') });
+    : values.database === 'pglite-inline'
+      ? await openPglite({ dataDir: join(dataDir, 'pglite') })
+      : await openPgliteThread({ dataDir: join(dataDir, 'pglite') });
+const sqlSpans = new Map<string, { n: number; ms: number }>();
+const traced = (q: Sql['query']): Sql['query'] =>
+  async function query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
+    const t = performance.now();
+    try {
+      return await q<T>(text, params);
+    } finally {
+      const k = text.replace(/\s+/g, ' ').trim().slice(0, 90);
+      const span = sqlSpans.get(k) ?? { n: 0, ms: 0 };
+      span.n++;
+      span.ms += performance.now() - t;
+      sqlSpans.set(k, span);
+    }
+  };
+// BENCH_TRACE_SQL=1: time spent per statement (its first 90 characters), printed at the end.
+const db: Database = process.env.BENCH_TRACE_SQL
+  ? {
+      kind: opened.kind,
+      query: traced(opened.query.bind(opened)),
+      transaction: (fn) => opened.transaction((tx) => fn({ query: traced(tx.query.bind(tx)) })),
+      close: () => opened.close(),
+    }
+  : opened;
 if (db.kind === 'postgres') {
   for (const s of ['ingest', 'ledger', 'inspection', 'migrations', 'bench_baseline'])
     await db.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
@@ -93,18 +118,36 @@ async function inParallel<T>(items: T[], width: number, fn: (t: T) => Promise<vo
 console.log(
   `Wagewatch embedded bench: ${counts.workers} workers in ${counts.projects} projects, ${records} records, ${db.kind}`,
 );
+const phases: [string, number][] = [];
+// Opening the database and the system (on a new data folder: initdb) is reported on its own.
+const startupPeakRss = Math.max(peakRss, process.memoryUsage().rss);
+peakRss = 0;
 const t0 = performance.now();
+let tPhase = t0;
+const phase = (name: string) => {
+  const t = performance.now();
+  phases.push([name, t - tPhase]);
+  tPhase = t;
+};
 for (const p of city.projects) await post(admin, '/v1/projects', p);
+phase('projects');
 await inParallel(city.workers, 4, (w) => post(pm, `/v1/projects/${w.projectId}/workers`, w.body));
+phase('workers');
 await inParallel(city.payrolls, 4, (s) => post(pm, `/v1/projects/${s.projectId}/payrolls`, s.body));
+phase('payrolls');
 await inParallel(city.transfers, 4, (t) => post(banks.get(t.bankCode)!, '/v1/bank/transfers', t.body));
+phase('transfers');
 await inParallel(city.statements, 8, (s) => post(banks.get(s.bankCode)!, '/v1/bank/statements', s.body));
+phase('statements');
 const tIngested = performance.now();
 await system.drain();
+phase('drain');
 const tApplied = performance.now();
 await system.ledger.sweep(clock.now());
 await system.drain();
+phase('sweep');
 const tFindings = performance.now();
+console.log(`phases: ${phases.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}`);
 const [found] = await db.query<{ n: bigint }>(
   "SELECT count(*) AS n FROM inspection.findings WHERE status = 'open'",
 );
@@ -195,9 +238,17 @@ const rows = [
     `${(ingestMs / baselineMs).toFixed(1)}x slower`,
     'validation, auth, history, outbox events',
   ],
-  ['peak RSS', mb(peakRss), ''],
+  [
+    'peak RSS from the first request',
+    mb(peakRss),
+    `startup (database created, system built): ${mb(startupPeakRss)}`,
+  ],
 ];
 for (const [a, b, c] of rows) console.log(`${a!.padEnd(46)} ${b!.padStart(12)}  ${c}`);
+if (sqlSpans.size) {
+  const top = [...sqlSpans].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40);
+  for (const [k, v] of top) console.log(`${secs(v.ms).padStart(9)} ${String(v.n).padStart(7)}  ${k}`);
+}
 await system.stop();
 await db.close();
 rm(dataDir);

@@ -104,13 +104,18 @@ async function applyAll(
   const applied: KnownEnvelope[] = [];
   let skipped = 0;
   let deadLettered = 0;
-  for (const m of messages) {
-    const { event, rejected } = parseEnvelopeRows(m.raw);
-    const inserted = await tx.query(
-      `INSERT INTO "${consumer.group}".inbox (event_id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
-      [event.id, event.type],
-    );
-    if (inserted.length === 0) {
+  // Parsed first (a message that cannot be parsed fails the batch, which is then retried message
+  // by message), then one statement records every id in the inbox: the ids it returns are new.
+  const parsed = messages.map((m) => ({ m, ...parseEnvelopeRows(m.raw) }));
+  const inserted = await tx.query<{ event_id: string }>(
+    `INSERT INTO "${consumer.group}".inbox (event_id, type)
+     SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING RETURNING event_id`,
+    [parsed.map((p) => p.event.id), parsed.map((p) => p.event.type)],
+  );
+  const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
+  for (const { m, event, rejected } of parsed) {
+    // An id seen twice in the batch is applied at its first occurrence only.
+    if (!fresh.delete(event.id.toLowerCase())) {
       skipped++;
       continue;
     }

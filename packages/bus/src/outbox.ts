@@ -54,11 +54,13 @@ export class Outbox {
 
   async append(tx: Sql, events: readonly NewEvent[]): Promise<Envelope[]> {
     if (events.length === 0) return [];
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`outbox:${this.schema}`]);
     const envelopes = events.map((e) => ({ topic: e.topic, env: makeEnvelope(this.producer, e) }));
+    // One statement: the lock (its CTE is read before any row reaches the insert, so before any
+    // seq is drawn), then the rows in the events' order.
     await tx.query(
-      `INSERT INTO "${this.schema}".outbox (event_id, topic, key, type, version, occurred_at, envelope)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::jsonb[])`,
+      `WITH outbox_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext($8)))
+       INSERT INTO "${this.schema}".outbox (event_id, topic, key, type, version, occurred_at, envelope)
+       SELECT u.* FROM outbox_lock, unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::jsonb[]) AS u`,
       [
         envelopes.map((e) => e.env.id),
         envelopes.map((e) => e.topic),
@@ -67,6 +69,7 @@ export class Outbox {
         envelopes.map((e) => e.env.version),
         envelopes.map((e) => e.env.occurredAt),
         envelopes.map((e) => JSON.stringify(e.env)),
+        `outbox:${this.schema}`,
       ],
     );
     return envelopes.map((e) => e.env);

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { openPgliteThread } from './pglite-thread.ts';
 
 /**
  * The one database port every service receives. Raw parameterised SQL (`$1`) is the common
@@ -94,8 +95,9 @@ export type DatabaseConfig =
   | { kind: 'pglite'; dataDir?: string }
   | { kind: 'postgres'; url: string; max?: number };
 
+/** The embedded default, PGlite, runs in a worker thread of its own (pglite-thread.ts). */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return config.kind === 'pglite'
-    ? openPglite(config.dataDir ? { dataDir: config.dataDir } : {})
+    ? openPgliteThread(config.dataDir ? { dataDir: config.dataDir } : {})
     : openPostgres({ connectionString: config.url, ...(config.max ? { max: config.max } : {}) });
 }

@@ -404,11 +404,23 @@ export async function acceptStatement(
   }
   const ref = `${s.accountNo}|${s.date}`;
   return outbox.unitOfWork(db, async (tx, emit): Promise<StatementResult> => {
-    const prior = await tx.query<{ fingerprint: string }>(
-      'SELECT fingerprint FROM ingest.bank_statements WHERE account_no = $1 AND statement_date = $2 ORDER BY id DESC LIMIT 1',
-      [s.accountNo, s.date],
+    // One statement: the latest version of the day's statement, and unless it is this one, the
+    // new version stored and the dead-letter marks it supersedes closed (a new version of the
+    // day's statement supersedes one a consumer could not apply).
+    const [stored] = await tx.query<{ had_prior: boolean; inserted: bigint }>(
+      `WITH prior AS (
+         SELECT fingerprint FROM ingest.bank_statements WHERE account_no = $2 AND statement_date = $3 ORDER BY id DESC LIMIT 1),
+       fresh AS (SELECT 1 AS one WHERE NOT EXISTS (SELECT 1 FROM prior WHERE fingerprint = $4)),
+       superseded AS (
+         UPDATE ingest.dead_lettered_records SET reapplied_at = $6
+         WHERE bank_code = $1 AND record_kind = 'statement' AND ref = $7 AND reapplied_at IS NULL AND EXISTS (SELECT 1 FROM fresh)),
+       stored AS (
+         INSERT INTO ingest.bank_statements (bank_code, account_no, statement_date, fingerprint, record, received_at)
+         SELECT $1::text, $2::text, $3::date, $4::text, $5::jsonb, $6::timestamptz FROM fresh RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM prior) AS had_prior, (SELECT count(*) FROM stored) AS inserted`,
+      [bankCode, s.accountNo, s.date, fingerprint, JSON.stringify(record), now, ref],
     );
-    if (prior[0]?.fingerprint === fingerprint) {
+    if (!stored || stored.inserted === 0n) {
       const marks = (await openDeadLetters(tx, bankCode, 'statement', [ref])).get(ref);
       return marks
         ? {
@@ -417,16 +429,6 @@ export async function acceptStatement(
           }
         : { status: 'duplicate' };
     }
-    // A new version of the day's statement supersedes one a consumer could not apply.
-    await tx.query(
-      `UPDATE ingest.dead_lettered_records SET reapplied_at = $3
-       WHERE bank_code = $1 AND record_kind = 'statement' AND ref = $2 AND reapplied_at IS NULL`,
-      [bankCode, ref, now],
-    );
-    await tx.query(
-      `INSERT INTO ingest.bank_statements (bank_code, account_no, statement_date, fingerprint, record, received_at) VALUES ($1,$2,$3,$4,$5,$6)`,
-      [bankCode, s.accountNo, s.date, fingerprint, JSON.stringify(record), now],
-    );
     emit({
       topic: TOPICS.ingest,
       type: 'bank.statement-reported',
@@ -434,6 +436,6 @@ export async function acceptStatement(
       data,
       occurredAt: now,
     });
-    return { status: prior.length ? 'replaced' : 'accepted' };
+    return { status: stored.had_prior ? 'replaced' : 'accepted' };
   });
 }

@@ -1,0 +1,118 @@
+// Worker-thread entry of `openPgliteThread` (./pglite-thread.ts): owns one PGlite and answers
+// the main thread's queries and transactions, so that PostgreSQL (WASM) and the parsing of its
+// results run beside the HTTP server's event loop instead of blocking it.
+// Plain JavaScript, because a worker thread starts without the parent's TypeScript loader under
+// a test runner.
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+
+const INT8 = 20;
+const DATE = 1082;
+const NUMERIC = 1700;
+const keepText = (v) => v;
+
+const client = await PGlite.create({
+  ...(workerData.dataDir ? { dataDir: workerData.dataDir } : {}),
+  parsers: { [INT8]: (v) => BigInt(v), [DATE]: keepText, [NUMERIC]: keepText },
+});
+
+if (workerData.initOnly) {
+  // A new data folder: initdb ran in this thread, whose memory (several hundred MB of WASM
+  // heap that never shrinks) goes away with it; the database is opened again in a new one.
+  await client.close();
+  parentPort.postMessage({ ready: true });
+  process.exit(0);
+}
+
+/** Open transactions: their queued requests, and how to end them. */
+const transactions = new Map();
+
+/** What crosses back of an error: its message and PostgreSQL's fields (code, detail, …). */
+function errorOf(err) {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const out = { message: err.message, name: err.name };
+  for (const [k, v] of Object.entries(err)) {
+    if (['string', 'number', 'boolean'].includes(typeof v)) out[k] = v;
+  }
+  return out;
+}
+
+function reply(id, result) {
+  parentPort.postMessage({ id, ok: true, result });
+}
+function fail(id, err) {
+  parentPort.postMessage({ id, ok: false, error: errorOf(err) });
+}
+
+async function run(target, id, text, params) {
+  try {
+    reply(id, (await target.query(text, params)).rows);
+  } catch (err) {
+    fail(id, err);
+  }
+}
+
+function begin(id, txId) {
+  const queue = [];
+  let wake;
+  const state = {
+    queue,
+    push: (m) => {
+      queue.push(m);
+      wake?.();
+    },
+  };
+  transactions.set(txId, state);
+  client
+    .transaction(async (tx) => {
+      reply(id, null); // the transaction is open: the caller's function runs now
+      for (;;) {
+        while (queue.length === 0) await new Promise((r) => (wake = r));
+        wake = undefined;
+        const m = queue.shift();
+        if (m.op === 'query') await run(tx, m.id, m.text, m.params);
+        else if (m.op === 'end') {
+          state.endId = m.id;
+          if (m.commit) return;
+          throw Object.assign(new Error('rolled back'), { rolledBack: true });
+        }
+      }
+    })
+    .then(
+      () => reply(state.endId, null),
+      (err) => {
+        if (state.endId === undefined) fail(id, err);
+        else if (err?.rolledBack) reply(state.endId, null);
+        else fail(state.endId, err);
+      },
+    )
+    .finally(() => transactions.delete(txId));
+}
+
+function inTransaction(m) {
+  const t = transactions.get(m.tx);
+  if (t) t.push(m);
+  else fail(m.id, new Error('the transaction has already ended'));
+}
+
+parentPort.postMessage({ ready: true });
+parentPort.on('message', (m) => {
+  switch (m.op) {
+    case 'query':
+      if (m.tx === undefined) void run(client, m.id, m.text, m.params);
+      else inTransaction(m);
+      return;
+    case 'begin':
+      begin(m.id, m.tx);
+      return;
+    case 'end':
+      inTransaction(m);
+      return;
+    case 'close':
+      client.close().then(
+        () => reply(m.id, null),
+        (err) => fail(m.id, err),
+      );
+      return;
+  }
+});

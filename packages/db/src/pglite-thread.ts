@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Database, Sql } from './database.ts';
+
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: ErrorFields };
+type ErrorFields = { message: string; name?: string } & Record<string, string | number | boolean>;
+
+/**
+ * PGlite in a worker thread (./pglite-thread.mjs): the same port as `openPglite`, the same JS
+ * types, but PostgreSQL (WASM) and the parsing of its results run on a thread of their own. The
+ * process's event loop (HTTP parsing, validation, the rules) keeps the other core and is never
+ * blocked by a long statement. Each query and each transaction step is one message; results
+ * cross by structured clone (bigint, Date and strings as the parsers made them).
+ */
+export async function openPgliteThread(options: { dataDir?: string } = {}): Promise<Database> {
+  // A new data folder is created (initdb) by a thread of its own that then ends: initdb grows
+  // the WASM heap to ~900 MB of RSS here, a reopened database needs ~200 MB.
+  if (options.dataDir && !existsSync(join(options.dataDir, 'PG_VERSION'))) {
+    const init = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
+      workerData: { dataDir: options.dataDir, initOnly: true },
+    });
+    await new Promise<void>((resolve, reject) => {
+      init.once('error', reject);
+      init.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`creating the PGlite database failed (exit ${code})`)),
+      );
+    });
+  }
+  const worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
+    workerData: { dataDir: options.dataDir },
+  });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let nextTx = 1;
+  let failure: Error | undefined;
+  const failAll = (err: Error) => {
+    failure = err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+  worker.on('message', (m: Reply) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.ok) p.resolve(m.result);
+    else p.reject(Object.assign(new Error(m.error.message), m.error));
+  });
+  worker.on('error', (err) => failAll(err));
+  worker.on('exit', (code) => failAll(new Error(`the PGlite thread exited (code ${code})`)));
+  const call = <T>(message: Record<string, unknown>): Promise<T> => {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ ...message, id });
+    });
+  };
+  const query =
+    (tx?: number): Sql['query'] =>
+    (text, params) =>
+      call({ op: 'query', text, params, tx });
+  return {
+    kind: 'pglite',
+    query: query(),
+    async transaction(fn) {
+      const tx = nextTx++;
+      await call({ op: 'begin', tx });
+      let result: Awaited<ReturnType<typeof fn>>;
+      try {
+        result = await fn({ query: query(tx) });
+      } catch (err) {
+        await call({ op: 'end', tx, commit: false });
+        throw err;
+      }
+      await call({ op: 'end', tx, commit: true });
+      return result;
+    },
+    async close() {
+      await call({ op: 'close' });
+      await worker.terminate();
+    },
+  };
+}
