@@ -19,6 +19,8 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '20000' },
     database: { type: 'string', default: 'pglite' },
     'missed-every': { type: 'string', default: '100' },
+    /** PGlite's shared_buffers in its thread (default: PGLITE_SHARED_BUFFERS of @wagewatch/db). */
+    'shared-buffers': { type: 'string' },
   },
 });
 const workers = Number(values.workers);
@@ -54,7 +56,10 @@ const opened: Database =
       })
     : values.database === 'pglite-inline'
       ? await openPglite({ dataDir: join(dataDir, 'pglite') })
-      : await openPgliteThread({ dataDir: join(dataDir, 'pglite') });
+      : await openPgliteThread({
+          dataDir: join(dataDir, 'pglite'),
+          ...(values['shared-buffers'] ? { sharedBuffers: values['shared-buffers'] } : {}),
+        });
 const sqlSpans = new Map<string, { n: number; ms: number }>();
 const traced = (q: Sql['query']): Sql['query'] =>
   async function query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from './database.ts';
-import { openPgliteThread } from './pglite-thread.ts';
+import { openPgliteThread, PGLITE_SHARED_BUFFERS } from './pglite-thread.ts';
 
 describe('PGlite in a worker thread', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wagewatch-pglite-thread-'));
@@ -17,6 +17,10 @@ describe('PGlite in a worker thread', () => {
   afterAll(async () => {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runs PostgreSQL with the small page cache of PGLITE_SHARED_BUFFERS, not PGlite's 128MB", async () => {
+    expect(await db.query('SHOW shared_buffers')).toEqual([{ shared_buffers: PGLITE_SHARED_BUFFERS }]);
   });
 
   it('returns the same JS types as openPglite: int8 bigint, date and numeric text, timestamptz Date', async () => {

@@ -13,6 +13,7 @@ const keepText = (v) => v;
 
 const client = await PGlite.create({
   ...(workerData.dataDir ? { dataDir: workerData.dataDir } : {}),
+  ...(workerData.postgresqlconf ? { postgresqlconf: workerData.postgresqlconf } : {}),
   parsers: { [INT8]: (v) => BigInt(v), [DATE]: keepText, [NUMERIC]: keepText },
 });
 

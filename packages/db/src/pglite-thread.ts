@@ -7,13 +7,25 @@ type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false
 type ErrorFields = { message: string; name?: string } & Record<string, string | number | boolean>;
 
 /**
+ * PostgreSQL's page cache inside PGlite's WASM heap (PGlite's default is 128MB). Every page of it
+ * that is ever used stays in the process's RSS (a WASM heap never shrinks); pages outside it are
+ * read from the data folder, which the OS caches. Measured on the 20,000-worker bench month
+ * (bench/README.md, issue 13 goal 3): a reopened database needs ~160 MB of RSS at 16MB, ~280 MB
+ * at 128MB.
+ */
+export const PGLITE_SHARED_BUFFERS = '32MB';
+
+/**
  * PGlite in a worker thread (./pglite-thread.mjs): the same port as `openPglite`, the same JS
  * types, but PostgreSQL (WASM) and the parsing of its results run on a thread of their own. The
  * process's event loop (HTTP parsing, validation, the rules) keeps the other core and is never
  * blocked by a long statement. Each query and each transaction step is one message; results
  * cross by structured clone (bigint, Date and strings as the parsers made them).
  */
-export async function openPgliteThread(options: { dataDir?: string } = {}): Promise<Database> {
+export async function openPgliteThread(
+  options: { dataDir?: string; sharedBuffers?: string } = {},
+): Promise<Database> {
+  const postgresqlconf = [`shared_buffers=${options.sharedBuffers ?? PGLITE_SHARED_BUFFERS}`];
   // A new data folder is created (initdb) by a thread of its own that then ends: initdb grows
   // the WASM heap to ~900 MB of RSS here, a reopened database needs ~200 MB.
   if (options.dataDir && !existsSync(join(options.dataDir, 'PG_VERSION'))) {
@@ -28,7 +40,7 @@ export async function openPgliteThread(options: { dataDir?: string } = {}): Prom
     });
   }
   const worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
-    workerData: { dataDir: options.dataDir },
+    workerData: { dataDir: options.dataDir, postgresqlconf },
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
