@@ -21,6 +21,8 @@ const { values } = parseArgs({
     'missed-every': { type: 'string', default: '100' },
     /** PGlite's shared_buffers in its thread (default: PGLITE_SHARED_BUFFERS of @wagewatch/db). */
     'shared-buffers': { type: 'string' },
+    /** batch: a request per bank and day (POST /v1/bank/statements/batch); single: one per statement. */
+    statements: { type: 'string', default: 'batch' },
   },
 });
 const workers = Number(values.workers);
@@ -142,7 +144,24 @@ await inParallel(city.payrolls, 4, (s) => post(pm, `/v1/projects/${s.projectId}/
 phase('payrolls');
 await inParallel(city.transfers, 4, (t) => post(banks.get(t.bankCode)!, '/v1/bank/transfers', t.body));
 phase('transfers');
-await inParallel(city.statements, 8, (s) => post(banks.get(s.bankCode)!, '/v1/bank/statements', s.body));
+if (values.statements === 'single') {
+  await inParallel(city.statements, 8, (s) => post(banks.get(s.bankCode)!, '/v1/bank/statements', s.body));
+} else {
+  // As a bank sends its end of day: one request per bank and day with all its accounts' statements.
+  const days = new Map<
+    string,
+    { bankCode: string; statements: (typeof city.statements)[number]['body'][] }
+  >();
+  for (const s of city.statements) {
+    const key = `${s.bankCode}|${s.body.date}`;
+    const day = days.get(key) ?? { bankCode: s.bankCode, statements: [] };
+    day.statements.push(s.body);
+    days.set(key, day);
+  }
+  await inParallel([...days.values()], 4, (d) =>
+    post(banks.get(d.bankCode)!, '/v1/bank/statements/batch', { statements: d.statements }),
+  );
+}
 phase('statements');
 const tIngested = performance.now();
 await system.drain();

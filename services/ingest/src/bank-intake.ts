@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Outbox } from '@wagewatch/bus';
+import type { NewEvent, Outbox } from '@wagewatch/bus';
 import {
   type DepositEventRecord,
   MAX_AMOUNT_FEN,
@@ -348,43 +348,50 @@ export async function acceptDeposits(
   };
 }
 
-export async function acceptStatement(
-  { db, outbox, clock }: IntakeDeps,
-  bankCode: string,
-  s: StatementInput,
-): Promise<StatementResult> {
+type CheckedStatement = { record: StatementInput; fingerprint: string; amounts: Record<string, string> };
+
+/** A statement's own checks (amounts, date, account text): its issues, or its stored form. */
+function checkStatement(s: StatementInput, now: Date, row?: number): FieldIssue[] | CheckedStatement {
   const issues: FieldIssue[] = [];
+  const at = row === undefined ? {} : { row };
   const amounts: Record<string, string> = {};
   for (const f of ['openingBalance', 'closingBalance', 'debitTotal', 'creditTotal'] as const) {
     // Balances may be negative (an overdrawn account is evidence, the ledger keeps it signed);
     // totals may not.
     const allowNegative = f === 'openingBalance' || f === 'closingBalance';
     const r = tryParseYuan(s[f], { allowNegative });
-    if (!r.ok) issues.push({ field: f, message: `"${s[f]}" is not an amount: ${r.reason}` });
+    if (!r.ok) issues.push({ ...at, field: f, message: `"${s[f]}" is not an amount: ${r.reason}` });
     else if (r.fen > MAX_AMOUNT_FEN || r.fen < -MAX_AMOUNT_FEN)
       issues.push({
+        ...at,
         field: f,
         message: `"${s[f]}" is beyond the largest amount accepted, ${MAX_AMOUNT_YUAN} yuan`,
       });
     else amounts[f] = formatFen(r.fen);
   }
   if (!isLocalDate(s.date)) {
-    issues.push({ field: 'date', message: 'is not a date' });
+    issues.push({ ...at, field: 'date', message: 'is not a date' });
   }
-  if (s.date > shanghaiDate(clock.now())) issues.push({ field: 'date', message: 'is in the future' });
+  if (s.date > shanghaiDate(now)) issues.push({ ...at, field: 'date', message: 'is in the future' });
   const bad = textProblem(s.accountNo);
-  if (bad) issues.push({ field: 'accountNo', message: bad });
-  if (issues.length)
-    throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
-  const acc = (await accountsOf(db, [s.accountNo])).get(s.accountNo);
-  if (!acc)
-    throw new NotFoundError('the account is not the dedicated wage account of any registered project');
-  if (acc.bank_code !== bankCode) throw new ForbiddenError(`the account is not held at bank ${bankCode}`);
+  if (bad) issues.push({ ...at, field: 'accountNo', message: bad });
+  if (issues.length) return issues;
   const record = { ...s, ...amounts };
   const fingerprint = createHash('sha256').update(JSON.stringify(record)).digest('hex');
-  const now = clock.now();
+  return { record, fingerprint, amounts };
+}
+
+/** The event a stored statement publishes, checked against its own contract (bounds of dates and counts too). */
+function statementEvent(
+  c: CheckedStatement,
+  bankCode: string,
+  projectId: string,
+  now: Date,
+  row?: number,
+): { ok: true; data: z.infer<typeof statementReportedData> } | { ok: false; issues: FieldIssue[] } {
+  const { record: s, amounts } = c;
   const data = {
-    projectId: acc.project_id,
+    projectId,
     bankCode,
     accountNo: s.accountNo,
     date: s.date,
@@ -396,31 +403,98 @@ export async function acceptStatement(
     creditTotal: amounts.creditTotal!,
     receivedAt: now.toISOString(),
   };
-  // The event's own contract, as every consumer will read it (bounds of dates and counts too).
   const checked = statementReportedData.safeParse(data);
-  if (!checked.success) {
-    const found = checked.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
-    throw new ValidationError(found.map((i) => `${i.field}: ${i.message}`).join('; '), found);
-  }
+  if (checked.success) return { ok: true, data };
+  return {
+    ok: false,
+    issues: checked.error.issues.map((i) => ({
+      ...(row === undefined ? {} : { row }),
+      field: i.path.join('.'),
+      message: i.message,
+    })),
+  };
+}
+
+type StatementToStore = CheckedStatement & { data: z.infer<typeof statementReportedData> };
+
+/**
+ * Stores day statements in one statement: for each, the latest version of that account's day,
+ * and unless it is this one, the new version stored and the dead-letter marks it supersedes
+ * closed (a new version of the day's statement supersedes one a consumer could not apply); one
+ * `bank.statement-reported` event per version stored. Returns, per input, whether it was stored
+ * and whether it replaced an earlier version. At most one statement per account and day.
+ */
+async function storeStatements(
+  tx: Sql,
+  emit: (e: NewEvent) => void,
+  bankCode: string,
+  list: readonly StatementToStore[],
+  now: Date,
+): Promise<{ stored: boolean; replaced: boolean }[]> {
+  const rows = await tx.query<{ n: bigint; had_prior: boolean }>(
+    `WITH input AS (
+       SELECT * FROM unnest($2::text[], $3::date[], $4::text[], $5::jsonb[]) WITH ORDINALITY
+         AS u(account_no, statement_date, fingerprint, record, n)),
+     prior AS (
+       SELECT i.*, (SELECT b.fingerprint FROM ingest.bank_statements b
+                    WHERE b.account_no = i.account_no AND b.statement_date = i.statement_date
+                    ORDER BY b.id DESC LIMIT 1) AS prior_fingerprint
+       FROM input i),
+     fresh AS (
+       SELECT * FROM prior WHERE prior_fingerprint IS DISTINCT FROM fingerprint),
+     superseded AS (
+       UPDATE ingest.dead_lettered_records d SET reapplied_at = $6
+       FROM fresh f
+       WHERE d.bank_code = $1 AND d.record_kind = 'statement' AND d.ref = f.account_no || '|' || f.statement_date::text
+         AND d.reapplied_at IS NULL),
+     stored AS (
+       INSERT INTO ingest.bank_statements (bank_code, account_no, statement_date, fingerprint, record, received_at)
+       SELECT $1::text, account_no, statement_date, fingerprint, record, $6::timestamptz FROM fresh ORDER BY n)
+     SELECT n, prior_fingerprint IS NOT NULL AS had_prior FROM fresh`,
+    [
+      bankCode,
+      list.map((c) => c.record.accountNo),
+      list.map((c) => c.record.date),
+      list.map((c) => c.fingerprint),
+      list.map((c) => JSON.stringify(c.record)),
+      now,
+    ],
+  );
+  const fresh = new Map(rows.map((r) => [Number(r.n) - 1, r.had_prior]));
+  return list.map((c, i) => {
+    const hadPrior = fresh.get(i);
+    if (hadPrior === undefined) return { stored: false, replaced: false };
+    emit({
+      topic: TOPICS.ingest,
+      type: 'bank.statement-reported',
+      key: c.data.projectId,
+      data: c.data,
+      occurredAt: now,
+    });
+    return { stored: true, replaced: hadPrior };
+  });
+}
+
+export async function acceptStatement(
+  { db, outbox, clock }: IntakeDeps,
+  bankCode: string,
+  s: StatementInput,
+): Promise<StatementResult> {
+  const checked = checkStatement(s, clock.now());
+  if (Array.isArray(checked))
+    throw new ValidationError(checked.map((i) => `${i.field}: ${i.message}`).join('; '), checked);
+  const acc = (await accountsOf(db, [s.accountNo])).get(s.accountNo);
+  if (!acc)
+    throw new NotFoundError('the account is not the dedicated wage account of any registered project');
+  if (acc.bank_code !== bankCode) throw new ForbiddenError(`the account is not held at bank ${bankCode}`);
+  const now = clock.now();
+  const event = statementEvent(checked, bankCode, acc.project_id, now);
+  if (!event.ok)
+    throw new ValidationError(event.issues.map((i) => `${i.field}: ${i.message}`).join('; '), event.issues);
   const ref = `${s.accountNo}|${s.date}`;
   return outbox.unitOfWork(db, async (tx, emit): Promise<StatementResult> => {
-    // One statement: the latest version of the day's statement, and unless it is this one, the
-    // new version stored and the dead-letter marks it supersedes closed (a new version of the
-    // day's statement supersedes one a consumer could not apply).
-    const [stored] = await tx.query<{ had_prior: boolean; inserted: bigint }>(
-      `WITH prior AS (
-         SELECT fingerprint FROM ingest.bank_statements WHERE account_no = $2 AND statement_date = $3 ORDER BY id DESC LIMIT 1),
-       fresh AS (SELECT 1 AS one WHERE NOT EXISTS (SELECT 1 FROM prior WHERE fingerprint = $4)),
-       superseded AS (
-         UPDATE ingest.dead_lettered_records SET reapplied_at = $6
-         WHERE bank_code = $1 AND record_kind = 'statement' AND ref = $7 AND reapplied_at IS NULL AND EXISTS (SELECT 1 FROM fresh)),
-       stored AS (
-         INSERT INTO ingest.bank_statements (bank_code, account_no, statement_date, fingerprint, record, received_at)
-         SELECT $1::text, $2::text, $3::date, $4::text, $5::jsonb, $6::timestamptz FROM fresh RETURNING 1)
-       SELECT EXISTS (SELECT 1 FROM prior) AS had_prior, (SELECT count(*) FROM stored) AS inserted`,
-      [bankCode, s.accountNo, s.date, fingerprint, JSON.stringify(record), now, ref],
-    );
-    if (!stored || stored.inserted === 0n) {
+    const [stored] = await storeStatements(tx, emit, bankCode, [{ ...checked, data: event.data }], now);
+    if (!stored?.stored) {
       const marks = (await openDeadLetters(tx, bankCode, 'statement', [ref])).get(ref);
       return marks
         ? {
@@ -429,13 +503,127 @@ export async function acceptStatement(
           }
         : { status: 'duplicate' };
     }
-    emit({
-      topic: TOPICS.ingest,
-      type: 'bank.statement-reported',
-      key: acc.project_id,
-      data,
-      occurredAt: now,
+    return { status: stored.replaced ? 'replaced' : 'accepted' };
+  });
+}
+
+/** A statement sent again that some consumer could not apply: listed with each consumer's reason. */
+export type DeadLetteredStatement = {
+  row: number;
+  accountNo: string;
+  date: string;
+  consumers: { consumer: string; reason: string }[];
+};
+export type StatementBatchResult = {
+  /** New statements stored (first versions and new versions). */
+  accepted: number;
+  /** Of those, new versions of a day's statement received before. */
+  replaced: number;
+  duplicates: number;
+  rejected: FieldIssue[];
+  deadLettered?: DeadLetteredStatement[];
+};
+
+/**
+ * Many accounts' day statements in one request (POST /v1/bank/statements/batch): each row
+ * checked as POST /v1/bank/statements checks one, the good rows stored in one transaction
+ * unless `atomic` and any row is bad. A row for an account held at another bank refuses the
+ * whole request; an unregistered account, or an account and day a row above already carries, is
+ * that row's error.
+ */
+export async function acceptStatements(
+  { db, outbox, clock }: IntakeDeps,
+  bankCode: string,
+  records: readonly unknown[],
+  atomic: boolean,
+): Promise<StatementBatchResult> {
+  const issues: FieldIssue[] = [];
+  const now = clock.now();
+  const valid: { row: number; checked: CheckedStatement }[] = [];
+  for (const [i, input] of records.entries()) {
+    const row = i + 1;
+    const parsed = statementInputSchema.safeParse(input);
+    if (!parsed.success) {
+      for (const e of parsed.error.issues)
+        issues.push({ row, field: e.path.join('.') || '(row)', message: e.message });
+      continue;
+    }
+    const checked = checkStatement(parsed.data, now, row);
+    if (Array.isArray(checked)) issues.push(...checked);
+    else valid.push({ row, checked });
+  }
+  // Scope on every row's account, valid or not (as for transfers).
+  const claimed = records.map((input, i) => {
+    const raw = (input as { accountNo?: unknown } | null)?.accountNo;
+    return { row: i + 1, accountNo: typeof raw === 'string' ? raw : undefined };
+  });
+  const accounts = await accountsOf(db, [
+    ...new Set(claimed.flatMap((c) => (c.accountNo ? [c.accountNo] : []))),
+  ]);
+  const foreign = claimed.find((c) => {
+    const held = c.accountNo ? accounts.get(c.accountNo) : undefined;
+    return held !== undefined && held.bank_code !== bankCode;
+  });
+  if (foreign) {
+    throw new ForbiddenError(
+      `row ${foreign.row}: account ${maskTail(foreign.accountNo!)} is not held at bank ${bankCode}; nothing was stored`,
+    );
+  }
+  const good: (StatementToStore & { row: number })[] = [];
+  const rowOfDay = new Map<string, number>();
+  for (const { row, checked } of valid) {
+    const acc = accounts.get(checked.record.accountNo);
+    const day = `${checked.record.accountNo}|${checked.record.date}`;
+    const event = acc ? statementEvent(checked, bankCode, acc.project_id, now, row) : undefined;
+    if (!acc) {
+      issues.push({
+        row,
+        field: 'accountNo',
+        message: 'is not the dedicated wage account of any registered project',
+      });
+    } else if (rowOfDay.has(day)) {
+      issues.push({
+        row,
+        field: 'date',
+        message: `row ${rowOfDay.get(day)} already carries this account's statement of ${checked.record.date}`,
+      });
+    } else if (!event!.ok) {
+      issues.push(...event!.issues);
+    } else {
+      rowOfDay.set(day, row);
+      good.push({ ...checked, data: event!.data, row });
+    }
+  }
+  issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  settle(issues, good.length, atomic);
+  return outbox.unitOfWork(db, async (tx, emit): Promise<StatementBatchResult> => {
+    const outcome = await storeStatements(tx, emit, bankCode, good, now);
+    const repeats = good.filter((_, i) => !outcome[i]!.stored);
+    const marks = await openDeadLetters(
+      tx,
+      bankCode,
+      'statement',
+      repeats.map((g) => `${g.record.accountNo}|${g.record.date}`),
+    );
+    const deadLettered = repeats.flatMap((g) => {
+      const m = marks.get(`${g.record.accountNo}|${g.record.date}`);
+      return m
+        ? [
+            {
+              row: g.row,
+              accountNo: g.record.accountNo,
+              date: g.record.date,
+              consumers: m.map(({ consumer, reason }) => ({ consumer, reason })),
+            },
+          ]
+        : [];
     });
-    return { status: stored.had_prior ? 'replaced' : 'accepted' };
+    return {
+      accepted: outcome.filter((o) => o.stored).length,
+      replaced: outcome.filter((o) => o.replaced).length,
+      duplicates: repeats.length - deadLettered.length,
+      rejected: issues,
+      ...(deadLettered.length ? { deadLettered } : {}),
+    };
   });
 }

@@ -39,6 +39,7 @@ import { z } from 'zod';
 import {
   acceptDeposits,
   acceptStatement,
+  acceptStatements,
   acceptTransfers,
   settle,
   statementInputSchema,
@@ -777,6 +778,57 @@ export function ingestRoutes(deps: IngestDeps): FastifyPluginAsync {
         requireRole(principal, 'bank');
         const bankCode = principal.role === 'bank' ? principal.bankCode : '';
         return acceptStatement({ db, outbox, clock }, bankCode, req.body);
+      },
+    );
+
+    app.post(
+      '/v1/bank/statements/batch',
+      {
+        schema: {
+          tags: ['bank'],
+          summary: "Report the end-of-day statements of many of the caller's dedicated wage accounts at once",
+          description:
+            'Each row is checked as POST /v1/bank/statements checks one statement; the good rows are stored in one transaction ' +
+            'unless atomic=true and a row is bad. A statement received before is a duplicate; a changed one is a new version ' +
+            '(counted in accepted and in replaced). One statement per account and day in a request. A row for an account held ' +
+            'at another bank refuses the whole request (403).',
+          querystring: atomicQuery,
+          body: z
+            .object({ statements: z.array(z.unknown()).min(1).max(20000) })
+            .describe(
+              'statements: [{accountNo, date, openingBalance, closingBalance, debitCount, debitTotal, creditCount, creditTotal}], as POST /v1/bank/statements',
+            ),
+          response: {
+            200: z.object({
+              accepted: z.number(),
+              replaced: z.number(),
+              duplicates: z.number(),
+              rejected: z.array(rowIssue),
+              deadLettered: z
+                .array(
+                  z.object({
+                    row: z.number(),
+                    accountNo: z.string(),
+                    date: z.string(),
+                    consumers: consumerReasons,
+                  }),
+                )
+                .optional(),
+            }),
+            ...problems,
+          },
+        },
+      },
+      async (req) => {
+        const principal = principalOf(req);
+        requireRole(principal, 'bank');
+        const bankCode = principal.role === 'bank' ? principal.bankCode : '';
+        return acceptStatements(
+          { db, outbox, clock },
+          bankCode,
+          req.body.statements,
+          req.query.atomic === 'true',
+        );
       },
     );
   };

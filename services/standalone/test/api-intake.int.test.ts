@@ -761,3 +761,128 @@ describe('POST /v1/bank/statements', () => {
     expect(await count(t, 'SELECT count(*) AS n FROM ingest.bank_statements')).toBe(before);
   });
 });
+
+describe('POST /v1/bank/statements/batch', () => {
+  let second: { accountNo: string };
+  let foreign: { accountNo: string };
+  beforeAll(async () => {
+    second = await registerProject(t, 31, { startDate: '2025-12-01', permitDate: '2025-11-01' });
+    foreign = await registerProject(t, 32, {
+      startDate: '2025-12-01',
+      permitDate: '2025-11-01',
+      wageAccount: { bankCode: 'CCB-PZH', accountNo: wageAccount(32) },
+    });
+  });
+  const stmt = (accountNo: string, overrides: Record<string, unknown> = {}) => ({
+    accountNo,
+    date: '2026-11-18',
+    openingBalance: '80000.00',
+    closingBalance: '74800.00',
+    debitCount: 1,
+    debitTotal: '5200.00',
+    creditCount: 0,
+    creditTotal: '0.00',
+    ...overrides,
+  });
+  const storedOn = (date: string) =>
+    t.db.query<{ account_no: string; closing: string }>(
+      `SELECT account_no, record->>'closingBalance' AS closing FROM ingest.bank_statements
+       WHERE statement_date = $1 AND account_no = ANY($2::text[]) ORDER BY id`,
+      [date, [main.accountNo, second.accountNo]],
+    );
+
+  it('stores many accounts and days in one request, and counts repeats and new versions as the single route does', async () => {
+    const first = await bank.post('/v1/bank/statements/batch', {
+      statements: [
+        stmt(main.accountNo),
+        stmt(second.accountNo),
+        stmt(main.accountNo, {
+          date: '2026-11-17',
+          closingBalance: '80000.00',
+          debitCount: 0,
+          debitTotal: '0.00',
+        }),
+      ],
+    });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toEqual({ accepted: 3, replaced: 0, duplicates: 0, rejected: [] });
+    const again = await bank.post('/v1/bank/statements/batch', {
+      statements: [
+        stmt(main.accountNo),
+        stmt(second.accountNo, { closingBalance: '74700.00', debitTotal: '5300.00' }),
+      ],
+    });
+    expect(again.body).toEqual({ accepted: 1, replaced: 1, duplicates: 1, rejected: [] });
+    expect(await storedOn('2026-11-18')).toEqual([
+      { account_no: main.accountNo, closing: '74800.00' },
+      { account_no: second.accountNo, closing: '74800.00' },
+      { account_no: second.accountNo, closing: '74700.00' },
+    ]);
+    // The single route sees the same statements.
+    expect((await bank.post('/v1/bank/statements', stmt(main.accountNo))).body).toEqual({
+      status: 'duplicate',
+    });
+    await t.settle();
+    const ledger = await t.db.query<{ account_no: string; statement_date: string }>(
+      `SELECT account_no, statement_date FROM ledger.statements
+       WHERE account_no = ANY($1::text[]) AND statement_date IN ('2026-11-17', '2026-11-18') ORDER BY 1, 2`,
+      [[main.accountNo, second.accountNo]],
+    );
+    expect(ledger).toEqual(
+      [
+        { account_no: main.accountNo, statement_date: '2026-11-17' },
+        { account_no: main.accountNo, statement_date: '2026-11-18' },
+        { account_no: second.accountNo, statement_date: '2026-11-18' },
+      ].sort((a, b) => (a.account_no + a.statement_date).localeCompare(b.account_no + b.statement_date)),
+    );
+  });
+
+  it('names the row and field of each bad statement and keeps the good ones, unless atomic=true', async () => {
+    const body = {
+      statements: [
+        stmt(main.accountNo, { date: '2026-11-16' }),
+        stmt(main.accountNo, { date: '2026-11-30' }),
+        stmt(second.accountNo, { date: '2026-11-16', debitTotal: '12.345' }),
+        stmt('6222029999999999999', { date: '2026-11-16' }),
+        stmt(main.accountNo, { date: '2026-11-16', closingBalance: '1.00' }),
+        { accountNo: second.accountNo },
+      ],
+    };
+    const atomic = await bank.post('/v1/bank/statements/batch?atomic=true', body);
+    expectProblem(atomic, 400);
+    expect((await storedOn('2026-11-16')).length).toBe(0);
+    const res = await bank.post('/v1/bank/statements/batch', body);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.accepted).toBe(1);
+    const issues = rowsAndFields(res.body.rejected) as { row: number; field: string }[];
+    expect(issues.filter((r) => r.row < 6)).toEqual([
+      { row: 2, field: 'date' },
+      { row: 3, field: 'debitTotal' },
+      { row: 4, field: 'accountNo' },
+      { row: 5, field: 'date' },
+    ]);
+    // The row that is not a statement: each missing field named.
+    expect(issues.filter((r) => r.row === 6).map((r) => r.field)).toEqual(
+      expect.arrayContaining(['date', 'openingBalance', 'closingBalance', 'debitCount']),
+    );
+    expect(res.body.rejected.find((r: { row: number }) => r.row === 5).message).toContain('row 1');
+    expect(await storedOn('2026-11-16')).toEqual([{ account_no: main.accountNo, closing: '74800.00' }]);
+  });
+
+  it("refuses the whole request when a row names another bank's account, and one with no good row", async () => {
+    const res = await bank.post('/v1/bank/statements/batch', {
+      statements: [
+        stmt(main.accountNo, { date: '2026-11-15' }),
+        stmt(foreign.accountNo, { date: '2026-11-15' }),
+      ],
+    });
+    expectProblem(res, 403);
+    expect(res.body.detail).toContain('row 2');
+    expect((await storedOn('2026-11-15')).length).toBe(0);
+    expectProblem(
+      await bank.post('/v1/bank/statements/batch', { statements: [stmt('x', { date: 'nope' })] }),
+      400,
+    );
+    expectProblem(await bank.post('/v1/bank/statements/batch', { statements: [] }), 400);
+  });
+});
