@@ -78,12 +78,34 @@ const traced = (q: Sql['query']): Sql['query'] =>
       sqlSpans.set(k, span);
     }
   };
-// BENCH_TRACE_SQL=1: time spent per statement (its first 90 characters), printed at the end.
+// BENCH_TRACE_SQL=1: time spent per statement (its first 90 characters), and per transaction
+// (`TX[its first statement]`, from asking for the connection to its end: the wait for PGlite's
+// one connection included), printed at the end; with BENCH_TRACE_SWEEP=1 only from the sweep on.
 const db: Database = process.env.BENCH_TRACE_SQL
   ? {
       kind: opened.kind,
       query: traced(opened.query.bind(opened)),
-      transaction: (fn) => opened.transaction((tx) => fn({ query: traced(tx.query.bind(tx)) })),
+      transaction: (fn) => {
+        const t = performance.now();
+        let first = '';
+        let n = 0;
+        return opened
+          .transaction((tx) =>
+            fn({
+              query: (text, params) => {
+                if (n++ === 0) first = text.replace(/\s+/g, ' ').trim().slice(0, 80);
+                return traced(tx.query.bind(tx))(text, params);
+              },
+            }),
+          )
+          .finally(() => {
+            const k = `TX[${first}]`;
+            const span = sqlSpans.get(k) ?? { n: 0, ms: 0 };
+            span.n++;
+            span.ms += performance.now() - t;
+            sqlSpans.set(k, span);
+          });
+      },
       close: () => opened.close(),
     }
   : opened;
@@ -178,7 +200,13 @@ const tIngested = performance.now();
 await system.drain();
 phase('drain');
 const tApplied = performance.now();
+// BENCH_MARKS=1: the sweep's start and end in microseconds of the monotonic clock, the time base
+// of `node --cpu-prof` profiles (to sum one phase of a profile).
+const sweepStart = process.hrtime.bigint();
+if (process.env.BENCH_TRACE_SWEEP) sqlSpans.clear();
 await system.ledger.sweep(clock.now());
+if (process.env.BENCH_MARKS)
+  console.log(`MARK sweep ${sweepStart / 1000n} ${process.hrtime.bigint() / 1000n}`);
 await system.drain();
 phase('sweep');
 const tFindings = performance.now();

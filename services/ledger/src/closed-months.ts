@@ -83,28 +83,50 @@ function changesOf(event: KnownEnvelope): { projectId: string; changes: ProjectC
   }
 }
 
+/** What a transaction already knows of a project's closed range (null: none), by project. */
+const closedRangeIn = new WeakMap<
+  Sql,
+  Map<string, { through: string; cutDate: string; cutAt: Date } | null>
+>();
+
 /**
  * In the consumer's transaction, for each event it applies: bumps the project's generation and
  * drops its summary when the event touches the closed range (the evaluation the event's dirty
- * mark brings then reads everything).
+ * mark brings then reads everything). The generation is bumped once per transaction and project:
+ * a batch of a bank's day is hundreds of events for one project (1,306 statements in
+ * bench:embedded), and one bump already tells a concurrent evaluation its summary is stale.
  */
 export async function dropClosedMonths(tx: Sql, event: KnownEnvelope): Promise<void> {
   const touched = changesOf(event);
   if (!touched) return;
-  const [row] = await tx.query<{ through: string | null; cut_date: string | null; cut_at: Date | null }>(
-    `INSERT INTO ledger.closed_months (project_id, generation) VALUES ($1, 1)
-     ON CONFLICT (project_id) DO UPDATE SET generation = ledger.closed_months.generation + 1
-     RETURNING through, cut_date::text AS cut_date, cut_at`,
-    [touched.projectId],
-  );
-  if (!row?.through || !row.cut_date || !row.cut_at) return;
-  const closed = { through: row.through, cutDate: row.cut_date, cutAt: row.cut_at };
-  if (!touched.changes.some((c) => dropsClosedMonths(closed, c))) return;
+  let known = closedRangeIn.get(tx);
+  if (!known) {
+    known = new Map();
+    closedRangeIn.set(tx, known);
+  }
+  let closed = known.get(touched.projectId);
+  if (closed === undefined) {
+    const [row] = await tx.query<{ through: string | null; cut_date: string | null; cut_at: Date | null }>(
+      `INSERT INTO ledger.closed_months (project_id, generation) VALUES ($1, 1)
+       ON CONFLICT (project_id) DO UPDATE SET generation = ledger.closed_months.generation + 1
+       RETURNING through, cut_date::text AS cut_date, cut_at`,
+      [touched.projectId],
+    );
+    closed =
+      row?.through && row.cut_date && row.cut_at
+        ? { through: row.through, cutDate: row.cut_date, cutAt: row.cut_at }
+        : null;
+    known.set(touched.projectId, closed);
+  }
+  if (!closed) return;
+  const range = closed;
+  if (!touched.changes.some((c) => dropsClosedMonths(range, c))) return;
   await tx.query(
     `UPDATE ledger.closed_months SET through = NULL, cut_date = NULL, cut_at = NULL, closed_at = NULL, summary = NULL
      WHERE project_id = $1`,
     [touched.projectId],
   );
+  known.set(touched.projectId, null);
 }
 
 /**

@@ -45,6 +45,95 @@ const toTransfer = (r: TransferRow): Transfer => ({
   evidence: evidenceRef.transfer(r.bank_code, r.bank_ref),
 });
 
+type LineRow = { id_number: string; name: string; amount_due_fen: bigint; signed: boolean };
+type WorkerRow = {
+  id_number: string;
+  name: string;
+  account_no: string;
+  enrolled_on: string;
+  left_on: string | null;
+};
+
+// The evaluation's three largest reads (an account's transfers, its sheets' lines, its workers)
+// come back as one JSON array per account, sheet or project: PGlite turns rows into objects
+// field by field, ~3x slower than one JSON.parse of the same rows (26,500 transfers: ~700 ms
+// against ~250 ms, bench/README.md; the sweep's evaluation of a 1,000-worker project on PGlite
+// read its rows in 32 ms, bench:embedded BENCH_TRACE_SQL, 3 December 2026).
+
+/** Each account's transfers in booking order, booked at or after `since` when given. */
+async function readTransfers(
+  tx: Sql,
+  accounts: readonly string[],
+  since?: Date,
+): Promise<Map<string, TransferRow[]>> {
+  const out = new Map<string, TransferRow[]>();
+  for (const r of await tx.query<{ account_no: string; rows: string }>(
+    `SELECT account_no, json_agg(json_build_object('bank_code', bank_code, 'bank_ref', bank_ref, 'project_id', project_id,
+       'account_no', account_no, 'direction', direction, 'amount_fen', amount_fen::text,
+       'counterparty_account_no', counterparty_account_no, 'counterparty_name', counterparty_name,
+       'counterparty_id_number', counterparty_id_number, 'booked_at', booked_at, 'status', status,
+       'original_bank_ref', original_bank_ref, 'purpose', purpose, 'event_id', event_id)
+       ORDER BY booked_at, bank_code, bank_ref)::text AS rows
+     FROM ledger.transfers WHERE account_no = ANY($1::text[]) AND ($2::timestamptz IS NULL OR booked_at >= $2::timestamptz)
+     GROUP BY account_no`,
+    [accounts, since ?? null],
+  ))
+    out.set(
+      r.account_no,
+      (
+        JSON.parse(r.rows) as (Omit<TransferRow, 'amount_fen' | 'booked_at'> & {
+          amount_fen: string;
+          booked_at: string;
+        })[]
+      ).map((t) => ({ ...t, amount_fen: BigInt(t.amount_fen), booked_at: new Date(t.booked_at) })),
+    );
+  return out;
+}
+
+/** Each sheet's lines (in the order the table gives them). */
+async function readLines(tx: Sql, sheetIds: readonly string[]): Promise<Map<string, LineRow[]>> {
+  const out = new Map<string, LineRow[]>();
+  if (sheetIds.length === 0) return out;
+  for (const r of await tx.query<{ sheet_id: string; rows: string }>(
+    `SELECT sheet_id, json_agg(json_build_object('id_number', id_number, 'name', name,
+       'amount_due_fen', amount_due_fen::text, 'signed', signed))::text AS rows
+     FROM ledger.payroll_lines WHERE sheet_id = ANY($1::uuid[]) GROUP BY sheet_id`,
+    [sheetIds],
+  ))
+    out.set(
+      r.sheet_id,
+      (JSON.parse(r.rows) as (Omit<LineRow, 'amount_due_fen'> & { amount_due_fen: string })[]).map((l) => ({
+        ...l,
+        amount_due_fen: BigInt(l.amount_due_fen),
+      })),
+    );
+  return out;
+}
+
+/** Each project's registered workers. */
+async function readWorkers(tx: Sql, projectIds: readonly string[]): Promise<Map<string, RegisteredWorker[]>> {
+  const out = new Map<string, RegisteredWorker[]>();
+  for (const r of await tx.query<{ project_id: string; rows: string }>(
+    `SELECT project_id, json_agg(json_build_object('id_number', id_number, 'name', name, 'account_no', account_no,
+       'enrolled_on', enrolled_on, 'left_on', left_on))::text AS rows
+     FROM ledger.workers WHERE project_id = ANY($1::text[]) GROUP BY project_id`,
+    [projectIds],
+  ))
+    out.set(
+      r.project_id,
+      (JSON.parse(r.rows) as WorkerRow[]).map(
+        (w): RegisteredWorker => ({
+          idNumber: w.id_number,
+          name: w.name,
+          accountNo: w.account_no,
+          enrolledOn: w.enrolled_on,
+          ...(w.left_on ? { leftOn: w.left_on } : {}),
+        }),
+      ),
+    );
+  return out;
+}
+
 export type LoadedProject = {
   terms: ProjectRegistered;
   district: string;
@@ -103,25 +192,7 @@ async function loadRows(
   );
   if (!p) return undefined;
   const terms = p.terms;
-  const workers = (
-    await tx.query<{
-      id_number: string;
-      name: string;
-      account_no: string;
-      enrolled_on: string;
-      left_on: string | null;
-    }>('SELECT id_number, name, account_no, enrolled_on, left_on FROM ledger.workers WHERE project_id = $1', [
-      projectId,
-    ])
-  ).map(
-    (w): RegisteredWorker => ({
-      idNumber: w.id_number,
-      name: w.name,
-      accountNo: w.account_no,
-      enrolledOn: w.enrolled_on,
-      ...(w.left_on ? { leftOn: w.left_on } : {}),
-    }),
-  );
+  const workers = (await readWorkers(tx, [projectId])).get(projectId) ?? [];
   // Every complete version of each month: the highest is in effect; the earlier ones tell the
   // rules what was owed at the due date (a raise after it is paid only from leftovers).
   const versionRows = await tx.query<{
@@ -137,24 +208,10 @@ async function loadRows(
   );
   const byPeriod = new Map<string, typeof versionRows>();
   for (const r of versionRows) byPeriod.set(r.period, [...(byPeriod.get(r.period) ?? []), r]);
-  const lineRows = versionRows.length
-    ? await tx.query<{
-        sheet_id: string;
-        id_number: string;
-        name: string;
-        amount_due_fen: bigint;
-        signed: boolean;
-      }>(
-        'SELECT sheet_id, id_number, name, amount_due_fen, signed FROM ledger.payroll_lines WHERE sheet_id = ANY($1::uuid[])',
-        [versionRows.map((s) => s.sheet_id)],
-      )
-    : [];
-  const linesBySheet = new Map<string, typeof lineRows>();
-  for (const l of lineRows) {
-    const list = linesBySheet.get(l.sheet_id);
-    if (list) list.push(l);
-    else linesBySheet.set(l.sheet_id, [l]);
-  }
+  const linesBySheet = await readLines(
+    tx,
+    versionRows.map((s) => s.sheet_id),
+  );
   const linesOf = (sheetId: string) => linesBySheet.get(sheetId) ?? [];
   const sheets = [...byPeriod.values()].map((versions): PayrollSheet => {
     const s = versions[versions.length - 1]!;
@@ -182,15 +239,9 @@ async function loadRows(
         : {}),
     };
   });
-  const transfers = (
-    await tx.query<TransferRow>(
-      closed
-        ? `SELECT * FROM ledger.transfers WHERE account_no = $1 AND booked_at >= $2
-           ORDER BY booked_at, bank_code, bank_ref`
-        : 'SELECT * FROM ledger.transfers WHERE account_no = $1 ORDER BY booked_at, bank_code, bank_ref',
-      closed ? [p.account_no, closed.cutAt] : [p.account_no],
-    )
-  ).map(toTransfer);
+  const transfers = ((await readTransfers(tx, [p.account_no], closed?.cutAt)).get(p.account_no) ?? []).map(
+    toTransfer,
+  );
   const statements = (
     await tx.query<{
       statement_date: string;
@@ -317,21 +368,7 @@ export async function loadProjectStates(
   if (projects.length === 0) return out;
   const found = projects.map((p) => p.project_id);
   const accounts = projects.map((p) => p.account_no);
-  const workerRows = groupBy(
-    await tx.query<{
-      project_id: string;
-      id_number: string;
-      name: string;
-      account_no: string;
-      enrolled_on: string;
-      left_on: string | null;
-    }>(
-      `SELECT project_id, id_number, name, account_no, enrolled_on, left_on FROM ledger.workers
-       WHERE project_id = ANY($1::text[])`,
-      [found],
-    ),
-    (w) => w.project_id,
-  );
+  const workersOf = await readWorkers(tx, found);
   const versionRows = await tx.query<{
     project_id: string;
     sheet_id: string;
@@ -343,46 +380,12 @@ export async function loadProjectStates(
      WHERE project_id = ANY($1::text[]) AND parts_received >= parts ORDER BY project_id, period, version`,
     [found],
   );
-  // As the transfers below: one JSON array per sheet (the lines in the order the table gives them).
-  type LineRow = { id_number: string; name: string; amount_due_fen: bigint; signed: boolean };
-  const lineRows = new Map<string, LineRow[]>();
-  if (versionRows.length)
-    for (const r of await tx.query<{ sheet_id: string; rows: string }>(
-      `SELECT sheet_id, json_agg(json_build_object('id_number', id_number, 'name', name,
-         'amount_due_fen', amount_due_fen::text, 'signed', signed))::text AS rows
-       FROM ledger.payroll_lines WHERE sheet_id = ANY($1::uuid[]) GROUP BY sheet_id`,
-      [versionRows.map((s) => s.sheet_id)],
-    ))
-      lineRows.set(
-        r.sheet_id,
-        (JSON.parse(r.rows) as (Omit<LineRow, 'amount_due_fen'> & { amount_due_fen: string })[]).map((l) => ({
-          ...l,
-          amount_due_fen: BigInt(l.amount_due_fen),
-        })),
-      );
+  const lineRows = await readLines(
+    tx,
+    versionRows.map((s) => s.sheet_id),
+  );
   const versionsOf = groupBy(versionRows, (v) => v.project_id);
-  // One JSON array per account: PGlite turns rows into objects field by field, ~3x slower than
-  // one JSON.parse of the same rows (26,500 transfers: ~700 ms against ~250 ms, bench/README.md).
-  const transfersOf = new Map<string, TransferRow[]>();
-  for (const r of await tx.query<{ account_no: string; rows: string }>(
-    `SELECT account_no, json_agg(json_build_object('bank_code', bank_code, 'bank_ref', bank_ref, 'project_id', project_id,
-       'account_no', account_no, 'direction', direction, 'amount_fen', amount_fen::text,
-       'counterparty_account_no', counterparty_account_no, 'counterparty_name', counterparty_name,
-       'counterparty_id_number', counterparty_id_number, 'booked_at', booked_at, 'status', status,
-       'original_bank_ref', original_bank_ref, 'purpose', purpose, 'event_id', event_id)
-       ORDER BY booked_at, bank_code, bank_ref)::text AS rows
-     FROM ledger.transfers WHERE account_no = ANY($1::text[]) GROUP BY account_no`,
-    [accounts],
-  ))
-    transfersOf.set(
-      r.account_no,
-      (
-        JSON.parse(r.rows) as (Omit<TransferRow, 'amount_fen' | 'booked_at'> & {
-          amount_fen: string;
-          booked_at: string;
-        })[]
-      ).map((t) => ({ ...t, amount_fen: BigInt(t.amount_fen), booked_at: new Date(t.booked_at) })),
-    );
+  const transfersOf = await readTransfers(tx, accounts);
   const statementsOf = groupBy(
     await tx.query<{
       account_no: string;
@@ -471,15 +474,7 @@ export async function loadProjectStates(
           payMonthOffset: terms.payMonthOffset,
           startDate: terms.startDate,
         },
-        workers: (workerRows.get(p.project_id) ?? []).map(
-          (w): RegisteredWorker => ({
-            idNumber: w.id_number,
-            name: w.name,
-            accountNo: w.account_no,
-            enrolledOn: w.enrolled_on,
-            ...(w.left_on ? { leftOn: w.left_on } : {}),
-          }),
-        ),
+        workers: workersOf.get(p.project_id) ?? [],
         sheets,
         transfers: (transfersOf.get(p.account_no) ?? []).map(toTransfer),
         statements: (statementsOf.get(p.account_no) ?? []).map(
