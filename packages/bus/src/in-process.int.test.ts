@@ -120,6 +120,55 @@ describe.each(['pglite', 'postgres'] as const)('in-process delivery on %s', (kin
     }
   });
 
+  it('waits while requests that write are in flight, at most yieldMaxMs, and never when drained', async () => {
+    let writing = true;
+    const bus = new InProcessBus(db, [outbox], [recorder()], logger, {
+      pollMs: 100,
+      idleDelayMs: 10,
+      busy: () => writing,
+      yieldMaxMs: 60_000,
+    });
+    bus.start();
+    try {
+      await outbox.unitOfWork(db, async (_tx, emit) => void emit(statement('2026-10-01')));
+      // A request is being served: the event waits (its commit woke the bus, several polls pass).
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await applied()).toEqual([]);
+      writing = false;
+      const until = Date.now() + 5000;
+      while ((await applied()).length < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(await applied()).toEqual(['2026-10-01']);
+      expect(bus.stats.yieldedMs).toBeGreaterThanOrEqual(300);
+      // drain() (tests, the sweep's timer) does not wait for requests.
+      writing = true;
+      await outbox.unitOfWork(db, async (_tx, emit) => void emit(statement('2026-10-02')));
+      await bus.drain();
+      expect(await applied()).toEqual(['2026-10-01', '2026-10-02']);
+    } finally {
+      writing = false;
+      await bus.stop();
+    }
+  });
+
+  it('under requests that never pause, still delivers after each yieldMaxMs', async () => {
+    const bus = new InProcessBus(db, [outbox], [recorder()], logger, {
+      pollMs: 100,
+      idleDelayMs: 10,
+      busy: () => true,
+      yieldMaxMs: 300,
+    });
+    bus.start();
+    try {
+      for (const d of days(3)) await outbox.unitOfWork(db, async (_tx, emit) => void emit(statement(d)));
+      const until = Date.now() + 10_000;
+      while ((await applied()).length < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(await applied()).toEqual(days(3));
+      expect(bus.stats.yieldedMs).toBeGreaterThanOrEqual(300);
+    } finally {
+      await bus.stop();
+    }
+  });
+
   it('a failure after a partial write rolls the batch back and the retry applies it once', async () => {
     await outbox.unitOfWork(db, async (_tx, emit) =>
       days(10).forEach((d) => {

@@ -15,7 +15,8 @@ export class InProcessBus {
   private dirty = true;
   private readonly unsubscribe: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
-  readonly stats = { applied: 0, skipped: 0, deadLettered: 0 };
+  /** Events applied, skipped (seen before), dead-lettered; ms spent waiting for requests (busy). */
+  readonly stats = { applied: 0, skipped: 0, deadLettered: 0, yieldedMs: 0 };
   private lastEventAt = 0;
   private lastIdleRunAt = 0;
   /** Starts true: work left deferred by a previous process (durable marks) runs after a restart. */
@@ -36,6 +37,8 @@ export class InProcessBus {
   private readonly deferred = new Map<string, { consumer: Consumer; source: Outbox; position: bigint }>();
   /** How long the consumers' deferred work took last time (ms). */
   private lastIdleMs = 0;
+  /** Until then delivery does not wait for requests (it waited its longest just before). */
+  private deliverUntil = 0;
 
   constructor(
     private readonly db: Database,
@@ -52,6 +55,16 @@ export class InProcessBus {
        * 0.2): after an evaluation round of 2 s, the next waits until 10 s after it began.
        */
       maxIdleShare?: number;
+      /**
+       * True while the process serves requests that write (a bank's push, a sheet, a decision).
+       * Delivery then waits for them, at most yieldMaxMs (default 3000) at a time; after a wait
+       * that ran out it delivers for a third of that without waiting (so under a load that never
+       * pauses the consumers still get a quarter of the time). On the embedded database (one
+       * connection) a burst of requests is acknowledged first and applied in fewer, larger
+       * batches: docs/adr/0024-delivery-yields-to-requests.md.
+       */
+      busy?: () => boolean;
+      yieldMaxMs?: number;
     } = {},
   ) {
     for (const s of sources) s.onCommitted(() => this.commits.set(s, (this.commits.get(s) ?? 0) + 1));
@@ -100,6 +113,7 @@ export class InProcessBus {
     const pollMs = this.options.pollMs ?? 1000;
     while (this.running) {
       let progressed = false;
+      await this.yieldToRequests();
       try {
         this.dirty = false;
         progressed = await this.pumpOnce();
@@ -126,6 +140,18 @@ export class InProcessBus {
       this.wake = undefined;
     }
     for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Waits while requests that write are being served (options.busy), within its bounds. */
+  private async yieldToRequests(): Promise<void> {
+    const busy = this.options.busy;
+    if (!busy || Date.now() < this.deliverUntil) return;
+    const maxMs = this.options.yieldMaxMs ?? 3000;
+    const until = Date.now() + maxMs;
+    const waiting = () => this.running && !this.draining && busy();
+    while (waiting() && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    this.stats.yieldedMs += maxMs - Math.max(0, until - Date.now());
+    if (waiting()) this.deliverUntil = Date.now() + maxMs / 3;
   }
 
   /** One pass over every (source, consumer); true when anything was read. */

@@ -20,6 +20,7 @@ import {
   type SessionStoreOptions,
   TimerScheduler,
 } from '@wagewatch/runtime';
+import type { FastifyRequest } from 'fastify';
 
 export type EmbeddedOptions = {
   db: Database;
@@ -47,6 +48,8 @@ export type EmbeddedOptions = {
   sessions?: SessionStoreOptions;
   /** The console's build folder, served at `/` (docs/adr/0019-console.md); absent: the API alone. */
   consoleDir?: string;
+  /** The longest delivery waits for requests that write (default 3000 ms; docs/adr/0024). */
+  deliveryYieldMaxMs?: number;
 };
 
 /**
@@ -108,11 +111,16 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
   await sessions.start();
   // A replay clock resumes at the latest instant the system was swept to (a restart mid-replay).
   for (const service of [ledger, deposits, inspection]) clock.sweptTo?.(await service.clockInstant());
+  let writing = 0;
   bus = new InProcessBus(
     db,
     [ingest.outbox, ledger.outbox, deposits.outbox, inspection.outbox],
     [ledger.consumer, deposits.consumer, inspection.consumer, ingest.consumer],
     logger.child({ component: 'bus' }),
+    {
+      busy: () => writing > 0,
+      ...(options.deliveryYieldMaxMs ? { yieldMaxMs: options.deliveryYieldMaxMs } : {}),
+    },
   );
   const delivery = bus;
   const deadLetters = [ledger.consumer, deposits.consumer, inspection.consumer, ingest.consumer].map(
@@ -134,6 +142,19 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
       deadLetterRoutes(deadLetters),
     ],
   });
+  // Requests that write, in flight: delivery waits for them (docs/adr/0024).
+  const inFlight = new WeakSet<object>();
+  const done = async (req: FastifyRequest) => {
+    if (inFlight.delete(req)) writing--;
+  };
+  app.addHook('onRequest', async (req) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') {
+      inFlight.add(req);
+      writing++;
+    }
+  });
+  app.addHook('onResponse', done);
+  app.addHook('onRequestAbort', done);
   app.addHook('onRequest', async (req) => {
     if (req.url === '/metrics') {
       for (const o of [ingest.outbox, ledger.outbox, deposits.outbox, inspection.outbox])
