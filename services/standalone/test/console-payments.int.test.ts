@@ -413,6 +413,7 @@ describe.each(['pglite', 'postgres'] as const)('console payments on %s', (kind) 
   });
 
   it('a payroll dry run checks like a submission, lists the unregistered worker, stores and emits nothing', async () => {
+    await t.settle(); // the consumers' tables are counted too: what earlier tests wrote is applied first
     const before = await storedCounts(t);
     const body = {
       period: '2026-11',
@@ -439,6 +440,7 @@ describe.each(['pglite', 'postgres'] as const)('console payments on %s', (kind) 
       period: '2026-11',
       format: 'json',
     });
+    await t.settle();
     expect(await storedCounts(t)).toEqual(before);
     // The real submission answers the same rows.
     const real = await pmA.post(`/v1/projects/${a.projectId}/payrolls`, body);
@@ -460,6 +462,7 @@ describe.each(['pglite', 'postgres'] as const)('console payments on %s', (kind) 
       reason: '工人2、3 已离场',
     });
     expect(withReason.body.outcome).toBe('correction-requested');
+    await t.settle();
     const after = await storedCounts(t);
     expect(after['ingest.payroll_corrections']).toBe(before['ingest.payroll_corrections']);
   });
@@ -493,6 +496,7 @@ describe.each(['pglite', 'postgres'] as const)('console payments on %s', (kind) 
   });
 
   it('a worker dry run (JSON) stores nothing; a file-level problem is a 400 as for a submission', async () => {
+    await t.settle(); // the consumers' tables are counted too: what earlier tests wrote is applied first
     const before = await storedCounts(t);
     const dry = await pmA.post(`/v1/projects/${a.projectId}/workers?dryRun=true`, {
       workers: [workerBody(6), workerBody(7, { accountNo: '12AB' }), workerBody(6)],
@@ -518,6 +522,7 @@ describe.each(['pglite', 'postgres'] as const)('console payments on %s', (kind) 
     });
     expect(empty.status).toBe(400);
     expect(empty.body.errors).toEqual([{ field: 'file', message: expect.stringContaining('no header row') }]);
+    await t.settle();
     expect(await storedCounts(t)).toEqual(before);
   });
 });
@@ -582,6 +587,7 @@ describe('the fixtures for the demo project manager’s first project (PGlite)',
   ];
 
   it('the GBK CSV sheet: exact row errors, the unregistered worker, totals; nothing stored', async () => {
+    await t.settle(); // the consumers' tables are counted too: what earlier tests wrote is applied first
     const before = await storedCounts(t);
     const res = await pm.upload(
       `/v1/projects/${first}/payrolls?dryRun=true`,
@@ -601,6 +607,7 @@ describe('the fixtures for the demo project manager’s first project (PGlite)',
       format: 'csv',
       encoding: 'gbk',
     });
+    await t.settle();
     expect(await storedCounts(t)).toEqual(before);
   });
 
