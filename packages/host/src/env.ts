@@ -41,8 +41,8 @@ export const hostEnvSchema = z.object({
   /**
    * A consumer's deferred work (the ledger's and the deposits' evaluation of the projects a batch
    * touched, inspection's case evaluation) runs once it has caught up, and under sustained load
-   * at least this often. It holds the batches off while it runs: a longer interval lowers the
-   * latency of applying events under a burst, at the cost of findings later in the burst.
+   * at least this often, beside the batches (it no longer holds them off): a longer interval
+   * means fewer, larger evaluation runs under a burst, and findings later in it.
    */
   WAGEWATCH_CONSUMER_IDLE_MAX_DEFER_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   REDIS_URL: z.string().startsWith('redis'),

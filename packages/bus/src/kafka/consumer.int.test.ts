@@ -381,4 +381,45 @@ describe('KafkaConsumerRunner', () => {
     // The deferred work's duration includes its own 20 ms.
     expect(Math.min(...idleRuns)).toBeGreaterThanOrEqual(19);
   });
+
+  it('applies batches while a deferred-work run is still running (it does not hold them off)', async () => {
+    const db = tdb.db;
+    const topic = 'runner.beside.v1';
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+    await createDeliverySchema(db, 'g_beside');
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let idleStarted = false;
+    const base = recordingConsumer('g_beside', [topic], 'beside');
+    const runner = new KafkaConsumerRunner(
+      db,
+      {
+        ...base,
+        apply: base.apply,
+        idle: async () => {
+          idleStarted = true;
+          await gate; // a long evaluation run
+          return false;
+        },
+      },
+      kafka,
+      silent,
+      { ...fastGroup, idleDelayMs: 10 },
+    );
+    await runner.start();
+    try {
+      await produceEvents(topic, ['a'], 3);
+      await eventually(() => idleStarted, { what: 'a deferred-work run started' });
+      // While it runs, new events are applied.
+      await produceEvents(topic, ['b'], 3);
+      await eventually(async () => (await appliedRows(db, 'g_beside')).length >= 6, {
+        what: 'six applied while the deferred work runs',
+      });
+    } finally {
+      release();
+      await runner.stop();
+    }
+  });
 });
