@@ -21,6 +21,11 @@ export interface Consumer {
   /** The consumer group; also the schema that holds its inbox, cursors and dead letters. */
   readonly group: string;
   readonly topics: readonly string[];
+  /**
+   * The event types it applies, when not every type of its topics: the others are passed over
+   * without a transaction (no inbox row, no parsing), as applying them would do nothing.
+   */
+  readonly types?: ReadonlySet<string>;
   apply(tx: Sql, event: KnownEnvelope): Promise<void>;
   afterBatch?(tx: Sql, events: readonly KnownEnvelope[]): Promise<void>;
   /** Deferred work once the consumer has caught up (coalesced); true when it did something. */
@@ -32,6 +37,10 @@ export interface Consumer {
 }
 
 export type BatchOutcome = { applied: number; skipped: number; deadLettered: number };
+
+/** Whether the consumer applies events of this type (consumer.types; an unknown type: yes). */
+export const appliesType = (consumer: Consumer, type: string | undefined): boolean =>
+  !consumer.types || type === undefined || consumer.types.has(type);
 
 export function isRetryable(err: unknown): boolean {
   if (err instanceof UnprocessableEventError) return false;

@@ -218,6 +218,24 @@ describe.each(['pglite', 'postgres'] as const)('in-process delivery on %s', (kin
     ]);
   });
 
+  it('passes over the types a consumer does not apply: no inbox row, no parsing, and its cursor still moves', async () => {
+    await outbox.unitOfWork(db, async (_tx, emit) => {
+      for (const d of days(5)) emit(statement(d));
+    });
+    const choosy = { ...recorder(), types: new Set(['bank.transfers-reported']) };
+    const bus = new InProcessBus(db, [outbox], [choosy], logger);
+    await bus.drain();
+    expect(await applied()).toEqual([]);
+    const [inbox] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sink.inbox');
+    expect(inbox?.n).toBe(0);
+    // The same consumer applying statements starts after them: its position moved past them.
+    const later = new InProcessBus(db, [outbox], [recorder()], logger);
+    await bus.stop();
+    await outbox.unitOfWork(db, async (_tx, emit) => void emit(statement('2026-10-06')));
+    await later.drain();
+    expect(await applied()).toEqual(['2026-10-06']);
+  });
+
   it('keeps the cursor durable: a new bus on the same database resumes where the last one stopped', async () => {
     await outbox.unitOfWork(db, async (_tx, emit) =>
       days(5).forEach((d) => {

@@ -1,6 +1,6 @@
 import type { Database, Sql } from '@wagewatch/db';
 import type { Logger } from 'pino';
-import { applyBatch, type Consumer, runIdle } from './consumer.ts';
+import { appliesType, applyBatch, type Consumer, runIdle } from './consumer.ts';
 import type { Outbox } from './outbox.ts';
 
 /**
@@ -214,7 +214,7 @@ export class InProcessBus {
   private readOutbox(source: Outbox, after: bigint, limit: number, topics: readonly string[]) {
     // Only the consumers' topics bring their envelope: the other rows just move the cursors.
     return this.db.query<OutboxRow>(
-      `SELECT seq, topic, CASE WHEN topic = ANY($3::text[]) THEN envelope END AS envelope
+      `SELECT seq, topic, type, CASE WHEN topic = ANY($3::text[]) THEN envelope END AS envelope
        FROM "${source.schema}".outbox WHERE seq > $1 ORDER BY seq LIMIT $2`,
       [after.toString(), limit, [...topics]],
     );
@@ -238,7 +238,7 @@ export class InProcessBus {
     const key = `${consumer.group}|${source.schema}`;
     const cursorKey = `outbox:${source.schema}`;
     const last = rows[rows.length - 1]!.seq;
-    const mine = rows.filter((r) => consumer.topics.includes(r.topic));
+    const mine = rows.filter((r) => consumer.topics.includes(r.topic) && appliesType(consumer, r.type));
     const commit = async (tx: Sql) => {
       await tx.query(
         `INSERT INTO "${consumer.group}".cursors (source, position) VALUES ($1, $2)
@@ -311,7 +311,7 @@ export class InProcessBus {
   }
 }
 
-type OutboxRow = { seq: bigint; envelope: unknown; topic: string };
+type OutboxRow = { seq: bigint; envelope: unknown; topic: string; type: string };
 
 /** A message whose text (kept only with a dead letter) is written when asked for. */
 function lazyText(raw: unknown): { raw: unknown; readonly rawText: string } {

@@ -64,6 +64,21 @@ export async function readRecordedFindings<F extends Storable>(
   return new Map(rows.map((r) => [r.record.key, deserialize<F>(r.record)]));
 }
 
+/** readRecordedFindings for many projects in one query: project id → rule key → finding. */
+export async function readRecordedFindingsOf<F extends Storable>(
+  tx: Sql,
+  schema: string,
+  projectIds: readonly string[],
+): Promise<Map<string, Map<string, F>>> {
+  const out = new Map<string, Map<string, F>>(projectIds.map((id) => [id, new Map()]));
+  for (const r of await tx.query<{ project_id: string; record: Serialized<F> }>(
+    `SELECT project_id, record FROM "${schema}".findings WHERE project_id = ANY($1::text[])`,
+    [projectIds],
+  ))
+    out.get(r.project_id)?.set(r.record.key, deserialize<F>(r.record));
+  return out;
+}
+
 export type FindingEvent = {
   topic: string;
   type: 'finding.raised' | 'finding.updated' | 'finding.resolved';

@@ -70,34 +70,127 @@ export async function forgetDue(db: Database, schema: string): Promise<void> {
 }
 
 /**
- * Evaluates every project marked dirty, each in its own transaction with its findings and their
- * events; the mark is removed in that transaction, and what the evaluation emits follows from the
- * event that marked the project (its trace is stored with the mark). Returns whether anything was done.
+ * Reads what a batch of projects' evaluations need at once (in the batch's transaction, before
+ * the first of them): the ledger loads every project's state in a few queries instead of a few
+ * per project. `evaluate` then finds its project's part there.
+ */
+export type Prepare = (tx: Sql, projectIds: readonly string[], options: { asOf: Date }) => Promise<void>;
+
+export type DirtyOptions = {
+  /** Projects evaluated in one transaction (default 32). */
+  batch?: number;
+  prepare?: Prepare;
+};
+
+type Mark = {
+  project_id: string;
+  changed_at: Date;
+  correlation_id: string | null;
+  causation_id: string | null;
+  /** The mark's row version (xmin): a consumer that marks the project again changes it. */
+  version: string;
+};
+
+/**
+ * Evaluates every project marked dirty, in one pass over the marks by project id: batches of
+ * projects, each batch in one transaction with its findings and their events, and what an
+ * evaluation emits follows from the event that marked its project (its trace is stored with the
+ * mark). Returns whether anything was done.
+ *
+ * Concurrency (docs/adr/0025): an evaluation holds its project's advisory lock
+ * (`<schema>:evaluate:<id>`), and a batch takes its projects' locks without waiting; a project
+ * another replica (or a sweep) is evaluating is passed over, then waited for at the end of the
+ * pass and evaluated if still marked. A mark is removed, in the batch's transaction, only if it is
+ * still the version the batch read: a consumer that marks the project again meanwhile (it never
+ * waits for an evaluation) leaves it for the next pass. A batch that fails is retried one
+ * project per transaction, so one failing project does not hold back the others; the first
+ * error is thrown once the pass is done.
  */
 export async function evaluateDirty<R>(
   schema: string,
   deps: LoopDeps,
   evaluate: Evaluate<R>,
+  options: DirtyOptions = {},
 ): Promise<boolean> {
-  const dirty = await deps.db.query<{ project_id: string }>(
-    `SELECT project_id FROM "${schema}".dirty_projects ORDER BY project_id`,
-  );
-  for (const { project_id } of dirty) {
-    await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
-      const [mark] = await tx.query<{
-        changed_at: Date;
-        correlation_id: string | null;
-        causation_id: string | null;
-      }>(
-        `DELETE FROM "${schema}".dirty_projects WHERE project_id =
-           (SELECT project_id FROM "${schema}".dirty_projects WHERE project_id = $1 FOR UPDATE SKIP LOCKED)
-         RETURNING changed_at, correlation_id, causation_id`,
-        [project_id],
-      );
-      // Taken, or being evaluated by another replica (its row lock held until it commits): a
-      // replica does not wait behind another's evaluation, it takes the next project instead.
-      if (!mark) return;
-      const asOf = await readEvaluationInstant(tx, schema);
+  const size = Math.max(1, options.batch ?? 32);
+  let after: string | null = null;
+  let did = false;
+  let failure: unknown;
+  const passed: string[] = [];
+  const run = async (ids: readonly string[], wait: boolean) => {
+    try {
+      const r = await evaluateBatch(schema, deps, evaluate, options.prepare, ids, wait);
+      did ||= r.evaluated > 0;
+      passed.push(...r.passed);
+    } catch (err) {
+      if (ids.length === 1) {
+        failure ??= err;
+        return;
+      }
+      for (const id of ids) await run([id], wait);
+    }
+  };
+  for (;;) {
+    const ids: string[] = (
+      await deps.db.query<{ project_id: string }>(
+        `SELECT project_id FROM "${schema}".dirty_projects WHERE $1::text IS NULL OR project_id > $1::text
+         ORDER BY project_id LIMIT $2`,
+        [after, size],
+      )
+    ).map((r) => r.project_id);
+    if (ids.length === 0) break;
+    after = ids[ids.length - 1]!;
+    await run(ids, false);
+  }
+  // Those another evaluation held: wait for it (in id order), then evaluate them if still marked.
+  const held = passed.splice(0);
+  for (let i = 0; i < held.length; i += size) await run(held.slice(i, i + size), true);
+  if (failure !== undefined) throw failure;
+  return did;
+}
+
+async function evaluateBatch<R>(
+  schema: string,
+  deps: LoopDeps,
+  evaluate: Evaluate<R>,
+  prepare: Prepare | undefined,
+  ids: readonly string[],
+  wait: boolean,
+): Promise<{ evaluated: number; passed: string[] }> {
+  let evaluated = 0;
+  let passed: string[] = [];
+  await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
+    const prefix = `${schema}:evaluate:`;
+    const locked = wait
+      ? (
+          await tx.query<{ id: string }>(
+            'SELECT id, pg_advisory_xact_lock(hashtext($2 || id)) FROM unnest($1::text[]) AS id ORDER BY id',
+            [[...ids].sort(), prefix],
+          )
+        ).map((r) => r.id)
+      : (
+          await tx.query<{ id: string }>(
+            'SELECT id FROM unnest($1::text[]) AS id WHERE pg_try_advisory_xact_lock(hashtext($2 || id))',
+            [ids, prefix],
+          )
+        ).map((r) => r.id);
+    const mine = new Set(locked);
+    passed = ids.filter((id) => !mine.has(id));
+    if (mine.size === 0) return;
+    // The marks as they are now that no other evaluation can take them (a consumer still can).
+    const marks = await tx.query<Mark>(
+      `SELECT project_id, changed_at, correlation_id, causation_id, xmin::text AS version
+       FROM "${schema}".dirty_projects WHERE project_id = ANY($1::text[]) ORDER BY project_id`,
+      [[...mine]],
+    );
+    if (marks.length === 0) return;
+    const asOf = await readEvaluationInstant(tx, schema);
+    await prepare?.(
+      tx,
+      marks.map((m) => m.project_id),
+      { asOf },
+    );
+    for (const mark of marks) {
       const traced = (e: NewEvent) =>
         emit(
           mark.correlation_id
@@ -108,10 +201,16 @@ export async function evaluateDirty<R>(
               }
             : e,
         );
-      await evaluate(tx, project_id, { asOf, at: mark.changed_at, emit: traced });
-    });
-  }
-  return dirty.length > 0;
+      await evaluate(tx, mark.project_id, { asOf, at: mark.changed_at, emit: traced });
+    }
+    await tx.query(
+      `DELETE FROM "${schema}".dirty_projects d USING unnest($1::text[], $2::text[]) AS m(project_id, version)
+       WHERE d.project_id = m.project_id AND d.xmin::text = m.version`,
+      [marks.map((m) => m.project_id), marks.map((m) => m.version)],
+    );
+    evaluated = marks.length;
+  });
+  return { evaluated, passed };
 }
 
 export type SweepResult<R> = { asOf: Date; projects: number; results: R[] };

@@ -4,6 +4,15 @@ import type { Sql } from '@wagewatch/db';
 import { ARREARS_RULES, parseYuan, shanghaiDate } from '@wagewatch/domain';
 import { type DepositsContext, evaluateDirty } from './sweep.ts';
 
+/** What the deposits service applies: of the ingest topic registrations and deposit events only. */
+export const DEPOSITS_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'project.registered',
+  'deposit.events-reported',
+  'finding.raised',
+  'finding.updated',
+  'finding.resolved',
+]);
+
 /**
  * The deposits service learns projects and deposit events from ingest, and each contractor's
  * record from the findings topic (every wage-arrears finding, on any project). It marks the
@@ -15,6 +24,7 @@ export function depositsConsumer(deps: DepositsContext & { clock?: { now(): Date
   return {
     group: 'deposits',
     topics: [TOPICS.ingest, TOPICS.findings],
+    types: DEPOSITS_EVENT_TYPES,
     outbox: deps.outbox,
     ...(deps.clock ? { clock: deps.clock } : {}),
     async apply(tx, event) {

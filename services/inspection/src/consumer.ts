@@ -5,6 +5,14 @@ import type { InspectionContext } from './context.ts';
 import { recomputeRisk } from './risk/repository.ts';
 import { evaluateDirty } from './sweep.ts';
 
+/** What inspection applies: of the ingest topic only the registrations (the feeds are the ledger's). */
+export const INSPECTION_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'project.registered',
+  'finding.raised',
+  'finding.updated',
+  'finding.resolved',
+]);
+
 /**
  * Keeps the bureau's view: projects (for routing by district and sector) and every finding's
  * latest state; marks the case each finding belongs to (project, responsible party) dirty in
@@ -14,6 +22,7 @@ export function inspectionConsumer(deps: InspectionContext): Consumer {
   return {
     group: 'inspection',
     topics: [TOPICS.ingest, TOPICS.findings],
+    types: INSPECTION_EVENT_TYPES,
     outbox: deps.outbox,
     clock: deps.clock,
     async apply(tx, event) {

@@ -60,23 +60,26 @@ type WorkerRow = {
 // against ~250 ms, bench/README.md; the sweep's evaluation of a 1,000-worker project on PGlite
 // read its rows in 32 ms, bench:embedded BENCH_TRACE_SQL, 3 December 2026).
 
-/** Each account's transfers in booking order, booked at or after `since` when given. */
+/** Each account's transfers in booking order, booked at or after the account's `since` when it has one. */
 async function readTransfers(
   tx: Sql,
-  accounts: readonly string[],
-  since?: Date,
+  accounts: readonly { accountNo: string; since?: Date | undefined }[],
 ): Promise<Map<string, TransferRow[]>> {
   const out = new Map<string, TransferRow[]>();
+  if (accounts.length === 0) return out;
+  // One lateral read per account: each uses (account_no, booked_at) with its own cut.
   for (const r of await tx.query<{ account_no: string; rows: string }>(
-    `SELECT account_no, json_agg(json_build_object('bank_code', bank_code, 'bank_ref', bank_ref, 'project_id', project_id,
-       'account_no', account_no, 'direction', direction, 'amount_fen', amount_fen::text,
-       'counterparty_account_no', counterparty_account_no, 'counterparty_name', counterparty_name,
-       'counterparty_id_number', counterparty_id_number, 'booked_at', booked_at, 'status', status,
-       'original_bank_ref', original_bank_ref, 'purpose', purpose, 'event_id', event_id)
-       ORDER BY booked_at, bank_code, bank_ref)::text AS rows
-     FROM ledger.transfers WHERE account_no = ANY($1::text[]) AND ($2::timestamptz IS NULL OR booked_at >= $2::timestamptz)
-     GROUP BY account_no`,
-    [accounts, since ?? null],
+    `SELECT c.account_no, x.rows FROM unnest($1::text[], $2::timestamptz[]) AS c(account_no, since)
+     CROSS JOIN LATERAL (
+       SELECT json_agg(json_build_object('bank_code', bank_code, 'bank_ref', bank_ref, 'project_id', project_id,
+         'account_no', account_no, 'direction', direction, 'amount_fen', amount_fen::text,
+         'counterparty_account_no', counterparty_account_no, 'counterparty_name', counterparty_name,
+         'counterparty_id_number', counterparty_id_number, 'booked_at', booked_at, 'status', status,
+         'original_bank_ref', original_bank_ref, 'purpose', purpose, 'event_id', event_id)
+         ORDER BY booked_at, bank_code, bank_ref)::text AS rows
+       FROM ledger.transfers t WHERE t.account_no = c.account_no AND (c.since IS NULL OR t.booked_at >= c.since)) x
+     WHERE x.rows IS NOT NULL`,
+    [accounts.map((a) => a.accountNo), accounts.map((a) => a.since ?? null)],
   ))
     out.set(
       r.account_no,
@@ -146,179 +149,34 @@ export type LoadedProject = {
 };
 
 /**
- * Everything the payment rules need about one project, read from the ledger's own tables.
- *
- * `openMonthsAsOf`: for an evaluation as of that instant, read only the open months when the
- * project has a summary of its closed ones written at or before it (docs/adr/0023): the sheets
- * of the periods after it, the transfers booked at or after its cut, the statements dated on or
- * after its cut date; `state.closed` carries the summary. Without it, the whole history (the
- * payment views, which show every month).
+ * Everything the payment rules need about one project, read from the ledger's own tables
+ * (loadProjectStates for one project).
  */
 export async function loadProjectState(
   tx: Sql,
   projectId: string,
-  options: { openMonthsAsOf?: Date } = {},
+  options: LoadOptions = {},
 ): Promise<LoadedProject | undefined> {
-  if (!options.openMonthsAsOf) return loadRows(tx, projectId, undefined);
-  const [row] = await tx.query<{ generation: string | number; summary: unknown; closed_at: Date | null }>(
-    'SELECT generation, summary, closed_at FROM ledger.closed_months WHERE project_id = $1',
-    [projectId],
-  );
-  const closedGeneration = row ? Number(row.generation) : null;
-  const closed =
-    row?.summary && row.closed_at && row.closed_at <= options.openMonthsAsOf
-      ? decodeClosedMonths(typeof row.summary === 'string' ? row.summary : JSON.stringify(row.summary))
-      : undefined;
-  const loaded = await loadRows(tx, projectId, closed);
-  if (!loaded) return undefined;
-  // A return whose original is not among the open transfers was booked before the cut: the summary
-  // counted that payment, so it no longer holds (the consumer drops it; this guards the read).
-  if (closed) {
-    const refs = new Set(loaded.state.transfers.map((t) => t.bankRef));
-    if (loaded.state.transfers.some((t) => t.originalBankRef !== undefined && !refs.has(t.originalBankRef)))
-      return { ...(await loadRows(tx, projectId, undefined))!, closedGeneration };
-  }
-  return { ...loaded, closedGeneration };
+  return (await loadProjectStates(tx, [projectId], options)).get(projectId);
 }
 
-async function loadRows(
-  tx: Sql,
-  projectId: string,
-  closed: ClosedMonths | undefined,
-): Promise<LoadedProject | undefined> {
-  const [p] = await tx.query<{ terms: ProjectRegistered; district: string; account_no: string }>(
-    'SELECT terms, district, account_no FROM ledger.projects WHERE project_id = $1',
-    [projectId],
-  );
-  if (!p) return undefined;
-  const terms = p.terms;
-  const workers = (await readWorkers(tx, [projectId])).get(projectId) ?? [];
-  // Every complete version of each month: the highest is in effect; the earlier ones tell the
-  // rules what was owed at the due date (a raise after it is paid only from leftovers).
-  const versionRows = await tx.query<{
-    sheet_id: string;
-    period: string;
-    version: number;
-    submitted_at: Date;
-  }>(
-    `SELECT sheet_id, period, version, submitted_at FROM ledger.payroll_sheets
-     WHERE project_id = $1 AND parts_received >= parts AND ($2::text IS NULL OR period > $2::text)
-     ORDER BY period, version`,
-    [projectId, closed?.through ?? null],
-  );
-  const byPeriod = new Map<string, typeof versionRows>();
-  for (const r of versionRows) byPeriod.set(r.period, [...(byPeriod.get(r.period) ?? []), r]);
-  const linesBySheet = await readLines(
-    tx,
-    versionRows.map((s) => s.sheet_id),
-  );
-  const linesOf = (sheetId: string) => linesBySheet.get(sheetId) ?? [];
-  const sheets = [...byPeriod.values()].map((versions): PayrollSheet => {
-    const s = versions[versions.length - 1]!;
-    const earlier = versions.slice(0, -1);
-    return {
-      period: s.period,
-      sheetId: s.sheet_id,
-      version: s.version,
-      submittedAt: s.submitted_at,
-      evidence: [evidenceRef.payrollSheet(s.sheet_id, s.version)],
-      lines: linesOf(s.sheet_id).map((l) => ({
-        idNumber: l.id_number,
-        name: l.name,
-        amountDue: l.amount_due_fen,
-        signed: l.signed,
-      })),
-      ...(earlier.length
-        ? {
-            earlierVersions: earlier.map((v) => ({
-              version: v.version,
-              effectiveAt: v.submitted_at,
-              lines: linesOf(v.sheet_id).map((l) => ({ idNumber: l.id_number, amountDue: l.amount_due_fen })),
-            })),
-          }
-        : {}),
-    };
-  });
-  const transfers = ((await readTransfers(tx, [p.account_no], closed?.cutAt)).get(p.account_no) ?? []).map(
-    toTransfer,
-  );
-  const statements = (
-    await tx.query<{
-      statement_date: string;
-      opening_fen: bigint;
-      closing_fen: bigint;
-      debit_count: number;
-      debit_fen: bigint;
-      credit_count: number;
-      credit_fen: bigint;
-      received_at: Date;
-      event_id: string;
-    }>(
-      closed
-        ? 'SELECT * FROM ledger.statements WHERE account_no = $1 AND statement_date >= $2::date'
-        : 'SELECT * FROM ledger.statements WHERE account_no = $1',
-      closed ? [p.account_no, closed.cutDate] : [p.account_no],
-    )
-  ).map(
-    (s): Statement => ({
-      date: s.statement_date,
-      openingBalance: s.opening_fen,
-      closingBalance: s.closing_fen,
-      debitCount: s.debit_count,
-      debitTotal: s.debit_fen,
-      creditCount: s.credit_count,
-      creditTotal: s.credit_fen,
-      receivedAt: s.received_at,
-      evidence: evidenceRef.statement(terms.wageAccount.bankCode, p.account_no, s.statement_date),
-    }),
-  );
-  const outside = await tx.query<
-    TransferRow & { w_id_number: string; w_name: string; w_enrolled_on: string; returned: boolean }
-  >(
-    `SELECT t.*, w.id_number AS w_id_number, w.name AS w_name, w.enrolled_on AS w_enrolled_on,
-            EXISTS (SELECT 1 FROM ledger.transfers r WHERE r.bank_code = t.bank_code AND r.original_bank_ref = t.bank_ref AND r.status = 'returned') AS returned
-     FROM ledger.transfers t JOIN ledger.workers w ON w.account_no = t.counterparty_account_no
-     WHERE w.project_id = $1 AND t.project_id <> $1 AND t.direction = 'debit'
-       AND NOT EXISTS (SELECT 1 FROM ledger.workers w2 WHERE w2.project_id = t.project_id AND w2.account_no = t.counterparty_account_no)`,
-    [projectId],
-  );
-  const outsidePayments = outside.map(
-    (r): OutsidePayment => ({
-      payingProjectId: r.project_id,
-      worker: {
-        idNumber: r.w_id_number,
-        name: r.w_name,
-        accountNo: r.counterparty_account_no,
-        enrolledOn: r.w_enrolled_on,
-      },
-      transfer: toTransfer(r),
-      returned: r.returned,
-    }),
-  );
-  return {
-    terms,
-    district: p.district,
-    state: {
-      project: {
-        projectId,
-        contractor: terms.contractor,
-        owner: terms.owner,
-        ...(terms.allocationCycleDays ? { allocationCycleDays: terms.allocationCycleDays } : {}),
-        bankCode: terms.wageAccount.bankCode,
-        accountNo: terms.wageAccount.accountNo,
-        payDay: terms.payDay,
-        payMonthOffset: terms.payMonthOffset,
-        startDate: terms.startDate,
-      },
-      workers,
-      sheets,
-      transfers,
-      statements,
-      outsidePayments,
-      ...(closed ? { closed } : {}),
-    },
-  };
-}
+export type LoadOptions = {
+  /**
+   * For an evaluation as of that instant, read only the open months of each project that has a
+   * summary of its closed ones written at or before it (docs/adr/0023): the sheets of the periods
+   * after it, the transfers booked at or after its cut, the statements dated on or after its cut
+   * date; `state.closed` carries the summary. Without it, the whole history (the payment views,
+   * which show every month).
+   */
+  openMonthsAsOf?: Date;
+  /**
+   * Only each account's latest statement dated before that day, the one statement rule 8's
+   * pay-date outlook reads (rules.ts balanceShort); the obligations and the outlooks are the same,
+   * but rule 14 (statement coverage) then sees a partial feed, so such a state is for the outlooks
+   * only, never for recording findings.
+   */
+  latestStatementBefore?: string;
+};
 
 /** Snapshots are stored as the wire shape; this turns them back into the rules' shape. */
 export type StoredSnapshot = {
@@ -338,24 +196,64 @@ const groupBy = <T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> => {
 };
 
 /**
- * loadProjectState for many projects in seven queries instead of seven per project (the cockpit's
- * rule-8 outlooks over hundreds of projects, read-routes.ts): the same rows, read by `= ANY`, in
- * the same order per project (transfers by booking; statements by date), assembled the same way.
- * Projects that do not exist are absent from the map.
- *
- * `latestStatementBefore`: only each account's latest statement dated before that day, the one
- * statement rule 8's pay-date outlook reads (rules.ts balanceShort); the obligations and the
- * outlooks are the same, but rule 14 (statement coverage) then sees a partial feed, so such a
- * state is for the outlooks only, never for recording findings.
+ * Everything the payment rules need about each of many projects, in about eight queries whatever
+ * their number (the deferred evaluation of a batch of dirty projects, the cockpit's rule-8 outlooks
+ * over hundreds, one project's evaluation or view): rows read by `= ANY` or one lateral read per
+ * project, in the same order per project (sheets by period and version, transfers by booking,
+ * statements by date). Projects that do not exist are absent from the map.
  */
 export async function loadProjectStates(
   tx: Sql,
   projectIds: readonly string[],
-  options: { latestStatementBefore?: string } = {},
+  options: LoadOptions = {},
+): Promise<Map<string, LoadedProject>> {
+  const ids = [...new Set(projectIds)];
+  if (ids.length === 0) return new Map();
+  const asOf = options.openMonthsAsOf;
+  if (!asOf) return loadRows(tx, ids, new Map(), options.latestStatementBefore);
+  // The closed-months row of each project, read before its state (its generation guards the summary).
+  const generationOf = new Map<string, number>();
+  const closedOf = new Map<string, ClosedMonths>();
+  for (const r of await tx.query<{
+    project_id: string;
+    generation: string | number;
+    summary: unknown;
+    closed_at: Date | null;
+  }>(
+    'SELECT project_id, generation, summary, closed_at FROM ledger.closed_months WHERE project_id = ANY($1::text[])',
+    [ids],
+  )) {
+    generationOf.set(r.project_id, Number(r.generation));
+    if (r.summary && r.closed_at && r.closed_at <= asOf)
+      closedOf.set(
+        r.project_id,
+        decodeClosedMonths(typeof r.summary === 'string' ? r.summary : JSON.stringify(r.summary)),
+      );
+  }
+  const out = await loadRows(tx, ids, closedOf, options.latestStatementBefore);
+  // A return whose original is not among the open transfers was booked before the cut: the summary
+  // counted that payment, so it no longer holds (the consumer drops it; this guards the read).
+  const stale = [...out].flatMap(([id, loaded]) => {
+    if (!loaded.state.closed) return [];
+    const refs = new Set(loaded.state.transfers.map((t) => t.bankRef));
+    return loaded.state.transfers.some((t) => t.originalBankRef !== undefined && !refs.has(t.originalBankRef))
+      ? [id]
+      : [];
+  });
+  if (stale.length > 0)
+    for (const [id, loaded] of await loadRows(tx, stale, new Map(), options.latestStatementBefore))
+      out.set(id, loaded);
+  for (const [id, loaded] of out) loaded.closedGeneration = generationOf.get(id) ?? null;
+  return out;
+}
+
+async function loadRows(
+  tx: Sql,
+  ids: readonly string[],
+  closedOf: ReadonlyMap<string, ClosedMonths>,
+  latestStatementBefore: string | undefined,
 ): Promise<Map<string, LoadedProject>> {
   const out = new Map<string, LoadedProject>();
-  if (projectIds.length === 0) return out;
-  const ids = [...new Set(projectIds)];
   const projects = await tx.query<{
     project_id: string;
     terms: ProjectRegistered;
@@ -367,8 +265,9 @@ export async function loadProjectStates(
   );
   if (projects.length === 0) return out;
   const found = projects.map((p) => p.project_id);
-  const accounts = projects.map((p) => p.account_no);
   const workersOf = await readWorkers(tx, found);
+  // Every complete version of each month: the highest is in effect; the earlier ones tell the
+  // rules what was owed at the due date (a raise after it is paid only from leftovers).
   const versionRows = await tx.query<{
     project_id: string;
     sheet_id: string;
@@ -376,16 +275,24 @@ export async function loadProjectStates(
     version: number;
     submitted_at: Date;
   }>(
-    `SELECT project_id, sheet_id, period, version, submitted_at FROM ledger.payroll_sheets
-     WHERE project_id = ANY($1::text[]) AND parts_received >= parts ORDER BY project_id, period, version`,
-    [found],
+    `SELECT s.project_id, s.sheet_id, s.period, s.version, s.submitted_at
+     FROM unnest($1::text[], $2::text[]) AS c(project_id, through)
+     CROSS JOIN LATERAL (
+       SELECT * FROM ledger.payroll_sheets s WHERE s.project_id = c.project_id AND s.parts_received >= s.parts
+         AND (c.through IS NULL OR s.period > c.through)) s
+     ORDER BY s.project_id, s.period, s.version`,
+    [found, found.map((id) => closedOf.get(id)?.through ?? null)],
   );
   const lineRows = await readLines(
     tx,
     versionRows.map((s) => s.sheet_id),
   );
   const versionsOf = groupBy(versionRows, (v) => v.project_id);
-  const transfersOf = await readTransfers(tx, accounts);
+  const transfersOf = await readTransfers(
+    tx,
+    projects.map((p) => ({ accountNo: p.account_no, since: closedOf.get(p.project_id)?.cutAt })),
+  );
+  const accounts = projects.map((p) => p.account_no);
   const statementsOf = groupBy(
     await tx.query<{
       account_no: string;
@@ -398,12 +305,16 @@ export async function loadProjectStates(
       credit_fen: bigint;
       received_at: Date;
     }>(
-      options.latestStatementBefore === undefined
-        ? 'SELECT * FROM ledger.statements WHERE account_no = ANY($1::text[]) ORDER BY account_no, statement_date'
+      latestStatementBefore === undefined
+        ? `SELECT s.* FROM unnest($1::text[], $2::date[]) AS a(account_no, cut) CROSS JOIN LATERAL (
+             SELECT * FROM ledger.statements st WHERE st.account_no = a.account_no
+               AND (a.cut IS NULL OR st.statement_date >= a.cut) ORDER BY st.statement_date) s`
         : `SELECT s.* FROM unnest($1::text[]) AS a(account_no) CROSS JOIN LATERAL (
              SELECT * FROM ledger.statements st WHERE st.account_no = a.account_no AND st.statement_date < $2::date
              ORDER BY st.statement_date DESC LIMIT 1) s`,
-      options.latestStatementBefore === undefined ? [accounts] : [accounts, options.latestStatementBefore],
+      latestStatementBefore === undefined
+        ? [accounts, projects.map((p) => closedOf.get(p.project_id)?.cutDate ?? null)]
+        : [accounts, latestStatementBefore],
     ),
     (s) => s.account_no,
   );
@@ -428,6 +339,7 @@ export async function loadProjectStates(
   );
   for (const p of projects) {
     const terms = p.terms;
+    const closed = closedOf.get(p.project_id);
     const linesOf = (sheetId: string) => lineRows.get(sheetId) ?? [];
     const byPeriod = groupBy(versionsOf.get(p.project_id) ?? [], (v) => v.period);
     const sheets = [...byPeriod.values()].map((versions): PayrollSheet => {
@@ -503,6 +415,7 @@ export async function loadProjectStates(
             returned: r.returned,
           }),
         ),
+        ...(closed ? { closed } : {}),
       },
     });
   }

@@ -3,7 +3,7 @@ import type { Database, Sql } from '@wagewatch/db';
 import type { WorkingDayCalendar } from '@wagewatch/domain';
 import * as kit from '@wagewatch/evaluation';
 import type { Clock } from '@wagewatch/runtime';
-import { type EvaluationResult, evaluateAndRecord } from './findings.ts';
+import { type EvaluationResult, evaluateAndRecord, prepareEvaluations } from './findings.ts';
 
 const SCHEMA = 'ledger';
 type LedgerDeps = { db: Database; outbox: Outbox; calendar: WorkingDayCalendar; clock?: Clock };
@@ -17,7 +17,7 @@ export const readEvaluationInstant = (tx: Sql): Promise<Date> => kit.readEvaluat
 
 /** Evaluates every project marked dirty (the evaluation kit's loop, packages/evaluation). */
 export const evaluateDirty = (deps: LedgerDeps): Promise<boolean> =>
-  kit.evaluateDirty(SCHEMA, deps, evaluator(deps.calendar));
+  kit.evaluateDirty(SCHEMA, deps, evaluator(deps.calendar), { prepare: prepareEvaluations });
 
 export type SweepResult = kit.SweepResult<EvaluationResult>;
 

@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@wagewatch/db';
+import { DEPOSITS_EVENT_TYPES } from '@wagewatch/deposits';
+import { INSPECTION_EVENT_TYPES } from '@wagewatch/inspection';
 import { ApiKeys } from '@wagewatch/runtime';
 import type { DemoCity } from '@wagewatch/testkit/generator';
 import { demoHistorySweeps } from '../src/demo.ts';
@@ -98,6 +100,24 @@ export async function pushCity(ingestBase: string, city: DemoCity, k = keysFor(c
 
 const count = async (db: Database, sql: string) => Number((await db.query<{ n: bigint }>(sql))[0]?.n ?? 0n);
 
+const hasSchema = async (db: Database, schema: string): Promise<string[]> => {
+  const [row] = await db.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [
+    `${schema}.outbox`,
+  ]);
+  return row?.t ? [schema] : [];
+};
+
+/** The events of these types in these services' outboxes (those a consumer of them applies). */
+async function countOfTypes(db: Database, schemas: readonly string[], types: ReadonlySet<string>) {
+  let n = 0;
+  for (const s of schemas)
+    n += await count(
+      db,
+      `SELECT count(*) AS n FROM "${s}".outbox WHERE type = ANY('{${[...types].join(',')}}'::text[])`,
+    );
+  return n;
+}
+
 /** The deposits service's delivery state, when it runs (its schema exists). */
 async function depositsState(db: Database) {
   const [row] = await db.query<{ t: string | null }>("SELECT to_regclass('deposits.outbox')::text AS t");
@@ -107,6 +127,8 @@ async function depositsState(db: Database) {
       pending: await count(db, 'SELECT count(*) AS n FROM deposits.outbox WHERE published_at IS NULL'),
       events: await count(db, 'SELECT count(*) AS n FROM deposits.outbox'),
       applied: await count(db, 'SELECT count(*) AS n FROM deposits.inbox'),
+      // What it applies of every outbox (the other types it passes over, consumer.types).
+      due: await countOfTypes(db, ['ingest', 'ledger', 'deposits'], DEPOSITS_EVENT_TYPES),
       dead: await count(db, 'SELECT count(*) AS n FROM deposits.dead_letters'),
       dirty: await count(db, 'SELECT count(*) AS n FROM deposits.dirty_projects'),
     },
@@ -131,6 +153,11 @@ export async function waitForQuiescence(db: Database, timeoutMs = 120_000, stabl
       ledgerApplied: await count(db, 'SELECT count(*) AS n FROM ledger.inbox'),
       ledgerDead: await count(db, 'SELECT count(*) AS n FROM ledger.dead_letters'),
       inspectionApplied: await count(db, 'SELECT count(*) AS n FROM inspection.inbox'),
+      inspectionDue: await countOfTypes(
+        db,
+        ['ingest', 'ledger', ...(await hasSchema(db, 'deposits'))],
+        INSPECTION_EVENT_TYPES,
+      ),
       inspectionDead: await count(db, 'SELECT count(*) AS n FROM inspection.dead_letters'),
       dirty: await count(db, 'SELECT count(*) AS n FROM ledger.dirty_projects'),
       ...(await depositsState(db)),
@@ -141,12 +168,8 @@ export async function waitForQuiescence(db: Database, timeoutMs = 120_000, stabl
       state.ledgerPending === 0 &&
       state.dirty === 0 &&
       state.ledgerApplied + state.ledgerDead >= state.ingestEvents &&
-      state.inspectionApplied + state.inspectionDead >=
-        state.ingestEvents + state.ledgerEvents + (d?.events ?? 0) &&
-      (!d ||
-        (d.pending === 0 &&
-          d.dirty === 0 &&
-          d.applied + d.dead >= state.ingestEvents + state.ledgerEvents + d.events));
+      state.inspectionApplied + state.inspectionDead >= state.inspectionDue &&
+      (!d || (d.pending === 0 && d.dirty === 0 && d.applied + d.dead >= d.due));
     const key = JSON.stringify(state);
     if (done && key === last) {
       if (Date.now() - stableSince > stableMs) return stableSince;

@@ -289,6 +289,47 @@ describe('KafkaConsumerRunner', () => {
     expect(deadLetters).toHaveLength(0);
   });
 
+  it('passes over the types the consumer does not apply, unread (x-event-type), and commits past them', async () => {
+    const db = tdb.db;
+    const topic = 'runner.types.v1';
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+    await createDeliverySchema(db, 'g_types');
+    const messages = [];
+    for (let n = 0; n < 30; n++) {
+      const key = `k${n % 3}`;
+      // Every third message is of another type, and not even JSON: it must never be read.
+      messages.push(
+        n % 3 === 2
+          ? { key, value: 'not json', headers: { 'x-event-type': 'bank.statement-reported' } }
+          : {
+              key,
+              value: JSON.stringify(testEnvelope(key, n)),
+              headers: { 'x-event-type': 'bank.transfers-reported' },
+            },
+      );
+    }
+    await producer.send({ topic, acks: -1, messages });
+    const consumer = {
+      ...recordingConsumer('g_types', [topic], 'one'),
+      types: new Set(['bank.transfers-reported']),
+    };
+    const runner = new KafkaConsumerRunner(db, consumer, kafka, silent, fastGroup);
+    await runner.start();
+    await eventually(async () => (await runner.lag()) === 0, { what: 'lag 0' });
+    await runner.stop();
+    const rows = await appliedRows(db, 'g_types');
+    expect(rows.map((r) => r.n).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 30 }, (_, n) => n).filter((n) => n % 3 !== 2),
+    );
+    const [inbox] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM g_types.inbox');
+    expect(inbox?.n).toBe(20);
+    const [dead] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM g_types.dead_letters');
+    expect(dead?.n).toBe(0);
+    expect(runner.stats).toMatchObject({ applied: 20, ignored: 10, deadLettered: 0 });
+    const committed = await admin.fetchOffsets({ groupId: 'g_types', topics: [topic] });
+    expect(committed[0]!.partitions.reduce((s, p) => s + Math.max(0, Number(p.offset)), 0)).toBe(30);
+  });
+
   it('stop() commits, and a new runner resumes after the last applied offset', async () => {
     const db = tdb.db;
     const topic = 'runner.resume.v1';

@@ -2,7 +2,14 @@ import { deadLetterTopic } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
 import type { Admin, Kafka, Consumer as KafkaConsumer, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { applyBatch, type BatchOutcome, type Consumer, isRetryable, runIdle } from '../consumer.ts';
+import {
+  appliesType,
+  applyBatch,
+  type BatchOutcome,
+  type Consumer,
+  isRetryable,
+  runIdle,
+} from '../consumer.ts';
 import { decodeMessage } from './decode.ts';
 import { backoffMs, sleep } from './util.ts';
 
@@ -95,7 +102,8 @@ export class KafkaConsumerRunner {
   private idleRun: Promise<void> | undefined;
   private idleAgain = false;
   private idlePendingSince: number | undefined;
-  readonly stats = { applied: 0, skipped: 0, deadLettered: 0, retries: 0, batches: 0 };
+  /** `ignored`: messages of types the consumer does not apply (consumer.types), passed over. */
+  readonly stats = { applied: 0, skipped: 0, deadLettered: 0, retries: 0, batches: 0, ignored: 0 };
 
   constructor(
     private readonly db: Database,
@@ -231,11 +239,24 @@ export class KafkaConsumerRunner {
     const seen = new Set<string>();
     let handled = 0;
     let interrupted = false;
+    // Types the consumer does not apply (the relay's x-event-type header) are passed over unread;
+    // a chunk of nothing else costs no query. Their offsets are committed with the rest.
+    const wanted = messages.map((m) => appliesType(this.consumer, headerText(m.headers?.['x-event-type'])));
+    const skipIgnored = () => {
+      while (handled < messages.length && !wanted[handled]) {
+        handled++;
+        this.stats.ignored++;
+      }
+    };
+    skipIgnored();
+    if (handled === messages.length) return { handled, interrupted };
     try {
       const watermark = await this.retrying(heartbeat, () => this.deadLetterWatermark());
       if (watermark === undefined) return { handled: 0, interrupted: true };
       const ctx = { topic, partition, source, watermark, seen, dead, heartbeat };
       while (handled < messages.length) {
+        skipIgnored();
+        if (handled === messages.length) break;
         const first = messages[handled]!;
         const decoded = decodeMessage(first.value);
         if (!decoded.ok) {
@@ -261,19 +282,27 @@ export class KafkaConsumerRunner {
           continue;
         }
         // The longest run of decodable messages goes through applyBatch in one transaction.
+        // (Passed-over messages inside it are left out; the segment's end covers their offsets.)
         const segment: Item[] = [{ message: first, raw: decoded.raw, rawText: decoded.rawText }];
-        for (let k = handled + 1; k < messages.length; k++) {
-          const m = messages[k]!;
+        let end = handled + 1;
+        for (; end < messages.length; end++) {
+          const m = messages[end]!;
+          if (!wanted[end]) continue;
           const d = decodeMessage(m.value);
           if (!d.ok) break;
           segment.push({ message: m, raw: d.raw, rawText: d.rawText });
         }
+        // A run of passed-over messages at the end belongs to the next round (skipIgnored).
+        while (end > handled + 1 && !wanted[end - 1]) end--;
         const done = await this.applySegment(ctx, segment);
-        handled += done;
         if (done < segment.length) {
+          // Up to the first message not done (passed-over ones before it are done).
+          handled = messages.indexOf(segment[done]!.message);
           interrupted = true;
           break;
         }
+        this.stats.ignored += end - handled - segment.length;
+        handled = end;
       }
     } finally {
       // Dead letters reach the DLQ topic before the offset is committed (the caller commits
@@ -531,4 +560,9 @@ export class KafkaConsumerRunner {
       }
     });
   }
+}
+
+function headerText(h: Buffer | string | (Buffer | string)[] | undefined): string | undefined {
+  const v = Array.isArray(h) ? h[0] : h;
+  return v === undefined ? undefined : v.toString();
 }
