@@ -3,8 +3,8 @@
  * the transaction of the evaluation that closes the months, and dropped by the consumer when an
  * event touches the closed range. `ledger.closed_months` holds one row per project.
  *
- * Concurrency: the consumer bumps the row's `generation` for every event about the project (an
- * upsert, so it also waits for an evaluation's uncommitted first insert), and an evaluation
+ * Concurrency: the consumer bumps the row's `generation` in every transaction with events about
+ * the project (an upsert, so it also waits for an evaluation's uncommitted first insert), and an evaluation
  * writes its summary only if the generation is still the one it read before its state. A
  * summary so never stands for rows its evaluation did not see; the event's dirty mark brings
  * the next evaluation, which may close again.
@@ -83,50 +83,47 @@ function changesOf(event: KnownEnvelope): { projectId: string; changes: ProjectC
   }
 }
 
-/** What a transaction already knows of a project's closed range (null: none), by project. */
-const closedRangeIn = new WeakMap<
-  Sql,
-  Map<string, { through: string; cutDate: string; cutAt: Date } | null>
->();
-
 /**
- * In the consumer's transaction, for each event it applies: bumps the project's generation and
- * drops its summary when the event touches the closed range (the evaluation the event's dirty
- * mark brings then reads everything). The generation is bumped once per transaction and project:
- * a batch of a bank's day is hundreds of events for one project (1,306 statements in
- * bench:embedded), and one bump already tells a concurrent evaluation its summary is stale.
+ * In the consumer's transaction, once per batch (afterBatch), for the events it applied: bumps
+ * each touched project's generation in one statement and drops the summaries whose closed range
+ * an event touches (the evaluation the events' dirty marks bring then reads everything). One
+ * statement per batch instead of one per event and project: a batch of a city's feeds touches
+ * hundreds of projects (14,141 bumps in bench:city-day's day, docs/adr/0025). The bump can come
+ * after the events' rows in the same transaction: an evaluation that wrote its summary before it
+ * read the generation it wrote against, and the bump then sees that summary and drops it if the
+ * batch touches its range; one that writes after waits for this transaction and finds the
+ * generation moved. Projects in id order, so that two consumers' batches lock their rows in the
+ * same order.
  */
-export async function dropClosedMonths(tx: Sql, event: KnownEnvelope): Promise<void> {
-  const touched = changesOf(event);
-  if (!touched) return;
-  let known = closedRangeIn.get(tx);
-  if (!known) {
-    known = new Map();
-    closedRangeIn.set(tx, known);
+export async function dropClosedMonths(tx: Sql, events: readonly KnownEnvelope[]): Promise<void> {
+  const touched = new Map<string, ProjectChange[]>();
+  for (const e of events) {
+    const t = changesOf(e);
+    if (t) touched.set(t.projectId, [...(touched.get(t.projectId) ?? []), ...t.changes]);
   }
-  let closed = known.get(touched.projectId);
-  if (closed === undefined) {
-    const [row] = await tx.query<{ through: string | null; cut_date: string | null; cut_at: Date | null }>(
-      `INSERT INTO ledger.closed_months (project_id, generation) VALUES ($1, 1)
-       ON CONFLICT (project_id) DO UPDATE SET generation = ledger.closed_months.generation + 1
-       RETURNING through, cut_date::text AS cut_date, cut_at`,
-      [touched.projectId],
-    );
-    closed =
-      row?.through && row.cut_date && row.cut_at
-        ? { through: row.through, cutDate: row.cut_date, cutAt: row.cut_at }
-        : null;
-    known.set(touched.projectId, closed);
-  }
-  if (!closed) return;
-  const range = closed;
-  if (!touched.changes.some((c) => dropsClosedMonths(range, c))) return;
+  if (touched.size === 0) return;
+  const rows = await tx.query<{
+    project_id: string;
+    through: string | null;
+    cut_date: string | null;
+    cut_at: Date | null;
+  }>(
+    `INSERT INTO ledger.closed_months (project_id, generation) SELECT id, 1 FROM unnest($1::text[]) AS id ORDER BY id
+     ON CONFLICT (project_id) DO UPDATE SET generation = ledger.closed_months.generation + 1
+     RETURNING project_id, through, cut_date::text AS cut_date, cut_at`,
+    [[...touched.keys()].sort()],
+  );
+  const drop = rows.flatMap((r) => {
+    if (!r.through || !r.cut_date || !r.cut_at) return [];
+    const range = { through: r.through, cutDate: r.cut_date, cutAt: r.cut_at };
+    return (touched.get(r.project_id) ?? []).some((c) => dropsClosedMonths(range, c)) ? [r.project_id] : [];
+  });
+  if (drop.length === 0) return;
   await tx.query(
     `UPDATE ledger.closed_months SET through = NULL, cut_date = NULL, cut_at = NULL, closed_at = NULL, summary = NULL
-     WHERE project_id = $1`,
-    [touched.projectId],
+     WHERE project_id = ANY($1::text[])`,
+    [drop],
   );
-  known.set(touched.projectId, null);
 }
 
 /**

@@ -21,11 +21,11 @@ export function ledgerConsumer(deps: {
     outbox: deps.outbox,
     ...(deps.clock ? { clock: deps.clock } : {}),
     async apply(tx, event) {
-      await dropClosedMonths(tx, event); // an event in the closed range drops its summary (docs/adr/0023)
       await applyEvent(tx, event);
     },
     idle: () => evaluateDirty(deps),
     async afterBatch(tx, events) {
+      await dropClosedMonths(tx, events); // an event in the closed range drops its summary (docs/adr/0023)
       const touched = new Set(events.map((e) => e.key));
       const counterparties = events.flatMap((e) =>
         e.type === 'bank.transfers-reported' ? e.data.transfers.map((t) => t.counterpartyAccountNo) : [],

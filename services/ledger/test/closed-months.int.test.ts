@@ -220,7 +220,11 @@ describe.each(['pglite', 'postgres'] as const)('closed months on %s', (kind) => 
           receivedAt: asOf.toISOString(),
         },
       });
-      await tdb.db.transaction((tx) => ledger.consumer.apply(tx, event));
+      // As delivery applies a batch: apply, then afterBatch (which drops the summary), in one transaction.
+      await tdb.db.transaction(async (tx) => {
+        await ledger.consumer.apply(tx, event);
+        await ledger.consumer.afterBatch?.(tx, [event]);
+      });
     }
     const [row] = await tdb.db.query<{ summary: unknown; generation: string | number }>(
       "SELECT summary, generation FROM ledger.closed_months WHERE project_id = 'A'",
