@@ -44,6 +44,12 @@ const { values } = parseArgs({
     ledgers: { type: 'string', default: '1,2' },
     day: { type: 'string', default: '2026-11-25' },
     'relay-batch': { type: 'string' },
+    /**
+     * Records a second over all banks, open loop (0: as fast as ingest accepts). Each bank's
+     * requests are due at fixed instants (its share of the rate); a late request is sent as soon
+     * as the one before it returns, and its records' latency counts from when it was due.
+     */
+    rate: { type: 'string', default: '0' },
     /** WAGEWATCH_CONSUMER_IDLE_MAX_DEFER_MS of every consumer process (default 2000). */
     'idle-defer': { type: 'string' },
     /** A folder: every service process writes a V8 CPU profile there when it stops. */
@@ -55,6 +61,7 @@ const bankCount = Number(values.banks);
 const transferCount = Number(values.transfers);
 const batchSize = Number(values.batch);
 const statementBatch = Math.max(1, Number(values['statement-batch']));
+const rate = Number(values.rate);
 const DAY = values.day!;
 const MONTH = DAY.slice(0, 7);
 if (transferCount < 2 * accounts) throw new RangeError('--transfers must be at least twice --accounts');
@@ -237,20 +244,78 @@ async function post(base: string, key: string, path: string, body: unknown): Pro
   }
 }
 
-async function pushDay(base: string): Promise<void> {
+/** When each request was due (open loop, --rate) and was answered: ms since the push began. */
+type Sent = { bankCode: string; due: number; answered: number; refs?: string[]; accountNos?: string[] };
+
+async function pushDay(base: string): Promise<Sent[]> {
+  const sent: Sent[] = [];
+  const t0 = performance.now();
   await Promise.all(
-    feeds.map(async (f) => {
+    feeds.map(async (f, b) => {
       const key = keys.bank(f.bankCode);
-      for (const b of f.batches) await post(base, key, '/v1/bank/transfers', b);
+      const share = rate > 0 ? (rate * (f.records + f.statements.length)) / records : 0;
+      // This bank's records in the requests before this one; the banks' schedules are staggered
+      // (bank b starts b / banks of its request interval later), so that they do not all send at once.
+      let before = (b / feeds.length) * batchSize;
+      const send = async (path: string, body: unknown, n: number, ids: Partial<Sent>) => {
+        const due = share > 0 ? (before / share) * 1000 : performance.now() - t0;
+        before += n;
+        const wait = due - (performance.now() - t0);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        await post(base, key, path, body);
+        sent.push({ bankCode: f.bankCode, due, answered: performance.now() - t0, ...ids });
+      };
+      for (const b of f.batches)
+        await send('/v1/bank/transfers', b, b.records.length, { refs: b.records.map((r) => r.bankRef) });
       // A bank's day-end job: its accounts' statements in batches (or one request each).
-      if (statementBatch === 1) for (const s of f.statements) await post(base, key, '/v1/bank/statements', s);
-      else
-        for (let i = 0; i < f.statements.length; i += statementBatch)
-          await post(base, key, '/v1/bank/statements/batch', {
-            statements: f.statements.slice(i, i + statementBatch),
-          });
+      for (let i = 0; i < f.statements.length; i += statementBatch) {
+        const part = f.statements.slice(i, i + statementBatch) as { accountNo: string }[];
+        const accountNos = part.map((s) => s.accountNo);
+        if (statementBatch === 1) await send('/v1/bank/statements', part[0], 1, { accountNos });
+        else await send('/v1/bank/statements/batch', { statements: part }, part.length, { accountNos });
+      }
     }),
   );
+  return sent;
+}
+
+/**
+ * Latency from when each record was due to be sent (the open loop's schedule) to its application
+ * by the ledger: the bank's view, waits before ingest answers included (no coordinated omission).
+ */
+async function dueToApplied(db: Database, sent: Sent[], pushStartedAt: number) {
+  await db.query(
+    'CREATE TEMP TABLE IF NOT EXISTS bench_due (bank_code text, ref text, account_no text, due timestamptz)',
+  );
+  await db.query('TRUNCATE bench_due');
+  const rows = sent.flatMap((s) => {
+    const due = new Date(pushStartedAt + s.due).toISOString();
+    return [
+      ...(s.refs ?? []).map((ref) => [s.bankCode, ref, null, due] as const),
+      ...(s.accountNos ?? []).map((a) => [s.bankCode, null, a, due] as const),
+    ];
+  });
+  for (let i = 0; i < rows.length; i += 50_000) {
+    const part = rows.slice(i, i + 50_000);
+    await db.query(
+      'INSERT INTO bench_due SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])',
+      [part.map((r) => r[0]), part.map((r) => r[1]), part.map((r) => r[2]), part.map((r) => r[3])],
+    );
+  }
+  const [r] = await db.query<{ p50: number; p99: number; max: number }>(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
+     FROM (SELECT extract(epoch FROM i.applied_at - d.due) * 1000 AS ms
+           FROM bench_due d JOIN ledger.transfers t ON t.bank_code = d.bank_code AND t.bank_ref = d.ref
+           JOIN ledger.inbox i ON i.event_id = t.event_id
+           UNION ALL
+           SELECT extract(epoch FROM i.applied_at - d.due) * 1000
+           FROM bench_due d JOIN ledger.statements s ON s.account_no = d.account_no AND s.statement_date = $1::date
+           JOIN ledger.inbox i ON i.event_id = s.event_id) x`,
+    [DAY],
+  );
+  const answered = sent.map((s) => s.answered - s.due).sort((a, b) => a - b);
+  const q = (p: number) => answered[Math.min(answered.length - 1, Math.floor(p * answered.length))] ?? 0;
+  return { ...r, answered50: q(0.5), answered99: q(0.99) };
 }
 
 // --- One run per ledger count --------------------------------------------------------------------
@@ -276,8 +341,20 @@ async function consumerBusy(s: RunningService): Promise<[string, string] | undef
  * statistics while the day's tables grow from empty to 200,000 rows (the evaluation's queries then
  * plan as if the tables were empty: a sequential scan of every transfer per project evaluation,
  * 87 ms instead of 0.35 ms measured here). A production server's autoanalyze does it after 10 %
- * of a table changed; with autovacuum off the bench does the same itself: ANALYZE every 3 s.
+ * of a table changed; with autovacuum off the bench does the same itself: every 3 s it analyzes the
+ * tables the day writes to (GROWING), as autoanalyze visits only tables that changed.
  */
+/** The tables a day's feed writes to (autoanalyze visits only tables that changed). */
+const GROWING = [
+  'ingest.bank_transfers',
+  'ingest.bank_statements',
+  'ingest.outbox',
+  'ledger.transfers',
+  'ledger.statements',
+  'ledger.inbox',
+  'ledger.dirty_projects',
+  'ledger.outbox',
+];
 async function autoanalyze(db: Database): Promise<{ stop(): Promise<void> }> {
   const [row] = await db.query<{ autovacuum: string }>('SHOW autovacuum');
   if (row?.autovacuum === 'on') return { stop: async () => {} };
@@ -285,7 +362,7 @@ async function autoanalyze(db: Database): Promise<{ stop(): Promise<void> }> {
   const loop = (async () => {
     while (running) {
       await new Promise((r) => setTimeout(r, 3000));
-      if (running) await db.query('ANALYZE').catch(() => {});
+      if (running) await db.query(`ANALYZE ${GROWING.join(', ')}`).catch(() => {});
     }
   })();
   return {
@@ -382,7 +459,7 @@ for (const ledgers of ledgerCounts) {
     );
     const analyzer = await autoanalyze(pg.db);
     const t0 = Date.now();
-    await pushDay(ingest.base);
+    const sent = await pushDay(ingest.base);
     const tPushed = Date.now();
     const tApplied = await waitForQuiescence(pg.db, 900_000, 2000);
     await analyzer.stop();
@@ -423,9 +500,19 @@ for (const ledgers of ledgerCounts) {
                     extract(epoch FROM i.applied_at - o.published_at) * 1000 AS consume
              FROM ingest.outbox o JOIN ledger.inbox i ON i.event_id = o.event_id) x`,
     );
+    const due = await dueToApplied(pg.db, sent, t0);
+    // The relay's rounds: each marks its rows with its transaction's start (published_at).
+    const [rounds] = await pg.db.query<{ n: number; gap50: number; gap99: number; size50: number }>(
+      `SELECT count(*)::int AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS gap50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY gap) AS gap99,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY size) AS size50
+       FROM (SELECT count(*) AS size,
+                    extract(epoch FROM published_at - lag(published_at) OVER (ORDER BY published_at)) * 1000 AS gap
+             FROM ingest.outbox GROUP BY published_at) r`,
+    );
     const rows: [string, string, string][] = [
       [
-        '  HTTP ingest (every bank concurrently)',
+        `  HTTP ingest (every bank concurrently${rate > 0 ? `, open loop at ${rate} records/s` : ''})`,
         secs(tPushed - t0),
         `${Math.round(records / ((tPushed - t0) / 1000))} records/s accepted`,
       ],
@@ -458,12 +545,17 @@ for (const ledgers of ledgerCounts) {
       [
         '    of which received → published (relay)',
         `p50 ${Math.round(stage?.r50 ?? 0)} ms`,
-        `p99 ${Math.round(stage?.r99 ?? 0)} ms (per event)`,
+        `p99 ${Math.round(stage?.r99 ?? 0)} ms (per event); ${rounds?.n ?? 0} rounds ${Math.round(rounds?.gap50 ?? 0)} / ${Math.round(rounds?.gap99 ?? 0)} ms apart (p50 / p99), ${Math.round(rounds?.size50 ?? 0)} events a round`,
       ],
       [
         '    of which published → applied (broker, ledger)',
         `p50 ${Math.round(stage?.c50 ?? 0)} ms`,
         `p99 ${Math.round(stage?.c99 ?? 0)} ms (per event)`,
+      ],
+      [
+        "  due to be sent → applied (the bank's view)",
+        `p50 ${Math.round(due.p50 ?? 0)} ms`,
+        `p99 ${Math.round(due.p99 ?? 0)} ms, max ${Math.round(due.max ?? 0)} ms; due → answered p50 ${Math.round(due.answered50)} / p99 ${Math.round(due.answered99)} ms`,
       ],
     ];
     for (const s of services.slice(1)) {
