@@ -147,7 +147,9 @@ async function inParallel<T>(items: T[], width: number, fn: (t: T) => Promise<vo
 }
 
 console.log(
-  `Wagewatch embedded bench: ${counts.workers} workers in ${counts.projects} projects, ${records} records, ${db.kind}`,
+  `Wagewatch embedded bench: ${counts.workers} workers in ${counts.projects} projects, ${records} records, ${db.kind}` +
+    // As `pnpm start` runs the embedded default (services/standalone/package.json, docs/adr/0027).
+    `, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? "glibc's default"}`,
 );
 const phases: [string, number][] = [];
 // Opening the database and the system (on a new data folder: initdb) is reported on its own.
