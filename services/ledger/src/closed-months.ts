@@ -99,7 +99,10 @@ export async function dropClosedMonths(tx: Sql, events: readonly KnownEnvelope[]
   const touched = new Map<string, ProjectChange[]>();
   for (const e of events) {
     const t = changesOf(e);
-    if (t) touched.set(t.projectId, [...(touched.get(t.projectId) ?? []), ...t.changes]);
+    if (!t) continue;
+    const changes = touched.get(t.projectId);
+    if (changes) changes.push(...t.changes);
+    else touched.set(t.projectId, [...t.changes]);
   }
   if (touched.size === 0) return;
   const rows = await tx.query<{
