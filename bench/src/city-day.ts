@@ -247,16 +247,18 @@ async function post(base: string, key: string, path: string, body: unknown): Pro
 /** When each request was due (open loop, --rate) and was answered: ms since the push began. */
 type Sent = { bankCode: string; due: number; answered: number; refs?: string[]; accountNos?: string[] };
 
-async function pushDay(base: string): Promise<Sent[]> {
+/** Every bank's day over HTTP at once; `startedAt` (epoch ms) is the origin of each `due`. */
+async function pushDay(base: string): Promise<{ sent: Sent[]; startedAt: number }> {
   const sent: Sent[] = [];
+  const startedAt = Date.now();
   const t0 = performance.now();
   await Promise.all(
-    feeds.map(async (f, b) => {
+    feeds.map(async (f, bank) => {
       const key = keys.bank(f.bankCode);
       const share = rate > 0 ? (rate * (f.records + f.statements.length)) / records : 0;
       // This bank's records in the requests before this one; the banks' schedules are staggered
-      // (bank b starts b / banks of its request interval later), so that they do not all send at once.
-      let before = (b / feeds.length) * batchSize;
+      // (bank i starts i / banks of its request interval later), so that they do not all send at once.
+      let before = (bank / feeds.length) * batchSize;
       const send = async (path: string, body: unknown, n: number, ids: Partial<Sent>) => {
         const due = share > 0 ? (before / share) * 1000 : performance.now() - t0;
         before += n;
@@ -276,7 +278,7 @@ async function pushDay(base: string): Promise<Sent[]> {
       }
     }),
   );
-  return sent;
+  return { sent, startedAt };
 }
 
 /**
@@ -449,7 +451,7 @@ for (const ledgers of ledgerCounts) {
     );
     const analyzer = await autoanalyze(pg.db);
     const t0 = Date.now();
-    const sent = await pushDay(ingest.base);
+    const { sent, startedAt } = await pushDay(ingest.base);
     const tPushed = Date.now();
     const tApplied = await waitForQuiescence(pg.db, 900_000, 2000);
     await analyzer.stop();
@@ -490,7 +492,7 @@ for (const ledgers of ledgerCounts) {
                     extract(epoch FROM i.applied_at - o.published_at) * 1000 AS consume
              FROM ingest.outbox o JOIN ledger.inbox i ON i.event_id = o.event_id) x`,
     );
-    const due = await dueToApplied(pg.db, sent, t0);
+    const due = await dueToApplied(pg.db, sent, startedAt);
     // The relay's rounds: each marks its rows with its transaction's start (published_at).
     const [rounds] = await pg.db.query<{ n: number; gap50: number; gap99: number; size50: number }>(
       `SELECT count(*)::int AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS gap50,
