@@ -2,7 +2,7 @@ import { Outbox } from '@wagewatch/bus';
 import type { Database, Sql } from '@wagewatch/db';
 import { createTestDatabase, type TestDatabase } from '@wagewatch/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Evaluate, evaluateDirty } from './loop.ts';
+import { type Evaluate, evaluateDirty, recordNextEvaluation, sweepDue } from './loop.ts';
 
 // The evaluation kit's deferred loop (docs/adr/0025) over a schema of its tables, with an
 // evaluation that records what it saw: on this machine's PostgreSQL, where a second connection can
@@ -22,6 +22,10 @@ async function tables(db: Sql) {
     correlation_id text, causation_id text)`);
   await db.query(
     `CREATE TABLE ${SCHEMA}.evaluated (n bigserial PRIMARY KEY, project_id text NOT NULL, batch text NOT NULL)`,
+  );
+  await db.query(`CREATE TABLE ${SCHEMA}.projects (project_id text PRIMARY KEY)`);
+  await db.query(
+    `CREATE TABLE ${SCHEMA}.evaluation_due (project_id text PRIMARY KEY, due_at timestamptz NOT NULL)`,
   );
 }
 
@@ -141,5 +145,100 @@ describe('evaluateDirty (the evaluation kit, PostgreSQL)', () => {
     );
     expect((await evaluated()).map((e) => e.project_id)).toEqual(['A', 'C']);
     expect(await marks()).toEqual(['B']);
+  });
+});
+
+describe('sweepDue (the evaluation kit, PostgreSQL)', () => {
+  let t: TestDatabase;
+  let db: Database;
+  const outbox = new Outbox(SCHEMA);
+  const asOf = new Date('2026-12-03T10:00:00+08:00');
+  beforeEach(async () => {
+    t = await createTestDatabase('postgres', 'evk');
+    db = t.db;
+    await tables(db);
+  });
+  afterEach(() => t.drop());
+
+  const projects = (ids: readonly string[]) =>
+    db.query(`INSERT INTO ${SCHEMA}.projects (project_id) SELECT unnest($1::text[])`, [ids]);
+  const evaluated = async () =>
+    (await db.query<{ project_id: string }>(`SELECT project_id FROM ${SCHEMA}.evaluated ORDER BY n`)).map(
+      (r) => r.project_id,
+    );
+
+  /** Records each evaluation, and its next due instant (a day later, or `dueAt` of the project). */
+  function recording(hooks: { during?: (id: string) => void; dueAt?: Record<string, Date> } = {}) {
+    const prepared: string[][] = [];
+    const locksHeld: boolean[] = [];
+    const evaluate: Evaluate<string> = async (tx, id, options) => {
+      hooks.during?.(id);
+      // The batch holds the project's advisory lock before `prepare` and the evaluation.
+      const [held] = await tx.query<{ n: bigint }>(
+        `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
+         AND objid::int = hashtext($1)`,
+        [`${SCHEMA}:evaluate:${id}`],
+      );
+      locksHeld.push(held!.n > 0n);
+      await tx.query(`INSERT INTO ${SCHEMA}.evaluated (project_id, batch) VALUES ($1, $2)`, [
+        id,
+        String(prepared.length - 1),
+      ]);
+      await recordNextEvaluation(
+        tx,
+        SCHEMA,
+        id,
+        hooks.dueAt?.[id] ?? new Date(options.asOf.getTime() + 86_400_000),
+      );
+      return id;
+    };
+    const prepare = async (_tx: Sql, ids: readonly string[]) => void prepared.push([...ids]);
+    return { evaluate, prepare, prepared, locksHeld };
+  }
+
+  it("evaluates the projects due in batches, each prepared once under its projects' locks", async () => {
+    const ids = Array.from({ length: 5 }, (_, i) => `P-${i}`);
+    await projects(ids);
+    const r = recording();
+    const result = await sweepDue(SCHEMA, { db, outbox }, asOf, r.evaluate, { batch: 2, prepare: r.prepare });
+    expect(result).toEqual({ asOf, projects: 5, results: ids });
+    expect(r.prepared).toEqual([ids.slice(0, 2), ids.slice(2, 4), ids.slice(4)]);
+    expect(r.locksHeld).toEqual(ids.map(() => true));
+    // Each is due a day later: a sweep at the same instant, or an hour on, evaluates none.
+    expect((await sweepDue(SCHEMA, { db, outbox }, asOf, r.evaluate, { batch: 2 })).projects).toBe(0);
+    const later = new Date(asOf.getTime() + 3_600_000);
+    expect((await sweepDue(SCHEMA, { db, outbox }, later, r.evaluate)).projects).toBe(0);
+    expect(await evaluated()).toEqual(ids);
+  });
+
+  it('evaluates only the projects due by the instant, and keeps the results asked for', async () => {
+    await projects(['A', 'B', 'C']);
+    const soon = new Date(asOf.getTime() + 60_000);
+    const first = recording({ dueAt: { B: soon } });
+    await sweepDue(SCHEMA, { db, outbox }, asOf, first.evaluate);
+    const again = recording();
+    const result = await sweepDue(SCHEMA, { db, outbox }, soon, again.evaluate, { keep: (id) => id !== 'B' });
+    expect(result).toEqual({ asOf: soon, projects: 1, results: [] });
+    expect(await evaluated()).toEqual(['A', 'B', 'C', 'B']);
+  });
+
+  it('a project that fails does not hold back the others; the error comes after the sweep', async () => {
+    await projects(['A', 'B', 'C', 'D']);
+    const r = recording({
+      during: (id) => {
+        if (id === 'B') throw new Error('B cannot be evaluated');
+      },
+    });
+    await expect(
+      sweepDue(SCHEMA, { db, outbox }, asOf, r.evaluate, { batch: 3, prepare: r.prepare }),
+    ).rejects.toThrow('B cannot be evaluated');
+    // The batch A-C failed and was retried one project at a time; D's batch was not affected.
+    expect(await evaluated()).toEqual(['A', 'C', 'D']);
+    expect(r.prepared).toEqual([['A', 'B', 'C'], ['A'], ['B'], ['C'], ['D']]);
+    // B has no due row: the next sweep evaluates it again.
+    const due = await db.query<{ project_id: string }>(
+      `SELECT project_id FROM ${SCHEMA}.evaluation_due ORDER BY 1`,
+    );
+    expect(due.map((d) => d.project_id)).toEqual(['A', 'C', 'D']);
   });
 });

@@ -215,37 +215,75 @@ async function evaluateBatch<R>(
 
 export type SweepResult<R> = { asOf: Date; projects: number; results: R[] };
 
+export type SweepOptions<R> = {
+  /** Chooses the results returned (default: all). */
+  keep?: (result: R) => boolean;
+  /** Projects evaluated in one transaction (default 32, as `evaluateDirty`). */
+  batch?: number;
+  prepare?: Prepare;
+};
+
 /**
  * Runs every time-based evaluation due as of an instant. Time only moves forward: a sweep "as of"
  * an earlier instant than one already run evaluates at the later one (so a replay of feeds with
  * increasing sweeps gives the findings live operation gave, and nothing flaps). Only the projects
  * whose evaluation can have changed by then are evaluated: due in the index, or with no row
- * (never evaluated since the process started). `keep` chooses the results returned.
+ * (never evaluated since the process started).
+ *
+ * The projects are evaluated in batches, as `evaluateDirty` does: each batch in one transaction
+ * that first takes its projects' advisory locks (waiting, in id order, so that two batches never
+ * deadlock), then runs `prepare` once for them. A batch that fails is evaluated again one project
+ * per transaction, so the projects before the failing one are recorded; the first error is thrown
+ * then, and the projects after it wait for the next sweep.
  */
 export async function sweepDue<R>(
   schema: string,
   deps: LoopDeps,
   asOf: Date,
   evaluate: Evaluate<R>,
-  keep: (result: R) => boolean = () => true,
+  options: SweepOptions<R> = {},
 ): Promise<SweepResult<R>> {
   const effective = await advanceEvaluationClock(deps.db, schema, asOf);
   deps.clock?.sweptTo?.(effective);
-  const projects = await deps.db.query<{ project_id: string }>(
-    `SELECT p.project_id FROM "${schema}".projects p LEFT JOIN "${schema}".evaluation_due d USING (project_id)
-     WHERE d.due_at IS NULL OR d.due_at <= $1 ORDER BY p.project_id`,
-    [effective],
-  );
+  const projects = (
+    await deps.db.query<{ project_id: string }>(
+      `SELECT p.project_id FROM "${schema}".projects p LEFT JOIN "${schema}".evaluation_due d USING (project_id)
+       WHERE d.due_at IS NULL OR d.due_at <= $1 ORDER BY p.project_id`,
+      [effective],
+    )
+  ).map((r) => r.project_id);
+  const keep = options.keep ?? (() => true);
+  const size = Math.max(1, options.batch ?? 32);
   const results: R[] = [];
   // A sweep starts a chain of its own: `sweep:<effective instant>` (packages/contracts trace.ts).
   const trace = sweepTrace(effective);
-  for (const { project_id } of projects) {
-    const result = await withTrace(trace, () =>
-      deps.outbox.unitOfWork(deps.db, async (tx, emit) =>
-        evaluate(tx, project_id, { asOf: effective, at: effective, emit: emit as (e: NewEvent) => void }),
-      ),
-    );
-    if (keep(result)) results.push(result);
-  }
+  let failure: unknown;
+  const run = async (ids: readonly string[]): Promise<void> => {
+    let batch: R[];
+    try {
+      batch = await withTrace(trace, () =>
+        deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
+          await tx.query(
+            'SELECT pg_advisory_xact_lock(hashtext($2 || id)) FROM unnest($1::text[]) AS id ORDER BY id',
+            [ids, `${schema}:evaluate:`],
+          );
+          await options.prepare?.(tx, ids, { asOf: effective });
+          const out: R[] = [];
+          for (const id of ids)
+            out.push(
+              await evaluate(tx, id, { asOf: effective, at: effective, emit: emit as (e: NewEvent) => void }),
+            );
+          return out;
+        }),
+      );
+    } catch (err) {
+      if (ids.length === 1) failure ??= err;
+      else for (const id of ids) await run([id]);
+      return;
+    }
+    for (const r of batch) if (keep(r)) results.push(r);
+  };
+  for (let i = 0; i < projects.length; i += size) await run(projects.slice(i, i + size));
+  if (failure !== undefined) throw failure;
   return { asOf: effective, projects: projects.length, results };
 }

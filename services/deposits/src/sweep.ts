@@ -29,4 +29,4 @@ export type SweepResult = kit.SweepResult<EvaluationResult>;
 
 /** The deposit rules' time-based evaluation of the projects due as of an instant (docs/adr/0022). */
 export const sweep = (deps: DepositsContext & { clock?: Clock }, asOf: Date): Promise<SweepResult> =>
-  kit.sweepDue(SCHEMA, deps, asOf, evaluator(deps), (r) => r.transitions.length > 0);
+  kit.sweepDue(SCHEMA, deps, asOf, evaluator(deps), { keep: (r) => r.transitions.length > 0 });

@@ -23,4 +23,7 @@ export type SweepResult = kit.SweepResult<EvaluationResult>;
 
 /** The payment rules' time-based evaluation of the projects due as of an instant (docs/adr/0022). */
 export const sweep = (deps: LedgerDeps, asOf: Date): Promise<SweepResult> =>
-  kit.sweepDue(SCHEMA, deps, asOf, evaluator(deps.calendar), (r) => r.transitions.length > 0);
+  kit.sweepDue(SCHEMA, deps, asOf, evaluator(deps.calendar), {
+    keep: (r) => r.transitions.length > 0,
+    prepare: prepareEvaluations,
+  });
