@@ -1,5 +1,6 @@
 import type { Consumer } from '@wagewatch/bus';
 import { TOPICS } from '@wagewatch/contracts';
+import type { Sql } from '@wagewatch/db';
 import { caseKeyOf } from '@wagewatch/domain';
 import type { InspectionContext } from './context.ts';
 import { recomputeRisk } from './risk/repository.ts';
@@ -12,6 +13,56 @@ export const INSPECTION_EVENT_TYPES: ReadonlySet<string> = new Set([
   'finding.updated',
   'finding.resolved',
 ]);
+
+type PendingFinding = {
+  findingId: string;
+  projectId: string;
+  rule: string;
+  status: string;
+  period: string | null;
+  snapshot: string;
+  raisedAt: string;
+  updatedAt: string;
+};
+/** A batch's finding events not yet written: the latest state of each finding, the latest change of each case. */
+const pendingIn = new WeakMap<Sql, { findings: Map<string, PendingFinding>; cases: Map<string, Date> }>();
+
+/**
+ * Writes a batch's findings (each at its latest event, as applying them one by one leaves it) and
+ * marks their cases dirty, in two statements instead of two per event (bench:embedded: 254
+ * findings in the month's sweep). A finding new to the view takes its project's district.
+ */
+async function flushFindings(tx: Sql): Promise<void> {
+  const pending = pendingIn.get(tx);
+  if (!pending) return;
+  pendingIn.delete(tx);
+  const fs = [...pending.findings.values()];
+  await tx.query(
+    `INSERT INTO inspection.findings (finding_id, project_id, district, rule, status, period, snapshot, raised_at, updated_at)
+     SELECT u.finding_id, u.project_id, coalesce(p.district, ''), u.rule, u.status, u.period, u.snapshot, u.raised_at, u.updated_at
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[], $8::timestamptz[])
+       AS u(finding_id, project_id, rule, status, period, snapshot, raised_at, updated_at)
+     LEFT JOIN inspection.projects p ON p.project_id = u.project_id
+     ON CONFLICT (finding_id) DO UPDATE SET status = EXCLUDED.status, period = EXCLUDED.period, snapshot = EXCLUDED.snapshot,
+       raised_at = EXCLUDED.raised_at, updated_at = EXCLUDED.updated_at`,
+    [
+      fs.map((f) => f.findingId),
+      fs.map((f) => f.projectId),
+      fs.map((f) => f.rule),
+      fs.map((f) => f.status),
+      fs.map((f) => f.period),
+      fs.map((f) => f.snapshot),
+      fs.map((f) => f.raisedAt),
+      fs.map((f) => f.updatedAt),
+    ],
+  );
+  const cases = [...pending.cases];
+  await tx.query(
+    `INSERT INTO inspection.dirty_cases (case_key, changed_at) SELECT * FROM unnest($1::text[], $2::timestamptz[])
+     ON CONFLICT (case_key) DO UPDATE SET changed_at = GREATEST(inspection.dirty_cases.changed_at, EXCLUDED.changed_at)`,
+    [cases.map(([k]) => k), cases.map(([, at]) => at)],
+  );
+}
 
 /**
  * Keeps the bureau's view: projects (for routing by district and sector) and every finding's
@@ -28,6 +79,8 @@ export function inspectionConsumer(deps: InspectionContext): Consumer {
     async apply(tx, event) {
       switch (event.type) {
         case 'project.registered': {
+          // Findings of this batch before the registration are recorded first, as they came.
+          await flushFindings(tx);
           const p = event.data;
           await tx.query(
             `INSERT INTO inspection.projects (project_id, name, district, sector, registration) VALUES ($1,$2,$3,$4,$5)
@@ -59,34 +112,31 @@ export function inspectionConsumer(deps: InspectionContext): Consumer {
         case 'finding.raised':
         case 'finding.updated':
         case 'finding.resolved': {
+          // Recorded with the batch's other findings in two statements (afterBatch, flushFindings).
           const f = event.data;
-          await tx.query(
-            `INSERT INTO inspection.findings (finding_id, project_id, district, rule, status, period, snapshot, raised_at, updated_at)
-             SELECT $1::text, $2::text, coalesce((SELECT district FROM inspection.projects WHERE project_id = $2::text), ''), $3::text, $4::text, $5::text, $6::jsonb, $7::timestamptz, $8::timestamptz
-             ON CONFLICT (finding_id) DO UPDATE SET status = EXCLUDED.status, period = EXCLUDED.period, snapshot = EXCLUDED.snapshot,
-               raised_at = EXCLUDED.raised_at, updated_at = EXCLUDED.updated_at`,
-            [
-              f.findingId,
-              f.projectId,
-              f.rule,
-              f.status,
-              f.period ?? null,
-              JSON.stringify(f),
-              f.raisedAt,
-              event.occurredAt,
-            ],
-          );
-          await tx.query(
-            `INSERT INTO inspection.dirty_cases (case_key, changed_at) VALUES ($1, $2)
-             ON CONFLICT (case_key) DO UPDATE SET changed_at = GREATEST(inspection.dirty_cases.changed_at, EXCLUDED.changed_at)`,
-            [caseKeyOf(f.projectId, f.responsible.code), event.occurredAt],
-          );
+          const pending = pendingIn.get(tx) ?? { findings: new Map(), cases: new Map() };
+          pendingIn.set(tx, pending);
+          pending.findings.set(f.findingId, {
+            findingId: f.findingId,
+            projectId: f.projectId,
+            rule: f.rule,
+            status: f.status,
+            period: f.period ?? null,
+            snapshot: JSON.stringify(f),
+            raisedAt: f.raisedAt,
+            updatedAt: event.occurredAt,
+          });
+          const key = caseKeyOf(f.projectId, f.responsible.code);
+          const at = new Date(event.occurredAt);
+          const known = pending.cases.get(key);
+          if (!known || known < at) pending.cases.set(key, at);
           return;
         }
         default:
           return; // other ingest facts are the ledger's business
       }
     },
+    afterBatch: (tx) => flushFindings(tx),
     idle: async () => {
       const changed = await evaluateDirty(deps);
       await deps.webhooks?.step();
