@@ -32,6 +32,7 @@ export function depositsConsumer(deps: DepositsContext & { clock?: { now(): Date
     },
     idle: () => evaluateDirty(deps),
     async afterBatch(tx, events) {
+      await flushContractorFindings(tx);
       const touched = new Set<string>();
       const contractors = new Set<string>();
       for (const e of events) {
@@ -79,6 +80,42 @@ function isArrearsFinding(e: KnownEnvelope): e is FindingEnvelope {
     (e.type === 'finding.raised' || e.type === 'finding.updated' || e.type === 'finding.resolved') &&
     e.data.responsible.kind === 'contractor' &&
     ARREARS_RULES.includes(e.data.rule)
+  );
+}
+
+type ContractorFinding = {
+  findingId: string;
+  raisedAt: string;
+  contractorCode: string;
+  projectId: string;
+  rule: string;
+  policeReferral: boolean;
+};
+/** A batch's arrears findings not yet written, by finding and raising (one row each, as one by one). */
+const contractorFindingsIn = new WeakMap<Sql, Map<string, ContractorFinding>>();
+
+/**
+ * Writes a batch's arrears findings into the contractors' record in one statement instead of one
+ * per event (bench:embedded: 215 in the month's sweep). A raising already recorded keeps its row;
+ * a police referral, once seen, stays.
+ */
+async function flushContractorFindings(tx: Sql): Promise<void> {
+  const pending = contractorFindingsIn.get(tx);
+  if (!pending) return;
+  contractorFindingsIn.delete(tx);
+  const fs = [...pending.values()];
+  await tx.query(
+    `INSERT INTO deposits.contractor_findings (finding_id, raised_at, contractor_code, project_id, rule, police_referral)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::boolean[])
+     ON CONFLICT (finding_id, raised_at) DO UPDATE SET police_referral = deposits.contractor_findings.police_referral OR EXCLUDED.police_referral`,
+    [
+      fs.map((f) => f.findingId),
+      fs.map((f) => f.raisedAt),
+      fs.map((f) => f.contractorCode),
+      fs.map((f) => f.projectId),
+      fs.map((f) => f.rule),
+      fs.map((f) => f.policeReferral),
+    ],
   );
 }
 
@@ -133,13 +170,22 @@ async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
     case 'finding.updated':
     case 'finding.resolved': {
       if (!isArrearsFinding(event)) return; // the deposits' own findings and other rules
+      // Written with the batch's other arrears findings in one statement (afterBatch).
       const f = event.data;
-      await tx.query(
-        `INSERT INTO deposits.contractor_findings (finding_id, raised_at, contractor_code, project_id, rule, police_referral)
-         VALUES ($1,$2,$3,$4,$5,$6)
-         ON CONFLICT (finding_id, raised_at) DO UPDATE SET police_referral = deposits.contractor_findings.police_referral OR EXCLUDED.police_referral`,
-        [f.findingId, f.raisedAt, f.responsible.code, f.projectId, f.rule, f.policeReferral === true],
-      );
+      const pending = contractorFindingsIn.get(tx) ?? new Map<string, ContractorFinding>();
+      contractorFindingsIn.set(tx, pending);
+      const key = `${f.findingId}|${Date.parse(f.raisedAt)}`;
+      const known = pending.get(key);
+      if (known) known.policeReferral ||= f.policeReferral === true;
+      else
+        pending.set(key, {
+          findingId: f.findingId,
+          raisedAt: f.raisedAt,
+          contractorCode: f.responsible.code,
+          projectId: f.projectId,
+          rule: f.rule,
+          policeReferral: f.policeReferral === true,
+        });
       return;
     }
     default:
