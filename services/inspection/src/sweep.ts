@@ -1,3 +1,4 @@
+import type { NewEvent } from '@wagewatch/bus';
 import { localDateString } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import { endOfShanghaiDay, shanghaiDate } from '@wagewatch/domain';
@@ -28,30 +29,94 @@ async function recordCaseDue(tx: Sql, caseKey: string, asOf: Date): Promise<void
   );
 }
 
+/** Cases evaluated in one transaction (the evaluation kit's batches, docs/adr/0025). */
+const CASE_BATCH = 8;
+
 /**
- * Evaluates every case marked dirty by the consumer, each in its own transaction with its
- * history and events; the mark is removed in that transaction. The ladder is evaluated as of
- * the later of the evaluation instant and the change (a finding raised today has its day-0
- * notice today). Risk grades of the case's project and employer are recomputed there too.
+ * The risk grades a batch of case evaluations recomputes: each subject (project, employer) once
+ * per run of cases at the same instant, after them, as of that instant. Grades read only the
+ * findings (which a case evaluation does not write) and no case reads a grade, so this leaves
+ * the grades one recomputation per case, in key order, would leave.
+ */
+class RiskRecomputation {
+  private readonly runs: { asOf: Date; projectIds: Set<string>; employerCodes: Set<string> }[] = [];
+  add(caseKey: string, asOf: Date): void {
+    const { projectId, code } = splitCaseKey(caseKey);
+    let run = this.runs[this.runs.length - 1];
+    if (!run || run.asOf.getTime() !== asOf.getTime()) {
+      run = { asOf, projectIds: new Set(), employerCodes: new Set() };
+      this.runs.push(run);
+    }
+    run.projectIds.add(projectId);
+    run.employerCodes.add(code);
+  }
+  async run(tx: Sql, deps: InspectionContext): Promise<void> {
+    for (const r of this.runs)
+      await recomputeRisk(
+        tx,
+        { projectIds: [...r.projectIds], employerCodes: [...r.employerCodes] },
+        r.asOf,
+        deps.risk,
+      );
+  }
+}
+
+/**
+ * Runs `each` over `keys` in batches of CASE_BATCH, a batch in one transaction with its events.
+ * A batch that fails is run again one case per transaction, so one failing case does not hold
+ * back the others; the first error is thrown once every case has been tried.
+ */
+async function inCaseBatches<R>(
+  deps: InspectionContext,
+  keys: readonly string[],
+  each: (tx: Sql, keys: readonly string[], emit: (e: NewEvent) => void) => Promise<R[]>,
+): Promise<R[]> {
+  const out: R[] = [];
+  let failure: unknown;
+  const run = async (batch: readonly string[]): Promise<void> => {
+    try {
+      out.push(...(await deps.outbox.unitOfWork(deps.db, (tx, emit) => each(tx, batch, emit))));
+    } catch (err) {
+      if (batch.length === 1) failure ??= err;
+      else for (const k of batch) await run([k]);
+    }
+  };
+  for (let i = 0; i < keys.length; i += CASE_BATCH) await run(keys.slice(i, i + CASE_BATCH));
+  if (failure !== undefined) throw failure;
+  return out;
+}
+
+/**
+ * Evaluates every case marked dirty by the consumer, in batches (inCaseBatches) with their
+ * history and events; each mark is removed in its batch's transaction. The ladder is evaluated as
+ * of the later of the evaluation instant and the change (a finding raised today has its day-0
+ * notice today). Risk grades of the cases' projects and employers are recomputed there too.
  */
 export async function evaluateDirty(deps: InspectionContext): Promise<boolean> {
   const dirty = await deps.db.query<{ case_key: string }>(
     'SELECT case_key FROM inspection.dirty_cases ORDER BY case_key',
   );
-  for (const { case_key } of dirty) {
-    await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
-      const [mark] = await tx.query<{ changed_at: Date }>(
-        'DELETE FROM inspection.dirty_cases WHERE case_key = $1 RETURNING changed_at',
-        [case_key],
-      );
-      if (!mark) return; // another evaluator took it
-      const asOf = later(await readEvaluationInstant(tx), mark.changed_at);
-      await evaluateCase(tx, case_key, { ...deps, asOf, at: asOf, emit });
-      await recordCaseDue(tx, case_key, asOf);
-      const { projectId, code } = splitCaseKey(case_key);
-      await recomputeRisk(tx, { projectIds: [projectId], employerCodes: [code] }, asOf, deps.risk);
-    });
-  }
+  await inCaseBatches(
+    deps,
+    dirty.map((d) => d.case_key),
+    async (tx, keys, emit) => {
+      const instant = await readEvaluationInstant(tx);
+      const risk = new RiskRecomputation();
+      for (const caseKey of keys) {
+        const [mark] = await tx.query<{ changed_at: Date }>(
+          'DELETE FROM inspection.dirty_cases WHERE case_key = $1 RETURNING changed_at',
+          [caseKey],
+        );
+        if (!mark) continue; // another evaluator took it
+        const asOf = later(instant, mark.changed_at);
+        await evaluateCase(tx, caseKey, { ...deps, asOf, at: asOf, emit });
+        await recordCaseDue(tx, caseKey, asOf);
+        risk.add(caseKey, asOf);
+      }
+      await risk.run(tx, deps);
+      return [];
+    },
+  );
   return dirty.length > 0;
 }
 
@@ -94,8 +159,8 @@ export async function sweep(deps: InspectionContext, asOf: Date): Promise<Inspec
   const effective = await advanceEvaluationClock(deps.db, 'inspection', asOf);
   deps.clock.sweptTo?.(effective); // a replay clock's "now" is the latest instant swept to
   // The open cases whose ladder can have moved by now: due, or not evaluated since the start.
-  const open = await deps.db.query<{ case_key: string; project_id: string; employer_code: string }>(
-    `SELECT c.case_key, c.project_id, c.employer_code FROM inspection.cases c
+  const open = await deps.db.query<{ case_key: string }>(
+    `SELECT c.case_key FROM inspection.cases c
      LEFT JOIN inspection.case_due d USING (case_key)
      WHERE c.status = 'open' AND (d.due_at IS NULL OR d.due_at <= $1) ORDER BY c.case_key`,
     [effective],
@@ -107,23 +172,22 @@ export async function sweep(deps: InspectionContext, asOf: Date): Promise<Inspec
     closed: [],
     campaigns: { ran: [], warnings: [] },
   };
-  for (const c of open) {
-    const r = await deps.outbox.unitOfWork(deps.db, async (tx, emit) => {
-      const evaluation = await evaluateCase(tx, c.case_key, {
-        ...deps,
-        asOf: effective,
-        at: effective,
-        emit,
-      });
-      await recordCaseDue(tx, c.case_key, effective);
-      await recomputeRisk(
-        tx,
-        { projectIds: [c.project_id], employerCodes: [c.employer_code] },
-        effective,
-        deps.risk,
-      );
-      return evaluation;
-    });
+  const evaluations = await inCaseBatches(
+    deps,
+    open.map((c) => c.case_key),
+    async (tx, keys, emit) => {
+      const risk = new RiskRecomputation();
+      const done: CaseEvaluation[] = [];
+      for (const caseKey of keys) {
+        done.push(await evaluateCase(tx, caseKey, { ...deps, asOf: effective, at: effective, emit }));
+        await recordCaseDue(tx, caseKey, effective);
+        risk.add(caseKey, effective);
+      }
+      await risk.run(tx, deps);
+      return done;
+    },
+  );
+  for (const r of evaluations) {
     result.steps.push(...r.steps);
     if (r.closed && r.caseId) result.closed.push(r.caseId);
   }
