@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,5 +85,20 @@ describe('PGlite in a worker thread', () => {
     const second = await openPgliteThread({ dataDir: other });
     expect(await second.query('SELECT n FROM kept')).toEqual([{ n: 7 }]);
     await second.close();
+  });
+});
+
+describe('a new PGlite data folder', () => {
+  it('is created in a child process whose failure is reported with its reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wagewatch-pglite-init-'));
+    try {
+      // A file where the data folder's parent should be: initdb cannot create it.
+      writeFileSync(join(dir, 'not-a-folder'), 'x');
+      await expect(openPgliteThread({ dataDir: join(dir, 'not-a-folder', 'pglite') })).rejects.toThrow(
+        /creating the PGlite database failed \(exit 1\): .*ENOTDIR/s,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

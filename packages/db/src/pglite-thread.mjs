@@ -17,14 +17,6 @@ const client = await PGlite.create({
   parsers: { [INT8]: (v) => BigInt(v), [DATE]: keepText, [NUMERIC]: keepText },
 });
 
-if (workerData.initOnly) {
-  // A new data folder: initdb ran in this thread, whose memory (several hundred MB of WASM
-  // heap that never shrinks) goes away with it; the database is opened again in a new one.
-  await client.close();
-  parentPort.postMessage({ ready: true });
-  process.exit(0);
-}
-
 /** Open transactions: their queued requests, and how to end them. */
 const transactions = new Map();
 

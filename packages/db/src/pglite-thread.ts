@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Database, Sql } from './database.ts';
 
@@ -26,16 +28,28 @@ export async function openPgliteThread(
   options: { dataDir?: string; sharedBuffers?: string } = {},
 ): Promise<Database> {
   const postgresqlconf = [`shared_buffers=${options.sharedBuffers ?? PGLITE_SHARED_BUFFERS}`];
-  // A new data folder is created (initdb) by a thread of its own that then ends: initdb grows
-  // the WASM heap to ~900 MB of RSS here, a reopened database needs ~200 MB.
+  // A new data folder is created (initdb) by a process of its own: initdb grows the WASM heap
+  // to ~900 MB of RSS here, a reopened database needs ~200 MB. (A thread that ended gave its
+  // memory back too, but the process's peak RSS still counted it.)
   if (options.dataDir && !existsSync(join(options.dataDir, 'PG_VERSION'))) {
-    const init = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
-      workerData: { dataDir: options.dataDir, initOnly: true },
-    });
+    const script = fileURLToPath(new URL('./pglite-init.mjs', import.meta.url));
     await new Promise<void>((resolve, reject) => {
+      const init = spawn(process.execPath, [script, options.dataDir!], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      init.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
       init.once('error', reject);
-      init.once('exit', (code) =>
-        code === 0 ? resolve() : reject(new Error(`creating the PGlite database failed (exit ${code})`)),
+      init.once('exit', (code, signal) =>
+        code === 0
+          ? resolve()
+          : reject(
+              new Error(
+                `creating the PGlite database failed (exit ${code ?? signal}): ${stderr.trim().slice(-500)}`,
+              ),
+            ),
       );
     });
   }
