@@ -11,8 +11,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Database, openPglite, openPgliteThread, openPostgres, type Sql } from '@wagewatch/db';
+import {
+  type Database,
+  openPglite,
+  openPgliteThread,
+  openPostgres,
+  type PgliteThreadMemory,
+  type Sql,
+} from '@wagewatch/db';
 import { ApiKeys, createLogger, ManualClock, SecretBox } from '@wagewatch/runtime';
+import { tuneEmbeddedHeap } from '@wagewatch/standalone/heap';
 import { createEmbeddedSystem } from '@wagewatch/standalone/system';
 import { benchCity, peakRssOf, resetPeakRss, secs } from './embedded-city.ts';
 
@@ -20,11 +28,25 @@ type Message = { id: number; op: string; [k: string]: unknown };
 type Options = { database: string; sharedBuffers?: string; warm: boolean };
 
 const options = JSON.parse(process.argv[2] ?? '{}') as Options;
+// As `pnpm start` runs it (services/standalone/src/main.ts).
+tuneEmbeddedHeap();
 
 // Sampled as well as the kernel's count: where /proc is missing, and to check one by the other.
+// At the highest sample, what held it: the main JS heap and, on PGlite's thread, its JS heap
+// and PostgreSQL's WASM heap (asked for then, answered a moment later).
 let sampledPeak = 0;
+let atPeak: { mainHeapBytes: number; thread?: PgliteThreadMemory } | undefined;
+let threadMemory: (() => Promise<PgliteThreadMemory>) | undefined;
 const sampler = setInterval(() => {
-  sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss);
+  const { rss, heapTotal } = process.memoryUsage();
+  if (rss <= sampledPeak) return;
+  sampledPeak = rss;
+  const sample: NonNullable<typeof atPeak> = { mainHeapBytes: heapTotal };
+  atPeak = sample;
+  threadMemory?.().then(
+    (m) => (sample.thread = m),
+    () => {},
+  );
 }, 50);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'wagewatch-bench-'));
@@ -39,6 +61,7 @@ const opened: Database =
           dataDir: join(dataDir, 'pglite'),
           ...(options.sharedBuffers ? { sharedBuffers: options.sharedBuffers } : {}),
         });
+if ('memory' in opened) threadMemory = opened.memory as () => Promise<PgliteThreadMemory>;
 const sqlSpans = new Map<string, { n: number; ms: number }>();
 const traced = (q: Sql['query']): Sql['query'] =>
   async function query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
@@ -125,6 +148,7 @@ const handlers: Record<string, (m: Message) => Promise<Record<string, unknown>>>
     if (process.env.BENCH_MARKS) console.log(`MARK window ${process.hrtime.bigint() / 1000n}`);
     const kernel = resetPeakRss();
     sampledPeak = process.memoryUsage().rss;
+    atPeak = undefined;
     return { kernel };
   },
   async drain() {
@@ -148,7 +172,7 @@ const handlers: Record<string, (m: Message) => Promise<Record<string, unknown>>>
   async peak() {
     if (process.env.BENCH_MARKS) console.log(`MARK window-end ${process.hrtime.bigint() / 1000n}`);
     const kernel = peakRssOf('self');
-    return { kernel, sampled: Math.max(sampledPeak, process.memoryUsage().rss) };
+    return { kernel, sampled: Math.max(sampledPeak, process.memoryUsage().rss), atPeak };
   },
   async baseline(m) {
     return { ms: await baseline(m.workers as number, m.missedEvery as number) };

@@ -151,7 +151,11 @@ const { openFindings } = await call<{ openFindings: number }>('sweep');
 phase('sweep');
 const tFindings = performance.now();
 // The measured window ends with the last finding: the baseline below is the bench's, not the system's.
-const systemPeak = await call<{ kernel?: number; sampled: number }>('peak');
+const systemPeak = await call<{
+  kernel?: number;
+  sampled: number;
+  atPeak?: { mainHeapBytes: number; thread?: { heapBytes: number; wasmBytes?: number } };
+}>('peak');
 clearInterval(sampler);
 generatorPeak = Math.max(generatorPeak, peakRssOf('self') === undefined ? 0 : process.memoryUsage().rss);
 console.log(`phases: ${phases.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}`);
@@ -178,6 +182,11 @@ const rows = [
     "the system's peak RSS, first request → last finding",
     mb(systemPeakRss),
     `${kernel ? "the kernel's VmHWM" : 'sampled every 50 ms'} (sampled: ${mb(systemPeak.sampled)}); startup (database created, system built): ${mb(init.startupPeak)}`,
+  ],
+  [
+    '  at the highest sample, of which',
+    mb(systemPeak.atPeak?.mainHeapBytes ?? 0),
+    `the main JS heap; PGlite's thread: ${systemPeak.atPeak?.thread ? `JS heap ${mb(systemPeak.atPeak.thread.heapBytes)}, PostgreSQL's WASM heap ${mb(systemPeak.atPeak.thread.wasmBytes ?? 0)} (reserved; what of it is touched counts)` : 'none (PostgreSQL in the process: its own memory)'}`,
   ],
   [
     "the load generator's peak RSS (this process)",

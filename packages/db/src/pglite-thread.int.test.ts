@@ -2,12 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from './database.ts';
-import { openPgliteThread, PGLITE_SHARED_BUFFERS } from './pglite-thread.ts';
+import {
+  openPgliteThread,
+  PGLITE_SHARED_BUFFERS,
+  PGLITE_THREAD_YOUNG_GENERATION_MB,
+} from './pglite-thread.ts';
 
 describe('PGlite in a worker thread', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wagewatch-pglite-thread-'));
-  let db: Database;
+  let db: Awaited<ReturnType<typeof openPgliteThread>>;
   beforeAll(async () => {
     db = await openPgliteThread({ dataDir: join(dir, 'pglite') });
     await db.query(
@@ -21,6 +24,16 @@ describe('PGlite in a worker thread', () => {
 
   it("runs PostgreSQL with the small page cache of PGLITE_SHARED_BUFFERS, not PGlite's 128MB", async () => {
     expect(await db.query('SHOW shared_buffers')).toEqual([{ shared_buffers: PGLITE_SHARED_BUFFERS }]);
+  });
+
+  it("reports its thread's heap, whose young generation is PGLITE_THREAD_YOUNG_GENERATION_MB, and the WASM heap", async () => {
+    await db.query('SELECT generate_series(1, 20000) AS n, repeat($1, 100) AS filler', ['x']);
+    const memory = await db.memory();
+    expect(memory.youngBytes).toBeGreaterThan(0);
+    expect(memory.youngBytes).toBeLessThanOrEqual(PGLITE_THREAD_YOUNG_GENERATION_MB * 1024 * 1024);
+    expect(memory.heapBytes).toBeGreaterThan(memory.youngBytes!);
+    // PostgreSQL's page cache alone is PGLITE_SHARED_BUFFERS (32MB) of it.
+    expect(memory.wasmBytes).toBeGreaterThan(32 * 1024 * 1024);
   });
 
   it('returns the same JS types as openPglite: int8 bigint, date and numeric text, timestamptz Date', async () => {

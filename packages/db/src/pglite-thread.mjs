@@ -3,6 +3,7 @@
 // results run beside the HTTP server's event loop instead of blocking it.
 // Plain JavaScript, because a worker thread starts without the parent's TypeScript loader under
 // a test runner.
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
@@ -100,6 +101,14 @@ parentPort.on('message', (m) => {
       return;
     case 'end':
       inTransaction(m);
+      return;
+    case 'memory':
+      // This thread's JS heap and PostgreSQL's WASM heap (what the bench prints at its peak).
+      reply(m.id, {
+        heapBytes: getHeapStatistics().total_heap_size,
+        youngBytes: getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size,
+        wasmBytes: client.mod?.HEAPU8.length,
+      });
       return;
     case 'close':
       client.close().then(

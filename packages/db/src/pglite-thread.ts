@@ -18,6 +18,21 @@ type ErrorFields = { message: string; name?: string } & Record<string, string | 
 export const PGLITE_SHARED_BUFFERS = '32MB';
 
 /**
+ * The young generation of the PGlite thread's JS heap, in MB (V8's default on 64 bits: 32MB of
+ * semi-spaces, and as much again while they are copied). The thread's garbage is short-lived
+ * (result rows, cloned to the main thread at once): on the 20,000-worker bench month its heap
+ * peaked at 59 MB instead of 117 MB, with no change in the times (bench/README.md, 4 December).
+ */
+export const PGLITE_THREAD_YOUNG_GENERATION_MB = 8;
+
+/** What `memory()` reports of the PGlite thread: its JS heap (and young generation), PostgreSQL's WASM heap. */
+export type PgliteThreadMemory = {
+  heapBytes: number;
+  youngBytes: number | undefined;
+  wasmBytes: number | undefined;
+};
+
+/**
  * PGlite in a worker thread (./pglite-thread.mjs): the same port as `openPglite`, the same JS
  * types, but PostgreSQL (WASM) and the parsing of its results run on a thread of their own. The
  * process's event loop (HTTP parsing, validation, the rules) keeps the other core and is never
@@ -26,7 +41,7 @@ export const PGLITE_SHARED_BUFFERS = '32MB';
  */
 export async function openPgliteThread(
   options: { dataDir?: string; sharedBuffers?: string } = {},
-): Promise<Database> {
+): Promise<Database & { memory(): Promise<PgliteThreadMemory> }> {
   const postgresqlconf = [`shared_buffers=${options.sharedBuffers ?? PGLITE_SHARED_BUFFERS}`];
   // A new data folder is created (initdb) by a process of its own: initdb grows the WASM heap
   // to ~900 MB of RSS here, a reopened database needs ~200 MB. (A thread that ended gave its
@@ -55,6 +70,7 @@ export async function openPgliteThread(
   }
   const worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
     workerData: { dataDir: options.dataDir, postgresqlconf },
+    resourceLimits: { maxYoungGenerationSizeMb: PGLITE_THREAD_YOUNG_GENERATION_MB },
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -106,6 +122,7 @@ export async function openPgliteThread(
       await call({ op: 'end', tx, commit: true });
       return result;
     },
+    memory: () => call<PgliteThreadMemory>({ op: 'memory' }),
     async close() {
       await call({ op: 'close' });
       await worker.terminate();

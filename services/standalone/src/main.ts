@@ -14,11 +14,14 @@ import { restrictNewFiles, secureDataDir } from './data-dir.ts';
 import { createDemoUsers, loadDemo } from './demo.ts';
 import { displayPath, prepareDemoKeys, prepareDemoUsers } from './demo-keys.ts';
 import { readEnv } from './env.ts';
+import { tuneEmbeddedHeap } from './heap.ts';
 import { loadSecrets } from './secrets-key.ts';
 import { createEmbeddedSystem } from './system.ts';
 
 /** The embedded default: the whole of Wagewatch in one process (server entry). */
 const env = readEnv();
+// A smaller old generation between collections: docs/adr/0029-embedded-heap-growth.md.
+tuneEmbeddedHeap();
 const logger = createLogger({ level: env.LOG_LEVEL, name: 'wagewatch' });
 // Personal data lives in the data folder: nobody but this user reads it (0700 / 0600).
 restrictNewFiles();
