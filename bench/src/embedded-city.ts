@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 /**
  * The month `bench:embedded` pushes, generated the same way (seeded) by the load generator
  * (embedded.ts) and, for the baseline, by the system's process (embedded-system.ts).
@@ -51,6 +51,31 @@ export function rssOf(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time (user + system, in ms) of each thread of a process now, by thread id, as the kernel
+ * counts it (/proc/PID/task/TID/stat, in clock ticks of 10 ms); empty off Linux. Wall-clock
+ * times on a shared machine vary with what else runs; the CPU a run took varies much less.
+ */
+export function threadCpuOf(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        // Fields after the command name (which may hold spaces) in parentheses: utime is the
+        // 14th field of the line, stime the 15th.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) * 10);
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+  } catch {
+    // not Linux, or the process has gone
+  }
+  return out;
 }
 
 /** Starts the kernel's peak RSS count (VmHWM) of this process again from its RSS now (Linux ≥ 4.0). */

@@ -11,7 +11,7 @@
  */
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { benchCity, mb, peakRssOf, rssOf, secs } from './embedded-city.ts';
+import { benchCity, mb, peakRssOf, rssOf, secs, threadCpuOf } from './embedded-city.ts';
 
 const { values } = parseArgs({
   options: {
@@ -30,13 +30,23 @@ const workers = Number(values.workers);
 const missedEvery = Number(values['missed-every']);
 const { city, counts, records } = benchCity(workers, missedEvery);
 
-const child = fork(new URL('./embedded-system.ts', import.meta.url), [
-  JSON.stringify({
-    database: values.database,
-    warm: values.warm,
-    ...(values['shared-buffers'] ? { sharedBuffers: values['shared-buffers'] } : {}),
-  }),
-]);
+const child = fork(
+  new URL('./embedded-system.ts', import.meta.url),
+  [
+    JSON.stringify({
+      database: values.database,
+      warm: values.warm,
+      ...(values['shared-buffers'] ? { sharedBuffers: values['shared-buffers'] } : {}),
+    }),
+  ],
+  {
+    // BENCH_SYSTEM_NODE_FLAGS: node/V8 flags for the system's process only (e.g. `--v8-pool-size=2`).
+    execArgv: [
+      ...process.execArgv,
+      ...(process.env.BENCH_SYSTEM_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ],
+  },
+);
 const pending = new Map<
   number,
   { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }
@@ -109,6 +119,7 @@ const phases: [string, number][] = [];
 const { kernel } = await call<{ kernel: boolean }>('window');
 generatorPeak = process.memoryUsage().rss;
 togetherPeak = 0;
+const cpuAtStart = threadCpuOf(child.pid!);
 const t0 = performance.now();
 let tPhase = t0;
 const phase = (name: string) => {
@@ -150,6 +161,13 @@ const tApplied = performance.now();
 const { openFindings } = await call<{ openFindings: number }>('sweep');
 phase('sweep');
 const tFindings = performance.now();
+// Each thread's CPU over the window: the main thread (its id is the process's), the busiest
+// other one (PGlite's: PostgreSQL and its protocol), and the rest (V8's collector and compiler
+// helpers, libuv's pool).
+const cpu = [...threadCpuOf(child.pid!)].map(([tid, ms]) => ({ tid, ms: ms - (cpuAtStart.get(tid) ?? 0) }));
+const cpuMain = cpu.find((t) => t.tid === child.pid)?.ms ?? 0;
+const cpuBusiest = Math.max(0, ...cpu.filter((t) => t.tid !== child.pid).map((t) => t.ms));
+const cpuTotal = cpu.reduce((sum, t) => sum + t.ms, 0);
 // The measured window ends with the last finding: the baseline below is the bench's, not the system's.
 const systemPeak = await call<{
   kernel?: number;
@@ -168,6 +186,13 @@ const rows = [
   ['HTTP ingest', secs(ingestMs), `${Math.round(records / (ingestMs / 1000))} records/s`],
   ['events applied (ledger + inspection)', secs(tApplied - t0), 'from the first request'],
   ['time to the last finding', secs(tFindings - t0), `${openFindings} open findings after the sweep`],
+  [
+    "the system's CPU, first request → last finding",
+    secs(cpuTotal),
+    cpu.length === 0
+      ? 'not measured (no /proc)'
+      : `main thread ${secs(cpuMain)}, busiest other thread (PGlite's) ${secs(cpuBusiest)}, the rest ${secs(cpuTotal - cpuMain - cpuBusiest)}`,
+  ],
   [
     'baseline: bulk SQL, same rows, same database',
     secs(baselineMs),

@@ -54,6 +54,67 @@ describe('PGlite in a worker thread', () => {
     });
   });
 
+  it('sends text, uuid and jsonb arrays as literals PostgreSQL reads back element for element', async () => {
+    const texts = [
+      'plain',
+      '',
+      'with "quotes"',
+      'back\\slash \\"both\\"',
+      '工资,{逗号}',
+      '👷 工人 ü',
+      'NULL',
+      null,
+      ' spaced ',
+    ];
+    const [row] = await db.query<{ t: (string | null)[]; n: number; j: unknown[]; u: string[] }>(
+      `SELECT $1::text[] AS t, cardinality($1::text[]) AS n, $2::jsonb[] AS j, $3::uuid[] AS u`,
+      [
+        texts,
+        [JSON.stringify({ note: 'a "quoted" \\ note', n: 1 }), null],
+        ['0190a3c0-0000-7000-8000-000000000001'],
+      ],
+    );
+    expect(row).toEqual({
+      t: texts,
+      n: texts.length,
+      j: [{ note: 'a "quoted" \\ note', n: 1 }, null],
+      u: ['0190a3c0-0000-7000-8000-000000000001'],
+    });
+    // Elements that are not all strings or nulls go to PGlite's own serializer: numbers into
+    // text[], a two-dimensional array, an empty one.
+    const [other] = await db.query<{ a: string[]; b: string[][]; c: string[] }>(
+      'SELECT $1::text[] AS a, $2::text[] AS b, $3::text[] AS c',
+      [
+        [1, 'x', null],
+        [
+          ['a', 'b'],
+          ['c', 'd'],
+        ],
+        [],
+      ],
+    );
+    expect(other).toEqual({
+      a: ['1', 'x', null],
+      b: [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+      c: [],
+    });
+  });
+
+  it('sends and reads back strings of 1- to 4-byte UTF-8 characters, short and long (the patched protocol code)', async () => {
+    const values = ['', 'a', 'ü', '工', '👷', `${'工资👷ü-'.repeat(20000)}end`];
+    const rows = await db.query<{ v: string; bytes: number }>(
+      'SELECT v, octet_length(v) AS bytes FROM unnest($1::text[]) WITH ORDINALITY AS u(v, i) ORDER BY i',
+      [values],
+    );
+    expect(rows.map((r) => r.v)).toEqual(values);
+    expect(rows.map((r) => r.bytes)).toEqual(values.map((v) => Buffer.byteLength(v, 'utf8')));
+    const [one] = await db.query<{ v: string }>('SELECT $1::text AS v', [values[5]]);
+    expect(one!.v).toBe(values[5]);
+  });
+
   it('commits a transaction, rolls one back when its function throws, and keeps PostgreSQL error fields', async () => {
     const value = await db.transaction(async (tx) => {
       await tx.query('INSERT INTO t (id) VALUES (1)');

@@ -18,6 +18,31 @@ const client = await PGlite.create({
   parsers: { [INT8]: (v) => BigInt(v), [DATE]: keepText, [NUMERIC]: keepText },
 });
 
+// Arrays of text, uuid and jsonb (the bulk `unnest` parameters of the outbox and of the intake)
+// written as PostgreSQL array literals by one loop that escapes only the elements that need it.
+// PGlite's own serializer (kept for any other array) runs two regular expressions per element
+// and a call per element: 0.4 s of this thread on the 20,000-worker bench month. The literal is
+// the same: every element quoted, `\\` and `"` escaped, null unquoted.
+const STRING_ARRAYS = [1009, 1015, 2951, 3807]; // text[], varchar[], uuid[], jsonb[]
+const NEEDS_ESCAPE = /["\\]/;
+function stringArrayLiteral(xs, fallback) {
+  if (!Array.isArray(xs)) return fallback(xs);
+  let out = '{';
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (i > 0) out += ',';
+    if (x === null || x === undefined) out += 'null';
+    else if (typeof x !== 'string') return fallback(xs);
+    else if (NEEDS_ESCAPE.test(x)) out += `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+    else out += `"${x}"`;
+  }
+  return `${out}}`;
+}
+for (const oid of STRING_ARRAYS) {
+  const pglites = client.serializers[oid];
+  if (pglites) client.serializers[oid] = (xs) => stringArrayLiteral(xs, pglites);
+}
+
 /** Open transactions: their queued requests, and how to end them. */
 const transactions = new Map();
 
