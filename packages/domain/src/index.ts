@@ -7,4 +7,5 @@ export * from './evidence.ts';
 export * from './identifiers.ts';
 export * from './money.ts';
 export * from './payments/index.ts';
+export * from './rates/index.ts';
 export * from './rules.ts';

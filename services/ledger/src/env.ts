@@ -1,3 +1,4 @@
+import { RATE_POLICIES } from '@wagewatch/domain';
 import { hostEnvSchema, parseEnv } from '@wagewatch/host';
 import { z } from 'zod';
 
@@ -6,6 +7,14 @@ export const env = parseEnv(
   hostEnvSchema.extend({
     /** How often the deadline sweep runs (BullMQ, once per occurrence across instances); 0: never. */
     WAGEWATCH_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** The compliance policy of the payment rates: a row of RATE_POLICIES. An unknown id fails at start. */
+    WAGEWATCH_RATE_POLICY: z
+      .string()
+      .min(1)
+      .default('national-default')
+      .refine((id) => Object.hasOwn(RATE_POLICIES, id), {
+        message: `unknown rate policy; known policies: ${Object.keys(RATE_POLICIES).join(', ')} (packages/domain/src/rates/policy.ts)`,
+      }),
   }),
   process.env,
 );

@@ -3,11 +3,14 @@ import type { FindingSnapshot } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import {
   type DesiredFinding,
+  dueDatesOf,
   evaluateProject,
   formatFen,
   maskIdNumber,
   nextEvaluationAt,
+  type ObligationOutcome,
   type PayDateOutlook,
+  periodRatesOf,
   type RecordedFinding,
   reconcile,
   type Transition,
@@ -22,6 +25,7 @@ import {
 } from '@wagewatch/evaluation';
 import { recordClosedMonths } from './closed-months.ts';
 import { storePayDateOutlooks } from './outlooks.ts';
+import { storePeriodRates } from './rates.ts';
 import { type LoadedProject, loadProjectState, loadProjectStates } from './state.ts';
 
 /** The id of a finding, shared with every service that raises findings. */
@@ -109,11 +113,21 @@ export async function evaluateAndRecord(
   // Rule 8's outlook of each pay date in its window, kept for the cockpit (docs/adr/0021).
   const outlooks: PayDateOutlook[] = [];
   const changes: Date[] = [];
+  // Each payroll line's payments, for the month's rates (issue 14).
+  const obligations: ObligationOutcome[] = [];
   const desired = evaluateProject(loaded.state, options.asOf, options.calendar, undefined, {
     payDate: (o) => outlooks.push(o),
     changesAt: (d) => changes.push(d),
+    obligation: (o) => obligations.push(o),
   });
   await storePayDateOutlooks(tx, [projectId], new Map([[projectId, outlooks]]), options.asOf);
+  await storePeriodRates(
+    tx,
+    projectId,
+    periodRatesOf(obligations, dueDatesOf(loaded.state.project, options.calendar), options.asOf),
+    loaded.state.closed?.through,
+    options.asOf,
+  );
   // When this answer can next change without an event: the sweep skips the project until then.
   await recordNextEvaluation(tx, 'ledger', projectId, nextEvaluationAt(loaded.state, options.asOf, changes));
   const recorded =

@@ -1,11 +1,16 @@
-import { defaultCalendar } from '@wagewatch/domain';
+import { defaultCalendar, ratePolicyById } from '@wagewatch/domain';
 import { runService } from '@wagewatch/host';
 import { env } from './env.ts';
 import { createLedger } from './service.ts';
 
 /** The ledger as its own process (distributed mode): scale it out, one consumer group. */
 await runService(env, ({ db, clock }) => {
-  const ledger = createLedger({ db, clock, calendar: defaultCalendar });
+  const ledger = createLedger({
+    db,
+    clock,
+    calendar: defaultCalendar,
+    ratePolicy: ratePolicyById(env.WAGEWATCH_RATE_POLICY),
+  });
   return {
     name: 'ledger',
     migrate: ledger.migrate,

@@ -147,6 +147,36 @@ export const payDateOutlooks = ledger.table(
 );
 
 /**
+ * The payment rates of each project and pay period whose due date has ended (issue 14, the domain's
+ * rates/rates.ts): workers due, paid in full on time, paid anything on time, paid in full by now,
+ * the amounts, and the workers by the share of their net paid on time in 5 % steps (21 counts), so
+ * that any policy's threshold applies when they are read. Written by the evaluation of the
+ * project in the transaction that records its findings: the months it read (its open months)
+ * are replaced, a closed month keeps the figures it had when it closed.
+ */
+export const periodRates = ledger.table(
+  'period_rates',
+  {
+    projectId: text('project_id').notNull(),
+    period: text('period').notNull(),
+    dueDate: date('due_date').notNull(),
+    workersDue: integer('workers_due').notNull(),
+    paidInFullOnTime: integer('paid_in_full_on_time').notNull(),
+    paidAnyOnTime: integer('paid_any_on_time').notNull(),
+    paidInFull: integer('paid_in_full').notNull(),
+    amountDueFen: bigint('amount_due_fen', { mode: 'bigint' }).notNull(),
+    amountPaidOnTimeFen: bigint('amount_paid_on_time_fen', { mode: 'bigint' }).notNull(),
+    amountPaidFen: bigint('amount_paid_fen', { mode: 'bigint' }).notNull(),
+    onTimeShares: integer('on_time_shares').array().notNull(),
+    evaluatedAt: timestamp('evaluated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.period] }),
+    index('ledger_period_rates_period_idx').on(t.period),
+  ],
+);
+
+/**
  * Each project's closed months (docs/adr/0023): the summary the evaluation that closed them wrote
  * (`closeMonths`, the domain's closing-months.ts), so that later evaluations read only the rows
  * after the cut. `generation` is bumped by every ledger event about the project (consumer.ts);

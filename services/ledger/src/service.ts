@@ -2,13 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { Outbox } from '@wagewatch/bus';
 import { sweepTrace, withTrace } from '@wagewatch/contracts';
 import { type Database, migrate } from '@wagewatch/db';
-import type { WorkingDayCalendar } from '@wagewatch/domain';
+import type { RatePolicy, WorkingDayCalendar } from '@wagewatch/domain';
 import { forgetDue } from '@wagewatch/evaluation';
 import type { Clock } from '@wagewatch/runtime';
 import { forgetClosedMonths } from './closed-months.ts';
 import { ledgerConsumer } from './consumer.ts';
 import { refreshPayDateOutlooks } from './outlooks.ts';
 import { withPublicNotice } from './public-notice.ts';
+import { rateRoutes } from './rate-routes.ts';
 import { ledgerReadRoutes } from './read-routes.ts';
 import { type ExtraSweep, ledgerRoutes } from './routes.ts';
 import { readEvaluationInstant, sweep } from './sweep.ts';
@@ -23,6 +24,8 @@ export function createLedger(deps: {
   calendar: WorkingDayCalendar;
   /** Other sweeps `POST /v1/admin/sweep` also runs (embedded: the deposits'); results merged. */
   extraSweeps?: readonly ExtraSweep[];
+  /** The compliance policy of the payment rates (`WAGEWATCH_RATE_POLICY`); national by default. */
+  ratePolicy?: RatePolicy;
 }) {
   const outbox = new Outbox(LEDGER_SCHEMA, 'ledger');
   const ctx = { ...deps, outbox };
@@ -51,6 +54,7 @@ export function createLedger(deps: {
     routes: withPublicNotice(async (app) => {
       await app.register(ledgerRoutes({ ...ctx, sweep: sweepAll }));
       await app.register(ledgerReadRoutes(ctx)); // the console's reads (issue 12)
+      await app.register(rateRoutes(ctx)); // the payment rates (issue 14)
     }, ctx),
     /** Every time-based evaluation as of an instant: the ledger's, then the extra sweeps' (`extra`). */
     sweep: (asOf: Date = deps.clock.now()) => sweepAll(asOf),

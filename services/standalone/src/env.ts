@@ -59,6 +59,8 @@ const schema = z.object({
   WAGEWATCH_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
   /** The provincial wage-guarantee deposit policy (an id of DEPOSIT_POLICIES). */
   WAGEWATCH_DEPOSIT_POLICY: z.string().default('national-default'),
+  /** The compliance policy of the payment rates (an id of RATE_POLICIES). */
+  WAGEWATCH_RATE_POLICY: z.string().default('national-default'),
   /**
    * Where webhooks may go (default: https: to public addresses only): WAGEWATCH_WEBHOOK_ALLOW_HTTP
    * (true: http: too), WAGEWATCH_WEBHOOK_ALLOW_HOSTS (internal host names, IPs, CIDRs admitted).

@@ -67,6 +67,7 @@ const system = await createEmbeddedSystem({
     ? {}
     : { sweepIntervalMs: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS * 1000 }),
   depositPolicy: env.WAGEWATCH_DEPOSIT_POLICY,
+  ratePolicy: env.WAGEWATCH_RATE_POLICY,
   webhookTargets: webhookTargetPolicyFromEnv(env),
   protection: httpProtectionFromEnv(env),
   keyRefreshMs: env.WAGEWATCH_KEY_REFRESH_MS,

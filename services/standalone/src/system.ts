@@ -1,7 +1,12 @@
 import { DeadLetters, InProcessBus } from '@wagewatch/bus';
 import type { Database } from '@wagewatch/db';
 import { createDeposits } from '@wagewatch/deposits';
-import { defaultCalendar, type LadderConfig, type WorkingDayCalendar } from '@wagewatch/domain';
+import {
+  defaultCalendar,
+  type LadderConfig,
+  ratePolicyById,
+  type WorkingDayCalendar,
+} from '@wagewatch/domain';
 import { createIngest, type PayrollFileReaderOptions } from '@wagewatch/ingest';
 import { createInspection, type WebhookTargetPolicy } from '@wagewatch/inspection';
 import { createLedger } from '@wagewatch/ledger';
@@ -34,6 +39,8 @@ export type EmbeddedOptions = {
   sweepIntervalMs?: number;
   /** The provincial deposit policy (a row of DEPOSIT_POLICIES); default national-default. */
   depositPolicy?: string;
+  /** The compliance policy of the payment rates (a row of RATE_POLICIES); default national-default. */
+  ratePolicy?: string;
   /** Where webhooks may go (default: https: to public addresses only). */
   webhookTargets?: WebhookTargetPolicy;
   /** Rate limits and the event-loop pressure bound; generous defaults (runtime http-protection.ts). */
@@ -85,7 +92,13 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     await inspection.sweep(asOf);
     return { results: [] };
   };
-  const ledger = createLedger({ db, clock, calendar, extraSweeps: [sweepDeposits, sweepInspection] });
+  const ledger = createLedger({
+    db,
+    clock,
+    calendar,
+    extraSweeps: [sweepDeposits, sweepInspection],
+    ratePolicy: ratePolicyById(options.ratePolicy ?? 'national-default'),
+  });
   const inspection = createInspection({
     db,
     clock,

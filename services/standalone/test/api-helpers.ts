@@ -1,7 +1,7 @@
-import { residentIdWithCheckDigit } from '@wagewatch/domain';
+import { addDays, formatFen, parseYuan, residentIdWithCheckDigit, shanghaiDate } from '@wagewatch/domain';
 import { expect } from 'vitest';
 import { card, creditCode, projectBody } from './fixtures.ts';
-import type { ApiResponse, TestSystem } from './harness.ts';
+import type { ApiClient, ApiResponse, TestSystem } from './harness.ts';
 
 /**
  * A valid resident ID number for worker `n` (1-999). fixtures.residentId(n) puts n's leading
@@ -103,3 +103,72 @@ export function expectProblem(res: ApiResponse, status: number): void {
 /** The `errors` rows of a problem or batch result, reduced to row and field. */
 export const rowsAndFields = (errors: { row?: number; field: string }[] | undefined) =>
   (errors ?? []).map((e) => ({ row: e.row, field: e.field }));
+
+export type Move = {
+  bankRef: string;
+  at: string;
+  direction: 'debit' | 'credit';
+  amount: string;
+  to?: number;
+};
+const owner = {
+  counterpartyAccountNo: '4402000000000000888',
+  counterpartyName: '建设单位',
+  purpose: 'labour-cost',
+};
+
+/** A bank's movements on a wage account, then its end-of-day statement for each of `days` (balances that add up). */
+export async function feed(
+  bank: ApiClient,
+  accountNo: string,
+  moves: Move[],
+  days: string[],
+  opening = { fen: 0n },
+): Promise<void> {
+  if (moves.length) {
+    const res = await bank.post('/v1/bank/transfers', {
+      records: moves.map((m) =>
+        transfer({
+          bankRef: m.bankRef,
+          accountNo,
+          direction: m.direction,
+          amount: m.amount,
+          bookedAt: m.at,
+          ...(m.direction === 'credit'
+            ? owner
+            : {
+                counterpartyAccountNo: card(m.to!),
+                counterpartyName: `工人${m.to}`,
+                counterpartyIdNumber: residentId(m.to!),
+              }),
+        }),
+      ),
+    });
+    expect(res.body.rejected, JSON.stringify(res.body)).toEqual([]);
+  }
+  for (const date of days) {
+    const today = moves.filter((m) => shanghaiDate(new Date(m.at)) === date);
+    const sum = (d: 'debit' | 'credit') =>
+      today.filter((m) => m.direction === d).reduce((s, m) => s + parseYuan(m.amount), 0n);
+    // movements on days without a statement still move the balance
+    const before = moves
+      .filter((m) => shanghaiDate(new Date(m.at)) < date)
+      .reduce((s, m) => s + (m.direction === 'credit' ? 1n : -1n) * parseYuan(m.amount), opening.fen);
+    const res = await bank.post('/v1/bank/statements', {
+      accountNo,
+      date,
+      openingBalance: formatFen(before),
+      closingBalance: formatFen(before + sum('credit') - sum('debit')),
+      debitCount: today.filter((m) => m.direction === 'debit').length,
+      debitTotal: formatFen(sum('debit')),
+      creditCount: today.filter((m) => m.direction === 'credit').length,
+      creditTotal: formatFen(sum('credit')),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  }
+}
+export const daysFrom = (from: string, to: string, except: string[] = []) => {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) if (!except.includes(d)) out.push(d);
+  return out;
+};

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { addDays, formatFen, parseYuan, shanghaiDate } from '@wagewatch/domain';
 import { generateDemoCity } from '@wagewatch/testkit/generator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../src/demo.ts';
 import {
   count,
+  daysFrom,
+  feed,
   lineBody,
+  type Move,
   registerProject,
   residentId,
-  transfer,
   wageAccount,
   workerBody,
 } from './api-helpers.ts';
@@ -36,67 +37,6 @@ type Item = {
  * owner credit (rule 14); C's bank stopped after 11-18.
  */
 
-type Move = { bankRef: string; at: string; direction: 'debit' | 'credit'; amount: string; to?: number };
-const owner = {
-  counterpartyAccountNo: '4402000000000000888',
-  counterpartyName: '建设单位',
-  purpose: 'labour-cost',
-};
-
-async function feed(
-  bank: ApiClient,
-  accountNo: string,
-  moves: Move[],
-  days: string[],
-  opening = { fen: 0n },
-): Promise<void> {
-  if (moves.length) {
-    const res = await bank.post('/v1/bank/transfers', {
-      records: moves.map((m) =>
-        transfer({
-          bankRef: m.bankRef,
-          accountNo,
-          direction: m.direction,
-          amount: m.amount,
-          bookedAt: m.at,
-          ...(m.direction === 'credit'
-            ? owner
-            : {
-                counterpartyAccountNo: card(m.to!),
-                counterpartyName: `工人${m.to}`,
-                counterpartyIdNumber: residentId(m.to!),
-              }),
-        }),
-      ),
-    });
-    expect(res.body.rejected, JSON.stringify(res.body)).toEqual([]);
-  }
-  for (const date of days) {
-    const today = moves.filter((m) => shanghaiDate(new Date(m.at)) === date);
-    const sum = (d: 'debit' | 'credit') =>
-      today.filter((m) => m.direction === d).reduce((s, m) => s + parseYuan(m.amount), 0n);
-    // movements on days without a statement still move the balance
-    const before = moves
-      .filter((m) => shanghaiDate(new Date(m.at)) < date)
-      .reduce((s, m) => s + (m.direction === 'credit' ? 1n : -1n) * parseYuan(m.amount), opening.fen);
-    const res = await bank.post('/v1/bank/statements', {
-      accountNo,
-      date,
-      openingBalance: formatFen(before),
-      closingBalance: formatFen(before + sum('credit') - sum('debit')),
-      debitCount: today.filter((m) => m.direction === 'debit').length,
-      debitTotal: formatFen(sum('debit')),
-      creditCount: today.filter((m) => m.direction === 'credit').length,
-      creditTotal: formatFen(sum('credit')),
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-  }
-}
-const daysFrom = (from: string, to: string, except: string[] = []) => {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) if (!except.includes(d)) out.push(d);
-  return out;
-};
 const maskedId = (n: number) => `${residentId(n).slice(0, 6)}********${residentId(n).slice(-4)}`;
 const maskedCard = (n: number) => `**** ${card(n).slice(-4)}`;
 

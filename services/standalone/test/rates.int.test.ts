@@ -1,0 +1,247 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  daysFrom,
+  feed,
+  lineBody,
+  type Move,
+  registerProject,
+  wageAccount,
+  workerBody,
+} from './api-helpers.ts';
+import { creditCode } from './fixtures.ts';
+import { type ApiClient, startTestSystem, type TestSystem } from './harness.ts';
+
+/**
+ * Issue 14 §1: the payment rates, compliance and delinquency through the API, scoped.
+ *
+ * Given A (东区, contractor 总包1, pay day 15: October due Friday 2026-11-13) owing 5,200, 4,800 and
+ * 3,000 for 2026-10, B (西区, contractor 总包2, pay day 20: due Friday 2026-11-20) owing 6,000 and
+ * 4,000, and C (东区, 总包1) with no sheet and no movement since it started on 2026-10-01.
+ * A pays worker 1 in full on the 13th, worker 2 2,000 of 4,800 on the 13th, worker 3 on the 17th
+ * (late); B pays both on time. Read on 2026-11-25 after a sweep.
+ */
+type Totals = Record<string, unknown>;
+
+describe.each(['pglite', 'postgres'] as const)('payment rates on %s', (kind) => {
+  let t: TestSystem;
+  let a: { projectId: string; accountNo: string };
+  let b: { projectId: string; accountNo: string };
+  let c: { projectId: string; accountNo: string };
+  let pmA: ApiClient;
+  let icbc: ApiClient;
+
+  beforeAll(async () => {
+    t = await startTestSystem({ kind, now: new Date('2026-11-10T10:00:00+08:00') });
+    const common = { payMonthOffset: 1, permitDate: '2026-09-01', startDate: '2026-10-01' };
+    a = await registerProject(t, 1, { ...common, payDay: 15, name: '东区甲项目' });
+    b = await registerProject(t, 2, {
+      ...common,
+      payDay: 20,
+      name: '西区乙项目',
+      district: '西区',
+      wageAccount: { bankCode: 'ABC-PZH', accountNo: wageAccount(2) },
+    });
+    c = await registerProject(t, 3, {
+      ...common,
+      payDay: 25,
+      name: '东区丙项目',
+      contractor: { name: '总包1', creditCode: creditCode(2001) },
+    });
+    pmA = t.api.as(t.key('project-manager', { projectIds: [a.projectId] }));
+    const pmB = t.api.as(t.key('project-manager', { projectIds: [b.projectId] }));
+    await pmA.post(`/v1/projects/${a.projectId}/workers`, { workers: [1, 2, 3].map((n) => workerBody(n)) });
+    await pmB.post(`/v1/projects/${b.projectId}/workers`, { workers: [4, 5].map((n) => workerBody(n)) });
+    const sheetA = await pmA.post(`/v1/projects/${a.projectId}/payrolls`, {
+      period: '2026-10',
+      lines: [
+        lineBody(1, { amountDue: '5200.00' }),
+        lineBody(2, { amountDue: '4800.00' }),
+        lineBody(3, { amountDue: '3000.00' }),
+      ],
+    });
+    expect(sheetA.status, JSON.stringify(sheetA.body)).toBe(201);
+    const sheetB = await pmB.post(`/v1/projects/${b.projectId}/payrolls`, {
+      period: '2026-10',
+      lines: [lineBody(4, { amountDue: '6000.00' }), lineBody(5, { amountDue: '4000.00' })],
+    });
+    expect(sheetB.status, JSON.stringify(sheetB.body)).toBe(201);
+    icbc = t.api.as(t.key('bank', { bankCode: 'ICBC-PZH' }));
+    const abc = t.api.as(t.key('bank', { bankCode: 'ABC-PZH' }));
+    t.clock.set(new Date('2026-11-25T10:00:00+08:00'));
+    const aMoves: Move[] = [
+      { bankRef: 'A-C1', at: '2026-11-12T09:00:00+08:00', direction: 'credit', amount: '20000.00' },
+      { bankRef: 'A-D1', at: '2026-11-13T10:00:00+08:00', direction: 'debit', amount: '5200.00', to: 1 },
+      { bankRef: 'A-D2', at: '2026-11-13T10:05:00+08:00', direction: 'debit', amount: '2000.00', to: 2 },
+      { bankRef: 'A-D3', at: '2026-11-17T11:00:00+08:00', direction: 'debit', amount: '3000.00', to: 3 },
+    ];
+    const bMoves: Move[] = [
+      { bankRef: 'B-C1', at: '2026-11-16T09:00:00+08:00', direction: 'credit', amount: '12000.00' },
+      { bankRef: 'B-D1', at: '2026-11-19T10:00:00+08:00', direction: 'debit', amount: '4000.00', to: 5 },
+      { bankRef: 'B-D2', at: '2026-11-20T10:00:00+08:00', direction: 'debit', amount: '6000.00', to: 4 },
+    ];
+    await feed(icbc, a.accountNo, aMoves, daysFrom('2026-11-10', '2026-11-24'));
+    await feed(abc, b.accountNo, bMoves, daysFrom('2026-11-10', '2026-11-24'));
+    await t.settle();
+    const sweep = await t.admin.post('/v1/admin/sweep', { asOf: '2026-11-25T10:00:00+08:00' });
+    expect(sweep.status, JSON.stringify(sweep.body)).toBe(200);
+    await t.settle();
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const aRates = {
+    projects: 1,
+    workersDue: 3,
+    paidInFullOnTime: 1,
+    paidAnyOnTime: 2,
+    paidInFull: 2,
+    paidAtPolicyShare: 1,
+    amountDue: '13000.00',
+    amountPaidOnTime: '7200.00',
+    amountPaid: '10200.00',
+    onTimeInFull: 0.3333,
+    onTimeAny: 0.6666,
+    amountOnTime: 0.5538,
+    policyShare: 0.3333,
+    compliant: false,
+    compliantProjects: 0,
+    nonCompliantProjects: 1,
+  };
+
+  it('gives the city its 按时足额发放率, each project’s, and the employers not compliant (national policy: everybody in full)', async () => {
+    const res = await t.admin.get('/v1/rates?period=2026-10');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.policy).toMatchObject({ id: 'national-default', compliantShare: 1, paidShare: 1 });
+    expect(res.body.evaluatedAsOf).toBe('2026-11-25T02:00:00.000Z');
+    expect(res.body.total).toEqual({
+      projects: 2,
+      workersDue: 5,
+      paidInFullOnTime: 3,
+      paidAnyOnTime: 4,
+      paidInFull: 4,
+      paidAtPolicyShare: 3,
+      amountDue: '23000.00',
+      amountPaidOnTime: '17200.00',
+      amountPaid: '20200.00',
+      onTimeInFull: 0.6,
+      onTimeAny: 0.8,
+      amountOnTime: 0.7478,
+      policyShare: 0.6,
+      compliant: false,
+      compliantProjects: 1,
+      nonCompliantProjects: 1,
+    });
+    const byKey = Object.fromEntries(res.body.groups.map((g: Totals & { key: string }) => [g.key, g]));
+    expect(Object.keys(byKey).sort()).toEqual([a.projectId, b.projectId]);
+    expect(byKey[a.projectId]).toEqual({
+      key: a.projectId,
+      name: '东区甲项目',
+      district: '东区',
+      dueDate: '2026-11-13',
+      ...aRates,
+    });
+    expect(byKey[b.projectId]).toMatchObject({
+      dueDate: '2026-11-20',
+      workersDue: 2,
+      onTimeInFull: 1,
+      compliant: true,
+    });
+    expect(res.body.nonCompliantEmployers).toEqual([
+      { creditCode: creditCode(2001), name: '总包1', projects: 1, workersDue: 3, policyShare: 0.3333 },
+    ]);
+    // The latest period with a rate is the default.
+    expect((await t.admin.get('/v1/rates')).body.period).toBe('2026-10');
+  });
+
+  it('sums by district and by employer', async () => {
+    const districts = (await t.admin.get('/v1/rates?period=2026-10&groupBy=district')).body.groups;
+    expect(districts.map((g: Totals) => [g.key, g.workersDue, g.paidInFullOnTime, g.compliant])).toEqual([
+      ['东区', 3, 1, false],
+      ['西区', 2, 2, true],
+    ]);
+    const employers = (await t.admin.get('/v1/rates?period=2026-10&groupBy=contractor')).body.groups;
+    expect(employers.map((g: Totals) => [g.key, g.name, g.projects])).toEqual([
+      [creditCode(2001), '总包1', 1],
+      [creditCode(2002), '总包2', 1],
+    ]);
+  });
+
+  it('scopes: an inspector sees their district, a project manager their project; banks and other districts are refused', async () => {
+    const east = t.api.as(t.key('inspector', { districts: ['东区'] }));
+    const mine = await east.get('/v1/rates?period=2026-10');
+    expect(mine.body.total).toMatchObject({ projects: 1, workersDue: 3 });
+    expect(mine.body.groups.map((g: Totals) => g.key)).toEqual([a.projectId]);
+    expect((await east.get('/v1/rates?district=西区')).status).toBe(403);
+    expect((await pmA.get('/v1/rates?period=2026-10')).body.groups.map((g: Totals) => g.key)).toEqual([
+      a.projectId,
+    ]);
+    expect(
+      (await pmA.get('/v1/rates/delinquency?all=true')).body.projects.map((p: Totals) => p.projectId),
+    ).toEqual([a.projectId]);
+    expect((await icbc.get('/v1/rates')).status).toBe(403);
+    expect((await t.api.get('/v1/rates')).status).toBe(401);
+    expect((await t.admin.get('/v1/rates?period=2026-13')).status).toBe(400);
+  });
+
+  it('gives the monthly trend, with nulls for months nobody was due', async () => {
+    const res = await t.admin.get('/v1/rates/trend?months=3');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.periods.map((p: Totals) => [p.period, p.workersDue, p.onTimeInFull])).toEqual([
+      ['2026-08', 0, null],
+      ['2026-09', 0, null],
+      ['2026-10', 5, 0.6],
+    ]);
+    const one = await t.admin.get(`/v1/rates/trend?months=1&contractor=${creditCode(2002)}`);
+    expect(one.body.periods).toEqual([
+      expect.objectContaining({ period: '2026-10', workersDue: 2, compliant: true }),
+    ]);
+  });
+
+  it('lists the project without a sheet for 55 days and its quiet account (42 / 84 days, 45 idle)', async () => {
+    const res = await t.admin.get('/v1/rates/delinquency');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.counts).toEqual({ delinquent: 1, red: 0, accountIdle: 1 });
+    expect(res.body.projects).toEqual([
+      {
+        projectId: c.projectId,
+        name: '东区丙项目',
+        district: '东区',
+        contractor: '总包1',
+        lastSheetOn: null,
+        sheetAgeDays: 55,
+        sheet: 'delinquent',
+        lastMovementOn: null,
+        accountQuietDays: 55,
+        accountIdle: true,
+      },
+    ]);
+    const all = (await t.admin.get('/v1/rates/delinquency?all=true')).body.projects;
+    expect(all.find((p: Totals) => p.projectId === a.projectId)).toMatchObject({
+      lastSheetOn: '2026-11-10',
+      sheetAgeDays: 15,
+      sheet: 'ok',
+      lastMovementOn: '2026-11-17',
+      accountIdle: false,
+    });
+  });
+
+  it('moves with the next event: worker 2’s remaining 2,800 makes them paid in full, not on time', async () => {
+    await feed(
+      icbc,
+      a.accountNo,
+      [{ bankRef: 'A-D4', at: '2026-11-25T09:00:00+08:00', direction: 'debit', amount: '2800.00', to: 2 }],
+      [],
+    );
+    await t.settle();
+    const res = await t.admin.get('/v1/rates?period=2026-10');
+    const aNow = res.body.groups.find((g: Totals) => g.key === a.projectId);
+    expect(aNow).toMatchObject({
+      paidInFull: 3,
+      paidInFullOnTime: 1,
+      amountPaid: '13000.00',
+      amountPaidOnTime: '7200.00',
+    });
+    expect(res.body.total).toMatchObject({ paidInFull: 5, onTimeInFull: 0.6 });
+  });
+});
