@@ -214,6 +214,44 @@ describe.skipIf(!hasChromium)('the console for inspectors, in Chromium', () => {
     expectNoProblems(cockpit);
   });
 
+  it('发放率 from the menu: the month’s rates, compliance, the employers not compliant and the trend, as the API answers', async () => {
+    const { page } = cockpit;
+    await page.getByRole('menuitem', { name: '发放率' }).click();
+    await page.waitForURL(/\/rates/);
+    const [rates, delinquency] = await Promise.all([
+      lead.get('/v1/rates'),
+      lead.get('/v1/rates/delinquency'),
+    ]);
+    for (const r of [rates, delinquency]) expect(r.status, JSON.stringify(r.body)).toBe(200);
+    // The demo's months are due and partly paid: real figures, and some employer not compliant.
+    expect(rates.body.period).not.toBeNull();
+    expect(rates.body.total.workersDue).toBeGreaterThan(0);
+    await expect.poll(() => text(page, 'on-time-in-full')).toBe(percent(rates.body.total.onTimeInFull));
+    expect(await text(page, 'on-time-any')).toBe(percent(rates.body.total.onTimeAny));
+    expect(await text(page, 'amount-on-time')).toBe(percent(rates.body.total.amountOnTime));
+    expect((await text(page, 'compliance'))?.replace(/\s/g, '')).toBe(
+      `${rates.body.total.compliantProjects}/${rates.body.total.nonCompliantProjects}`,
+    );
+    expect(await text(page, 'policy')).toContain(rates.body.policy.name);
+    const rows = (id: string) => page.getByTestId(id).locator('tbody tr.el-table__row');
+    await expect.poll(() => rows('rate-groups').count()).toBe(rates.body.groups.length);
+    if (rates.body.nonCompliantEmployers.length > 0)
+      expect(await rows('non-compliant').count()).toBe(rates.body.nonCompliantEmployers.length);
+    if (delinquency.body.projects.length > 0)
+      expect(await rows('delinquency').count()).toBe(delinquency.body.projects.length);
+    await expect.poll(() => page.getByTestId('rates-trend').locator('canvas').count()).toBeGreaterThan(0);
+    await screenshot(page, 'rates');
+    // By employer: one row per contractor of the month's rates.
+    await page.getByText('按用工单位').click();
+    await page.waitForURL(/groupBy=contractor/);
+    const employers = await lead.get(`/v1/rates?period=${rates.body.period}&groupBy=contractor`);
+    await expect.poll(() => rows('rate-groups').count()).toBe(employers.body.groups.length);
+    await page.getByText('按项目').click();
+    await expect.poll(() => rows('rate-groups').count()).toBe(rates.body.groups.length);
+    await expectAccessible(page, 'rates');
+    expectNoProblems(cockpit);
+  });
+
   it('an inspector of 东区 opening a 西区 project by URL sees 无权访问, and nothing of the project', async () => {
     const all = await lead.get('/v1/projects?district=%E8%A5%BF%E5%8C%BA');
     expect(all.status).toBe(200);

@@ -109,17 +109,21 @@ describe.skipIf(!hasChromium)('logging in to the console, in Chromium', () => {
     expect(page.url()).toMatch(/\/password$/);
     await changeFirstPassword(page);
     await page.waitForURL(/\/cockpit$/);
-    await expect.poll(() => menuOf(page)).toEqual(['总览', '项目', '案件', '任务', '预警', '专项行动']);
+    await expect
+      .poll(() => menuOf(page))
+      .toEqual(['总览', '项目', '发放率', '案件', '任务', '预警', '专项行动']);
     expect(await page.getByTestId('user-menu').textContent()).toContain('刘监察');
     // English for the banks' teams, and back: the choice is kept across a reload.
     await page.getByTestId('locale-toggle').click();
     await expect
       .poll(() => menuOf(page))
-      .toEqual(['Overview', 'Projects', 'Cases', 'Tasks', 'Alerts', 'Campaigns']);
+      .toEqual(['Overview', 'Projects', 'Payment rates', 'Cases', 'Tasks', 'Alerts', 'Campaigns']);
     await page.reload();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Overview');
     await page.getByTestId('locale-toggle').click();
-    await expect.poll(() => menuOf(page)).toEqual(['总览', '项目', '案件', '任务', '预警', '专项行动']);
+    await expect
+      .poll(() => menuOf(page))
+      .toEqual(['总览', '项目', '发放率', '案件', '任务', '预警', '专项行动']);
     await page.getByTestId('user-menu').click();
     await page.getByTestId('logout').click();
     await page.waitForURL(/\/login/);
@@ -141,7 +145,7 @@ describe.skipIf(!hasChromium)('logging in to the console, in Chromium', () => {
     // A project manager lands on their own projects (我的项目).
     await page.waitForURL(/\/my-projects$/);
     // Their own pages (C3) beside the project list; no inspection page.
-    expect(await menuOf(page)).toEqual(['项目', '我的项目', '工资表上传', '花名册上传']);
+    expect(await menuOf(page)).toEqual(['项目', '发放率', '我的项目', '工资表上传', '花名册上传']);
     await page.goto(`${base}/cockpit`);
     await expect.poll(() => page.getByTestId('forbidden').isVisible()).toBe(true);
     expect(await page.getByTestId('forbidden').textContent()).toContain('无权访问');

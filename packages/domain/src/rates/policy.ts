@@ -25,7 +25,7 @@ export type RatePolicy = {
 
 export const NATIONAL_RATE_POLICY: RatePolicy = {
   id: 'national-default',
-  name: '按时足额: a worker paid in full by the due date; compliant at 100 % of the workers due',
+  name: '全国口径：应发工人全部按时足额领到工资 (every worker due paid in full by the due date)',
   compliantShareBp: 10000,
   paidShareBp: 10000,
   sheetDelinquentDays: 42,
@@ -36,7 +36,7 @@ export const NATIONAL_RATE_POLICY: RatePolicy = {
 
 export const WPS_LIKE_RATE_POLICY: RatePolicy = {
   id: 'example-wps',
-  name: 'UAE WPS-like: compliant at 90 % of the workers paid, a worker paid at 80 % of the net',
+  name: '参照阿联酋 WPS：90% 的工人按时领到应发工资的 80% 以上 (UAE WPS-like: 90 % of workers paid at 80 %)',
   compliantShareBp: 9000,
   paidShareBp: 8000,
   sheetDelinquentDays: 42,

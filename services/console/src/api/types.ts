@@ -182,3 +182,64 @@ export type DepositView = {
   shortfall: string;
   nextExpiry?: string;
 };
+
+/** GET /v1/rates, /v1/rates/trend, /v1/rates/delinquency (issue 14): shares 0..1, amounts yuan strings. */
+export type RateTotals = {
+  projects: number;
+  workersDue: number;
+  paidInFullOnTime: number;
+  paidAnyOnTime: number;
+  paidInFull: number;
+  paidAtPolicyShare: number;
+  amountDue: string;
+  amountPaidOnTime: string;
+  amountPaid: string;
+  onTimeInFull: number | null;
+  onTimeAny: number | null;
+  amountOnTime: number | null;
+  policyShare: number | null;
+  compliant: boolean | null;
+  compliantProjects: number;
+  nonCompliantProjects: number;
+};
+export type RatePolicy = {
+  id: string;
+  name: string;
+  compliantShare: number;
+  paidShare: number;
+  sheetDelinquentDays: number;
+  sheetRedDays: number;
+  accountIdleDays: number;
+};
+export type Rates = {
+  period: string | null;
+  evaluatedAsOf: string | null;
+  policy: RatePolicy;
+  total: RateTotals;
+  groups: (RateTotals & { key: string; name: string; district: string | null; dueDate: string | null })[];
+  nonCompliantEmployers: {
+    creditCode: string;
+    name: string;
+    projects: number;
+    workersDue: number;
+    policyShare: number | null;
+  }[];
+};
+export type RatesTrend = { policy: RatePolicy; periods: (RateTotals & { period: string })[] };
+export type Delinquency = {
+  asOf: string;
+  policy: RatePolicy;
+  counts: { delinquent: number; red: number; accountIdle: number };
+  projects: {
+    projectId: string;
+    name: string;
+    district: string;
+    contractor: string;
+    lastSheetOn: string | null;
+    sheetAgeDays: number;
+    sheet: 'ok' | 'delinquent' | 'red';
+    lastMovementOn: string | null;
+    accountQuietDays: number;
+    accountIdle: boolean;
+  }[];
+};

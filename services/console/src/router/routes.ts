@@ -41,6 +41,13 @@ export const pages: RouteRecordRaw[] = [
     props: true,
     meta: { roles: PROJECTS, section: 'projects' },
   },
+  // 发放率 (issue 14): the bureau's rates, and a project manager's for their projects.
+  {
+    path: 'rates',
+    name: 'rates',
+    component: () => import('../pages/rates/RatesPage.vue'),
+    meta: { roles: PROJECTS, menu: 'menu.rates' },
+  },
   // The inspector's work pages (C2): 案件, 任务, 预警, 专项行动.
   {
     path: 'cases',
