@@ -50,6 +50,10 @@ const totals = z.object({
   compliant: z.boolean().nullable().describe('policyShare ≥ compliantShare; null when nobody was due'),
   compliantProjects: z.number(),
   nonCompliantProjects: z.number(),
+  amountRecovered: totalYuanString.describe(
+    '追发金额: paid after the due date (amountPaid − amountPaidOnTime)',
+  ),
+  workersRecovered: z.number().describe('workers paid in full only after the due date'),
 });
 
 const bp = (v: number | null) => (v === null ? null : v / 10000);
@@ -71,6 +75,8 @@ function totalsJson(t: RateTotals) {
     compliant: t.compliant,
     compliantProjects: t.compliantProjects,
     nonCompliantProjects: t.nonCompliantProjects,
+    amountRecovered: formatFen(t.amountRecovered),
+    workersRecovered: t.workersRecovered,
   };
 }
 

@@ -233,6 +233,13 @@ describe.skipIf(!hasChromium)('the console for inspectors, in Chromium', () => {
       `${rates.body.total.compliantProjects}/${rates.body.total.nonCompliantProjects}`,
     );
     expect(await text(page, 'policy')).toContain(rates.body.policy.name);
+    expect(await text(page, 'recovered')).toBe(yuan(rates.body.total.amountRecovered));
+    const lifecycle = await lead.get('/v1/findings/lifecycle');
+    expect(lifecycle.status, JSON.stringify(lifecycle.body)).toBe(200);
+    expect(lifecycle.body.findings).toBeGreaterThan(0);
+    expect(await text(page, 'verified-within-sla')).toBe(percent(lifecycle.body.verifiedWithinSlaShare));
+    expect(await text(page, 'with-feedback')).toBe(percent(lifecycle.body.withFeedbackShare));
+    expect(await text(page, 'closed')).toBe(percent(lifecycle.body.closedShare));
     const rows = (id: string) => page.getByTestId(id).locator('tbody tr.el-table__row');
     await expect.poll(() => rows('rate-groups').count()).toBe(rates.body.groups.length);
     if (rates.body.nonCompliantEmployers.length > 0)

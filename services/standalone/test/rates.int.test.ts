@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  count,
   daysFrom,
   feed,
   lineBody,
@@ -107,6 +108,8 @@ describe.each(['pglite', 'postgres'] as const)('payment rates on %s', (kind) => 
     compliant: false,
     compliantProjects: 0,
     nonCompliantProjects: 1,
+    amountRecovered: '3000.00',
+    workersRecovered: 1,
   };
 
   it('gives the city its 按时足额发放率, each project’s, and the employers not compliant (national policy: everybody in full)', async () => {
@@ -131,6 +134,8 @@ describe.each(['pglite', 'postgres'] as const)('payment rates on %s', (kind) => 
       compliant: false,
       compliantProjects: 1,
       nonCompliantProjects: 1,
+      amountRecovered: '3000.00',
+      workersRecovered: 1,
     });
     const byKey = Object.fromEntries(res.body.groups.map((g: Totals & { key: string }) => [g.key, g]));
     expect(Object.keys(byKey).sort()).toEqual([a.projectId, b.projectId]);
@@ -226,6 +231,62 @@ describe.each(['pglite', 'postgres'] as const)('payment rates on %s', (kind) => 
     });
   });
 
+  it('gives the warnings’ lifecycle; a task of A’s case closed and the employer’s feedback move it (Zhejiang’s KPIs)', async () => {
+    const range = 'from=2026-11-01&to=2026-11-30';
+    const nov = ['2026-10-31T16:00:00Z', '2026-11-30T16:00:00Z'];
+    const raisedIn = (extra = '', params: unknown[] = []) =>
+      count(
+        t,
+        // Warnings: a finding recorded already resolved (a late payment on record) is none.
+        `SELECT count(*) AS n FROM inspection.findings f WHERE f.raised_at >= $1 AND f.raised_at < $2
+           AND NOT (f.status = 'resolved' AND (f.snapshot->>'resolvedAt')::timestamptz <= f.raised_at) ${extra}`,
+        [...nov, ...params],
+      );
+    const findings = await raisedIn();
+    expect(findings).toBeGreaterThan(0);
+    const before = await t.admin.get(`/v1/findings/lifecycle?${range}`);
+    expect(before.status, JSON.stringify(before.body)).toBe(200);
+    expect(before.body).toMatchObject({
+      from: '2026-11-01',
+      to: '2026-11-30',
+      findings,
+      closed: await raisedIn("AND f.status = 'resolved'"),
+      withFeedback: 0,
+      withFeedbackShare: 0,
+    });
+    const [caseA] = (await t.admin.get(`/v1/projects/${a.projectId}/cases`)).body.cases;
+    const detail = (await t.admin.get(`/v1/cases/${caseA.caseId}`)).body;
+    const open = detail.tasks.filter((x: { status: string }) => !['resolved', 'closed'].includes(x.status));
+    expect(open.length).toBeGreaterThan(0);
+    const inCase = await raisedIn(
+      'AND EXISTS (SELECT 1 FROM inspection.case_findings cf WHERE cf.finding_id = f.finding_id AND cf.case_id = $3)',
+      [caseA.caseId],
+    );
+    expect(inCase).toBeGreaterThan(0);
+    const verifiedBefore = before.body.verified as number;
+    for (const task of open) {
+      const closed = await t.admin.post(`/v1/tasks/${task.taskId}/close`, { note: '已核实：工资已补发' });
+      expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    }
+    const said = await pmA.post(`/v1/cases/${caseA.caseId}/justifications`, {
+      text: '第2号工人余款已于11月25日补发',
+    });
+    expect(said.status, JSON.stringify(said.body)).toBe(201);
+    const after = (await t.admin.get(`/v1/findings/lifecycle?${range}`)).body;
+    expect(after.verified).toBe(verifiedBefore + inCase);
+    // Closed today, within each task's SLA (due on or after today).
+    expect(after.verifiedWithinSla).toBe(after.verified);
+    expect(after.withFeedback).toBe(inCase);
+    expect(after.withFeedbackShare).toBe(Math.floor((inCase * 10000) / findings) / 10000);
+    // Scoped: an inspector of 西区 counts only 西区's findings; banks are refused.
+    const west = t.api.as(t.key('inspector', { districts: ['西区'] }));
+    expect((await west.get(`/v1/findings/lifecycle?${range}`)).body.findings).toBe(
+      await raisedIn('AND f.district = $3', ['西区']),
+    );
+    expect((await icbc.get('/v1/findings/lifecycle')).status).toBe(403);
+    expect((await t.admin.get('/v1/findings/lifecycle?from=2026-12-01&to=2026-11-01')).status).toBe(400);
+  });
+
   it('moves with the next event: worker 2’s remaining 2,800 makes them paid in full, not on time', async () => {
     await feed(
       icbc,
@@ -242,6 +303,11 @@ describe.each(['pglite', 'postgres'] as const)('payment rates on %s', (kind) => 
       amountPaid: '13000.00',
       amountPaidOnTime: '7200.00',
     });
-    expect(res.body.total).toMatchObject({ paidInFull: 5, onTimeInFull: 0.6 });
+    expect(res.body.total).toMatchObject({
+      paidInFull: 5,
+      onTimeInFull: 0.6,
+      amountRecovered: '5800.00',
+      workersRecovered: 2,
+    });
   });
 });

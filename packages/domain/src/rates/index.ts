@@ -1,2 +1,3 @@
+export * from './lifecycle.ts';
 export * from './policy.ts';
 export * from './rates.ts';

@@ -118,6 +118,10 @@ export type RateTotals = {
   policyShareBp: number | null;
   /** Compliant under the policy; null when nobody was due. */
   compliant: boolean | null;
+  /** 追发金额: what was paid after the due date (paid by now − paid on time), what the findings of rules 1-3 ask for. */
+  amountRecovered: bigint;
+  /** Workers paid in full only after the due date. */
+  workersRecovered: number;
   /** Of the projects summed, those compliant on their own (a project with nobody due is neither). */
   compliantProjects: number;
   nonCompliantProjects: number;
@@ -171,6 +175,8 @@ export function totalRates(
     amountOnTimeBp: shareBp(t.amountPaidOnTime, t.amountDue),
     policyShareBp: shareBp(t.paidAtPolicyShare, t.workersDue),
     compliant: compliantAt(t.paidAtPolicyShare, t.workersDue, policy),
+    amountRecovered: t.amountPaid - t.amountPaidOnTime,
+    workersRecovered: t.paidInFull - t.paidInFullOnTime,
   };
 }
 

@@ -133,6 +133,19 @@ describe('compliance by threshold', () => {
     });
   });
 
+  it('given WANG paid the rest of his wages after the due date, then the amount and the worker count as recovered (追发)', () => {
+    const r = row(
+      march()
+        .paid(LI, '5000.00', at('2026-04-14 10:00'))
+        .paid(WANG, '3000.00', at('2026-04-14 10:00'))
+        .paid(WANG, '1000.00', at('2026-04-22 10:00')),
+    );
+    expect(totalRates([r], NATIONAL_RATE_POLICY)).toMatchObject({
+      amountRecovered: 100000n,
+      workersRecovered: 1,
+    });
+  });
+
   it('given nobody due, then no rate and no judgement', () => {
     expect(totalRates([], NATIONAL_RATE_POLICY)).toMatchObject({
       onTimeInFullBp: null,

@@ -201,6 +201,8 @@ export type RateTotals = {
   compliant: boolean | null;
   compliantProjects: number;
   nonCompliantProjects: number;
+  amountRecovered: string;
+  workersRecovered: number;
 };
 export type RatePolicy = {
   id: string;
@@ -224,6 +226,19 @@ export type Rates = {
     workersDue: number;
     policyShare: number | null;
   }[];
+};
+export type WarningLifecycle = {
+  from: string;
+  to: string;
+  findings: number;
+  verified: number;
+  verifiedWithinSla: number;
+  withFeedback: number;
+  closed: number;
+  verifiedWithinSlaShare: number | null;
+  withFeedbackShare: number | null;
+  closedShare: number | null;
+  medianDaysToClose: number | null;
 };
 export type RatesTrend = { policy: RatePolicy; periods: (RateTotals & { period: string })[] };
 export type Delinquency = {

@@ -1,13 +1,21 @@
-import { findingSnapshot, periodString, ruleSchema } from '@wagewatch/contracts';
+import { findingSnapshot, localDateString, periodString, ruleSchema } from '@wagewatch/contracts';
 import type { Database } from '@wagewatch/db';
-import { principalOf, problemSchema } from '@wagewatch/runtime';
+import {
+  addDays,
+  endOfShanghaiDay,
+  shanghaiDate,
+  startOfShanghaiDay,
+  type WarningFacts,
+  warningLifecycle,
+} from '@wagewatch/domain';
+import { type Clock, principalOf, problemSchema, ValidationError } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { assertFilter, scopeRows, where } from '../scope.ts';
 
 /** The findings read model, filtered to your scope. */
-export function findingRoutes(deps: { db: Database }): FastifyPluginAsync {
+export function findingRoutes(deps: { db: Database; clock: Clock }): FastifyPluginAsync {
   return async (root) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
     app.get(
@@ -56,6 +64,109 @@ export function findingRoutes(deps: { db: Database }): FastifyPluginAsync {
           params,
         );
         return { total: Number(count?.n ?? 0n), findings: rows.map((r) => r.snapshot) };
+      },
+    );
+
+    const bp = (v: number | null) => (v === null ? null : v / 10000);
+    app.get(
+      '/v1/findings/lifecycle',
+      {
+        schema: {
+          tags: ['findings'],
+          summary:
+            "The warnings' lifecycle: verified within the SLA, employer feedback, closed, days to close (scoped)",
+          description:
+            'Of the findings raised from `from` through `to` (Asia/Shanghai days; default the 90 days to today), optionally ' +
+            "of one rule: verified = a task of the finding's case still open when the finding joined it (or opened later) was resolved or " +
+            'closed; verifiedWithinSla = the first such task was, by the end of its due day (its SLA in working days); ' +
+            'withFeedback = the employer submitted a justification for the case after the finding joined it; closed = the ' +
+            'finding is resolved; medianDaysToClose over the closed ones. Shares 0..1 of `findings`, null when none.',
+          querystring: z.object({
+            from: localDateString.optional(),
+            to: localDateString.optional(),
+            district: z.string().optional(),
+            rule: ruleSchema.optional(),
+          }),
+          response: {
+            200: z.object({
+              from: z.string(),
+              to: z.string(),
+              findings: z.number(),
+              verified: z.number(),
+              verifiedWithinSla: z.number(),
+              withFeedback: z.number(),
+              closed: z.number(),
+              verifiedWithinSlaShare: z.number().nullable(),
+              withFeedbackShare: z.number().nullable(),
+              closedShare: z.number().nullable(),
+              medianDaysToClose: z.number().nullable(),
+            }),
+            400: problemSchema,
+            401: problemSchema,
+            403: problemSchema,
+          },
+        },
+      },
+      async (req) => {
+        const principal = principalOf(req);
+        const q = req.query;
+        assertFilter(principal, q);
+        const today = shanghaiDate(deps.clock.now());
+        const to = q.to ?? today;
+        const from = q.from ?? addDays(to, -89);
+        if (from > to)
+          throw new ValidationError(`from ${from} is after to ${to}`, [
+            { field: 'from', message: `at most ${to}` },
+          ]);
+        const w = where();
+        scopeRows(principal, w, 'findings', { district: 'f.district', projectId: 'f.project_id' });
+        w.add('f.raised_at >= ?', startOfShanghaiDay(from));
+        w.add('f.raised_at < ?', endOfShanghaiDay(to));
+        if (q.district) w.add('f.district = ?', q.district);
+        if (q.rule) w.add('f.rule = ?', q.rule);
+        const rows = await deps.db.query<{
+          finding_id: string;
+          raised_at: Date;
+          resolved_at: string | null;
+          tasks: { openedAt: string; dueOn: string; closedAt: string | null }[] | null;
+          feedback: string[] | null;
+        }>(
+          `SELECT f.finding_id, f.raised_at, CASE WHEN f.status = 'resolved' THEN f.snapshot->>'resolvedAt' END AS resolved_at,
+                  (SELECT json_agg(json_build_object('openedAt', t.opened_at, 'dueOn', t.due_on,
+                          'closedAt', CASE WHEN t.status IN ('resolved', 'closed') THEN coalesce(t.closed_at, t.updated_at) END))
+                     FROM inspection.case_findings cf JOIN inspection.tasks t ON t.case_id = cf.case_id
+                          AND (t.status NOT IN ('resolved', 'closed') OR coalesce(t.closed_at, t.updated_at) >= cf.attached_at)
+                    WHERE cf.finding_id = f.finding_id) AS tasks,
+                  (SELECT json_agg(j.submitted_at)
+                     FROM inspection.case_findings cf JOIN inspection.justifications j ON j.case_id = cf.case_id AND j.submitted_at >= cf.attached_at
+                    WHERE cf.finding_id = f.finding_id) AS feedback
+             FROM inspection.findings f ${w.clause()}`,
+          w.params,
+        );
+        const facts: WarningFacts[] = rows.map((r) => ({
+          raisedAt: new Date(r.raised_at),
+          resolvedAt: r.resolved_at ? new Date(r.resolved_at) : null,
+          tasks: (r.tasks ?? []).map((t) => ({
+            openedAt: new Date(t.openedAt),
+            dueOn: t.dueOn,
+            closedAt: t.closedAt ? new Date(t.closedAt) : null,
+          })),
+          feedbackAt: (r.feedback ?? []).map((d) => new Date(d)),
+        }));
+        const l = warningLifecycle(facts);
+        return {
+          from,
+          to,
+          findings: l.findings,
+          verified: l.verified,
+          verifiedWithinSla: l.verifiedWithinSla,
+          withFeedback: l.withFeedback,
+          closed: l.closed,
+          verifiedWithinSlaShare: bp(l.verifiedWithinSlaBp),
+          withFeedbackShare: bp(l.withFeedbackBp),
+          closedShare: bp(l.closedBp),
+          medianDaysToClose: l.medianDaysToClose,
+        };
       },
     );
   };
