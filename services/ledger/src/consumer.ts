@@ -136,14 +136,18 @@ async function applyEvent(tx: Sql, event: KnownEnvelope): Promise<void> {
         [s.sheetId, s.projectId, s.period, s.version, s.parts, s.effectiveAt ?? s.submittedAt, event.id],
       );
       await tx.query(
-        `INSERT INTO ledger.payroll_lines (sheet_id, id_number, name, amount_due_fen, signed)
-         SELECT $1::uuid, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::boolean[]) ON CONFLICT DO NOTHING`,
+        `INSERT INTO ledger.payroll_lines (sheet_id, id_number, name, amount_due_fen, signed, days_worked, gross_fen)
+         SELECT $1::uuid, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::boolean[], $6::numeric[], $7::bigint[])
+         ON CONFLICT DO NOTHING`,
         [
           s.sheetId,
           s.lines.map((l) => l.idNumber),
           s.lines.map((l) => l.name),
           s.lines.map((l) => parseYuan(l.amountDue).toString()),
           s.lines.map((l) => l.signed),
+          // For the national platform's payroll export (issue 14 §3).
+          s.lines.map((l) => (l.daysWorked === null ? null : String(l.daysWorked))),
+          s.lines.map((l) => (l.grossAmount === undefined ? null : parseYuan(l.grossAmount).toString())),
         ],
       );
       return;

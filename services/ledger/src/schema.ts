@@ -7,6 +7,7 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgSchema,
   primaryKey,
   text,
@@ -70,6 +71,9 @@ export const payrollLines = ledger.table(
     name: text('name').notNull(),
     amountDueFen: bigint('amount_due_fen', { mode: 'bigint' }).notNull(),
     signed: boolean('signed').notNull(),
+    /** Days worked and the gross pay as the sheet gives them (null: not given, or before migration 0008). */
+    daysWorked: numeric('days_worked'),
+    grossFen: bigint('gross_fen', { mode: 'bigint' }),
   },
   (t) => [primaryKey({ columns: [t.sheetId, t.idNumber] })],
 );

@@ -7,6 +7,7 @@ import { forgetDue } from '@wagewatch/evaluation';
 import type { Clock } from '@wagewatch/runtime';
 import { forgetClosedMonths } from './closed-months.ts';
 import { ledgerConsumer } from './consumer.ts';
+import { nationalExportRoutes } from './national-export.ts';
 import { refreshPayDateOutlooks } from './outlooks.ts';
 import { withPublicNotice } from './public-notice.ts';
 import { rateRoutes } from './rate-routes.ts';
@@ -55,6 +56,7 @@ export function createLedger(deps: {
       await app.register(ledgerRoutes({ ...ctx, sweep: sweepAll }));
       await app.register(ledgerReadRoutes(ctx)); // the console's reads (issue 12)
       await app.register(rateRoutes(ctx)); // the payment rates (issue 14)
+      await app.register(nationalExportRoutes(ctx)); // the national platform's payroll object (issue 14 §3)
     }, ctx),
     /** Every time-based evaluation as of an instant: the ledger's, then the extra sweeps' (`extra`). */
     sweep: (asOf: Date = deps.clock.now()) => sweepAll(asOf),

@@ -111,6 +111,14 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
     ids.taskId = (await t.admin.get(`/v1/tasks?caseId=${bCase.caseId}`)).body.tasks[0].taskId;
     ids.reportId = (await t.admin.get('/v1/campaigns/reports?district=西区')).body.reports[0].reportId;
     const pmB = t.api.as(t.key('project-manager', { projectIds: [B.projectId] }));
+    // A worker and a payroll sheet of B's: the things its payroll export names exist.
+    await pmB.post(`/v1/projects/${B.projectId}/workers`, { workers: [workerBody(21)] });
+    const sheet = await pmB.post(`/v1/projects/${B.projectId}/payrolls`, {
+      period: '2026-09',
+      lines: [lineBody(21)],
+    });
+    expect(sheet.status, JSON.stringify(sheet.body)).toBe(201);
+    await t.settle();
     const j = await pmB.post(`/v1/cases/${bCase.caseId}/justifications`, { text: 'the owner paid late' });
     expect(j.status, JSON.stringify(j.body)).toBe(201);
     ids.justificationId = j.body.justificationId;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { percent, yuan } from '../../console/src/format.ts';
@@ -209,6 +210,20 @@ describe.skipIf(!hasChromium)('the console for inspectors, in Chromium', () => {
     const shown = (await page.getByTestId('payments').textContent()) ?? '';
     expect(shown).not.toMatch(/\d{17}[\dX]|\d{16,}/);
     expect(await page.getByTestId('public-notice').getAttribute('href')).toBe(detail.body.publicNoticeUrl);
+    // The month's export for the national platform: the same file the API gives, as a download.
+    const link = page.getByTestId('export-national');
+    await expect.poll(() => link.isVisible()).toBe(true);
+    const href = (await link.getAttribute('href'))!;
+    expect(href).toMatch(
+      new RegExp(`^/v1/projects/${projectId}/exports/national-payroll\\?period=\\d{4}-\\d{2}$`),
+    );
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/^national-payroll-.+\.json$/);
+    const file = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    const fromApi = await lead.get(href);
+    expect(fromApi.status, JSON.stringify(fromApi.body)).toBe(200);
+    expect(file).toEqual(fromApi.body);
+    expect(file.detailList.length).toBeGreaterThan(0);
     await screenshot(page, 'project');
     await expectAccessible(page, 'project page');
     expectNoProblems(cockpit);

@@ -6,10 +6,11 @@ import {
   lineBody,
   type Move,
   registerProject,
+  residentId,
   wageAccount,
   workerBody,
 } from './api-helpers.ts';
-import { creditCode } from './fixtures.ts';
+import { card, creditCode } from './fixtures.ts';
 import { type ApiClient, startTestSystem, type TestSystem } from './harness.ts';
 
 /**
@@ -55,9 +56,9 @@ describe.each(['pglite', 'postgres'] as const)('payment rates on %s', (kind) => 
     const sheetA = await pmA.post(`/v1/projects/${a.projectId}/payrolls`, {
       period: '2026-10',
       lines: [
-        lineBody(1, { amountDue: '5200.00' }),
-        lineBody(2, { amountDue: '4800.00' }),
-        lineBody(3, { amountDue: '3000.00' }),
+        lineBody(1, { amountDue: '5200.00', grossAmount: '6100.00' }),
+        lineBody(2, { amountDue: '4800.00', daysWorked: 20.5 }),
+        lineBody(3, { amountDue: '3000.00', daysWorked: null }),
       ],
     });
     expect(sheetA.status, JSON.stringify(sheetA.body)).toBe(201);
@@ -285,6 +286,86 @@ describe.each(['pglite', 'postgres'] as const)('payment rates on %s', (kind) => 
     );
     expect((await icbc.get('/v1/findings/lifecycle')).status).toBe(403);
     expect((await t.admin.get('/v1/findings/lifecycle?from=2026-12-01&to=2026-11-01')).status).toBe(400);
+  });
+
+  it("exports A's October as the national platform's payroll object, full numbers in the download only, scoped", async () => {
+    const path = `/v1/projects/${a.projectId}/exports/national-payroll?period=2026-10`;
+    const res = await t.api.as(t.key('inspector', { districts: ['东区'] })).get(path);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="national-payroll-${a.projectId}-2026-10.json"`,
+    );
+    const common = {
+      idCardType: '01',
+      workHours: null,
+      payRollBankCode: null,
+      payRollBankName: null,
+      payBankCardNumber: a.accountNo,
+      payBankCode: 'ICBC-PZH',
+      payBankName: null,
+    };
+    expect(res.body).toEqual({
+      projectCode: a.projectId,
+      corpCode: creditCode(2001),
+      corpName: '总包1',
+      teamSysNo: null,
+      payMonth: '2026-10',
+      detailList: [
+        {
+          ...common,
+          idCardNumber: residentId(1),
+          workerName: '工人1',
+          days: 22,
+          payRollBankCardNumber: card(1),
+          totalPayAmount: '6100.00',
+          actualAmount: '5200.00',
+          isBackPay: 0,
+          balanceDate: '2026-11-13',
+          thirdPayRollCode: expect.stringMatching(/:v1$/),
+        },
+        {
+          ...common,
+          idCardNumber: residentId(2),
+          workerName: '工人2',
+          days: 20.5,
+          payRollBankCardNumber: card(2),
+          totalPayAmount: '4800.00',
+          actualAmount: '2000.00',
+          isBackPay: 0,
+          balanceDate: '2026-11-13',
+          thirdPayRollCode: expect.stringMatching(/:v1$/),
+        },
+        {
+          ...common,
+          idCardNumber: residentId(3),
+          workerName: '工人3',
+          days: null,
+          payRollBankCardNumber: card(3),
+          totalPayAmount: '3000.00',
+          actualAmount: '3000.00',
+          isBackPay: 1,
+          balanceDate: '2026-11-17',
+          thirdPayRollCode: expect.stringMatching(/:v1$/),
+        },
+      ],
+    });
+    expect((await pmA.get(path)).status).toBe(200);
+    for (const other of [
+      t.api.as(t.key('inspector', { districts: ['西区'] })),
+      t.api.as(t.key('project-manager', { projectIds: [b.projectId] })),
+      icbc,
+    ])
+      expect((await other.get(path)).status).toBe(403);
+    expect(
+      (await t.admin.get(`/v1/projects/${a.projectId}/exports/national-payroll?period=2026-09`)).status,
+    ).toBe(404);
+    expect(
+      (await t.admin.get(`/v1/projects/${a.projectId}/exports/national-payroll?period=2026-13`)).status,
+    ).toBe(400);
+    // Without a period: the latest month with a sheet.
+    expect((await t.admin.get(`/v1/projects/${a.projectId}/exports/national-payroll`)).body.payMonth).toBe(
+      '2026-10',
+    );
   });
 
   it('moves with the next event: worker 2’s remaining 2,800 makes them paid in full, not on time', async () => {

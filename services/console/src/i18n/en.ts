@@ -218,6 +218,7 @@ const en: Messages = {
     version: 'Version',
     submittedAt: 'Submitted',
     payments: 'Payments per worker',
+    exportNational: 'Export for the national platform',
     month: 'Month',
     worker: 'Name',
     idNumber: 'ID number',

@@ -214,6 +214,7 @@ export default {
     version: '版本',
     submittedAt: '提交时间',
     payments: '工人工资发放',
+    exportNational: '导出全国平台工资单',
     month: '月份',
     worker: '姓名',
     idNumber: '身份证号',
