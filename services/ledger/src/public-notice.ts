@@ -20,6 +20,8 @@ import { type Clock, NotFoundError, problemSchema } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { wageLookupRoutes } from './wage-lookup.ts';
+import { wageLookupPage } from './wage-lookup-page.ts';
 
 /**
  * The public notice of wage payment (工资发放公示): what a site's rights-protection board
@@ -498,8 +500,12 @@ export function withPublicNotice(
   deps: Parameters<typeof publicNoticeRoutes>[0],
 ): FastifyPluginAsync {
   const notice = publicNoticeRoutes(deps);
+  const lookup = wageLookupRoutes(deps);
   return async (app) => {
     await app.register(routes);
     await app.register(notice);
+    // 工资查询 (issue 14 §5): the worker's own wages, and its page.
+    await app.register(lookup);
+    await app.register(wageLookupPage);
   };
 }

@@ -44,6 +44,8 @@ export const workers = ledger.table(
   (t) => [
     primaryKey({ columns: [t.projectId, t.idNumber] }),
     index('ledger_workers_account_idx').on(t.accountNo),
+    // 工资查询: a worker's registrations by ID number, across projects (issue 14 §5).
+    index('ledger_workers_id_number_idx').on(t.idNumber),
   ],
 );
 

@@ -297,6 +297,55 @@ describe.skipIf(!hasChromium)('the console for inspectors, in Chromium', () => {
     await cockpit.context.close();
   });
 
+  it('工资查询 on a phone: a wrong card and a malformed ID are refused, the right pair shows the worker’s months', async () => {
+    // A demo worker on a payroll sheet, and the card registered for them.
+    const [w] = await t.db.query<{ id_number: string; account_no: string }>(
+      `SELECT w.id_number, w.account_no FROM ledger.workers w
+         JOIN ledger.payroll_lines l ON l.id_number = w.id_number
+         JOIN ledger.payroll_sheets s ON s.sheet_id = l.sheet_id AND s.project_id = w.project_id
+        ORDER BY w.project_id, w.id_number LIMIT 1`,
+    );
+    const api = await t.api.post('/public/wages/lookup', {
+      idNumber: w!.id_number,
+      cardLast6: w!.account_no.slice(-6),
+    });
+    expect(api.status, JSON.stringify(api.body)).toBe(200);
+    expect(api.body.months.length).toBeGreaterThan(0);
+    const phone = await openPage(browser, PHONE);
+    const { page } = phone;
+    await page.goto(`${base}/public/wages.html`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('工资查询');
+    const ask = async (id: string, digits: string) => {
+      await page.getByLabel('身份证号').fill(id);
+      await page.getByLabel(/后六位/).fill(digits);
+      await page.getByRole('button', { name: '查询' }).click();
+    };
+    await ask(w!.id_number, '999999');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('没有找到与这两项信息相符的工资记录');
+    await ask(`${w!.id_number.slice(0, 17)}${w!.id_number.endsWith('0') ? '1' : '0'}`, '123456');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('格式不正确');
+    await ask(w!.id_number, w!.account_no.slice(-6));
+    const months = page.locator('article.month');
+    await expect.poll(() => months.count()).toBe(api.body.months.length);
+    expect(await page.getByRole('alert').isVisible()).toBe(false);
+    const first = api.body.months[0];
+    expect(await months.first().getAttribute('data-period')).toBe(first.period);
+    expect(await months.first().textContent()).toContain(yuan(first.paid));
+    expect(await page.locator('#who').textContent()).toContain(api.body.name);
+    // Nothing of the full ID or card is on the page.
+    expect(await page.content()).not.toContain(w!.account_no);
+    // Fits a phone: nothing wider than the screen.
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      PHONE.width,
+    );
+    await screenshot(page, 'wages-phone');
+    await expectAccessible(page, 'wage lookup');
+    expectNoProblems(phone);
+    await phone.context.close();
+  });
+
   it('the demo project manager logs in on a phone without a password change and sees their projects', async () => {
     const pm = demoUsers.find((u) => u.login === 'pm')!;
     expect(pm.role).toBe('project-manager');

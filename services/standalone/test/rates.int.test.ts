@@ -368,6 +368,84 @@ describe.each(['pglite', 'postgres'] as const)('payment rates on %s', (kind) => 
     );
   });
 
+  it('工资查询: a worker sees their own months with their ID and card digits; nothing else, to nobody else', async () => {
+    const lookup = (idNumber: string, cardLast6: string) =>
+      t.api.post('/public/wages/lookup', { idNumber, cardLast6 });
+    const two = await lookup(residentId(2), card(2).slice(-6));
+    expect(two.status, JSON.stringify(two.body)).toBe(200);
+    expect(two.headers.get('cache-control')).toBe('no-store');
+    expect(two.body).toEqual({
+      name: '工**',
+      months: [
+        {
+          projectName: '东区甲项目',
+          period: '2026-10',
+          dueDate: '2026-11-13',
+          owed: '4800.00',
+          paid: '2000.00',
+          lastPaidOn: '2026-11-13',
+          status: 'short',
+          openFindings: ['工资未足额发放'],
+        },
+      ],
+      otherOpenFindings: [],
+    });
+    const three = await lookup(residentId(3), card(3).slice(-6));
+    expect(three.body.months).toEqual([
+      expect.objectContaining({
+        paid: '3000.00',
+        lastPaidOn: '2026-11-17',
+        status: 'paid-late',
+        openFindings: [],
+      }),
+    ]);
+    // A wrong card and an unregistered ID get the same answer: nothing tells whether the ID exists.
+    const wrongCard = await lookup(residentId(2), '000000');
+    const unknown = await lookup(residentId(99), card(2).slice(-6));
+    expect(wrongCard.status).toBe(404);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual(wrongCard.body);
+    expect(wrongCard.body.detail).toContain('没有找到与这两项信息相符的工资记录');
+    // Malformed input is 400, naming the field.
+    const bad = await lookup(`${residentId(2).slice(0, 17)}0`, '123456');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('idNumber');
+    expect((await lookup(residentId(2), '12345')).status).toBe(400);
+    // Each lookup is logged, never with the ID (the harness also checks every line at close).
+    expect(t.logs.some((l) => l.includes('wage lookup: answered'))).toBe(true);
+    expect(t.logs.some((l) => l.includes('wage lookup: nothing matches'))).toBe(true);
+    expect(t.logs.join('')).not.toContain(residentId(2));
+  });
+
+  it('工资查询 limits guessing: six lookups an hour per ID number, then 429 with Retry-After', async () => {
+    const id = residentId(4);
+    for (let i = 0; i < 6; i++)
+      expect(
+        (await t.api.post('/public/wages/lookup', { idNumber: id, cardLast6: `99999${i}` })).status,
+      ).toBe(404);
+    const refused = await t.api.post('/public/wages/lookup', { idNumber: id, cardLast6: card(4).slice(-6) });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.body.detail).toContain('查询过于频繁');
+    // Another worker's lookups are not held up by it.
+    expect(
+      (await t.api.post('/public/wages/lookup', { idNumber: residentId(5), cardLast6: card(5).slice(-6) }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('serves the worker’s page with a CSP that allows no inline script', async () => {
+    const page = await fetch(`${t.api.baseUrl}/public/wages.html`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('<h1>工资查询</h1>');
+    expect(html).toContain('<script src="/public/wages.js"></script>');
+    expect((await fetch(`${t.api.baseUrl}/public/wages.js`)).headers.get('content-type')).toContain(
+      'javascript',
+    );
+  });
+
   it('moves with the next event: worker 2’s remaining 2,800 makes them paid in full, not on time', async () => {
     await feed(
       icbc,

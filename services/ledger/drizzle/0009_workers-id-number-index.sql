@@ -1,0 +1,1 @@
+CREATE INDEX "ledger_workers_id_number_idx" ON "ledger"."workers" USING btree ("id_number");
