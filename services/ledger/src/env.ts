@@ -7,6 +7,9 @@ export const env = parseEnv(
   hostEnvSchema.extend({
     /** How often the deadline sweep runs (BullMQ, once per occurrence across instances); 0: never. */
     WAGEWATCH_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** 工资查询: lookups an hour per address and per ID number (429 beyond). */
+    WAGEWATCH_WAGE_LOOKUP_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+    WAGEWATCH_WAGE_LOOKUP_PER_ID: z.coerce.number().int().min(1).default(6),
     /** The compliance policy of the payment rates: a row of RATE_POLICIES. An unknown id fails at start. */
     WAGEWATCH_RATE_POLICY: z
       .string()

@@ -10,6 +10,10 @@ await runService(env, ({ db, clock }) => {
     clock,
     calendar: defaultCalendar,
     ratePolicy: ratePolicyById(env.WAGEWATCH_RATE_POLICY),
+    wageLookupLimits: {
+      perAddress: env.WAGEWATCH_WAGE_LOOKUP_PER_ADDRESS,
+      perIdNumber: env.WAGEWATCH_WAGE_LOOKUP_PER_ID,
+    },
   });
   return {
     name: 'ledger',

@@ -20,7 +20,7 @@ import { type Clock, NotFoundError, problemSchema } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { wageLookupRoutes } from './wage-lookup.ts';
+import { type WageLookupLimits, wageLookupRoutes } from './wage-lookup.ts';
 import { wageLookupPage } from './wage-lookup-page.ts';
 
 /**
@@ -497,10 +497,13 @@ export function publicNoticeRoutes(deps: {
 /** The ledger's routes with the public notice beside them (one plugin, as the hosts register it). */
 export function withPublicNotice(
   routes: FastifyPluginAsync,
-  deps: Parameters<typeof publicNoticeRoutes>[0],
+  deps: Parameters<typeof publicNoticeRoutes>[0] & { wageLookupLimits?: Partial<WageLookupLimits> },
 ): FastifyPluginAsync {
   const notice = publicNoticeRoutes(deps);
-  const lookup = wageLookupRoutes(deps);
+  const lookup = wageLookupRoutes({
+    ...deps,
+    ...(deps.wageLookupLimits ? { limits: deps.wageLookupLimits } : {}),
+  });
   return async (app) => {
     await app.register(routes);
     await app.register(notice);

@@ -14,6 +14,7 @@ import { rateRoutes } from './rate-routes.ts';
 import { ledgerReadRoutes } from './read-routes.ts';
 import { type ExtraSweep, ledgerRoutes } from './routes.ts';
 import { readEvaluationInstant, sweep } from './sweep.ts';
+import type { WageLookupLimits } from './wage-lookup.ts';
 
 export const LEDGER_SCHEMA = 'ledger';
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
@@ -27,6 +28,8 @@ export function createLedger(deps: {
   extraSweeps?: readonly ExtraSweep[];
   /** The compliance policy of the payment rates (`WAGEWATCH_RATE_POLICY`); national by default. */
   ratePolicy?: RatePolicy;
+  /** 工资查询's limits (`WAGEWATCH_WAGE_LOOKUP_PER_ADDRESS`, `..._PER_ID`); per process, in memory. */
+  wageLookupLimits?: Partial<WageLookupLimits>;
 }) {
   const outbox = new Outbox(LEDGER_SCHEMA, 'ledger');
   const ctx = { ...deps, outbox };

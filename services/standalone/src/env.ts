@@ -59,6 +59,9 @@ const schema = z.object({
   WAGEWATCH_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
   /** The provincial wage-guarantee deposit policy (an id of DEPOSIT_POLICIES). */
   WAGEWATCH_DEPOSIT_POLICY: z.string().default('national-default'),
+  /** 工资查询: lookups an hour per address and per ID number (429 beyond). */
+  WAGEWATCH_WAGE_LOOKUP_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  WAGEWATCH_WAGE_LOOKUP_PER_ID: z.coerce.number().int().min(1).default(6),
   /** The compliance policy of the payment rates (an id of RATE_POLICIES). */
   WAGEWATCH_RATE_POLICY: z.string().default('national-default'),
   /**

@@ -68,6 +68,10 @@ const system = await createEmbeddedSystem({
     : { sweepIntervalMs: env.WAGEWATCH_SWEEP_INTERVAL_SECONDS * 1000 }),
   depositPolicy: env.WAGEWATCH_DEPOSIT_POLICY,
   ratePolicy: env.WAGEWATCH_RATE_POLICY,
+  wageLookupLimits: {
+    perAddress: env.WAGEWATCH_WAGE_LOOKUP_PER_ADDRESS,
+    perIdNumber: env.WAGEWATCH_WAGE_LOOKUP_PER_ID,
+  },
   webhookTargets: webhookTargetPolicyFromEnv(env),
   protection: httpProtectionFromEnv(env),
   keyRefreshMs: env.WAGEWATCH_KEY_REFRESH_MS,

@@ -41,6 +41,8 @@ export type EmbeddedOptions = {
   depositPolicy?: string;
   /** The compliance policy of the payment rates (a row of RATE_POLICIES); default national-default. */
   ratePolicy?: string;
+  /** 工资查询's limits per hour: per address, per ID number. */
+  wageLookupLimits?: { perAddress?: number; perIdNumber?: number };
   /** Where webhooks may go (default: https: to public addresses only). */
   webhookTargets?: WebhookTargetPolicy;
   /** Rate limits and the event-loop pressure bound; generous defaults (runtime http-protection.ts). */
@@ -98,6 +100,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     calendar,
     extraSweeps: [sweepDeposits, sweepInspection],
     ratePolicy: ratePolicyById(options.ratePolicy ?? 'national-default'),
+    ...(options.wageLookupLimits ? { wageLookupLimits: options.wageLookupLimits } : {}),
   });
   const inspection = createInspection({
     db,
