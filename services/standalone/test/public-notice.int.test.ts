@@ -115,6 +115,8 @@ describe('the public notice of wage payment (工资发放公示)', () => {
       '12333',
       OFFICER.phone,
       '¥2,100.00',
+      // Where a worker checks their own wages (工资查询): a link on the same site.
+      '<a href="/public/wages.html">',
     ])
       expect(html).toContain(text);
     // No external assets: no script, no stylesheet link, no remote URL of any kind.
