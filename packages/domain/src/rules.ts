@@ -40,6 +40,8 @@ export type RuleCode = (typeof RULE_CODES)[number];
 export type RuleDefinition = {
   /** The row of DOMAIN.md's "Monitoring rules" table. */
   domainRule: number;
+  /** Its name in Chinese, as the bureau and the workers read it (exports, the worker's page). */
+  nameZh: string;
   severity: Severity;
   legalBasis: string;
 };
@@ -49,52 +51,91 @@ const D724 = '保障农民工工资支付条例 (Decree 724)';
 
 export const RULE_DEFINITIONS = {
   'wages-missed': {
+    nameZh: '未发放工资',
     domainRule: 1,
     severity: 'high',
     legalBasis: `${D724} Art 12-14; 工资支付暂行规定 Art 7`,
   },
   'wages-late': {
+    nameZh: '工资延迟发放',
     domainRule: 2,
     severity: 'medium',
     legalBasis: `${D724} Art 12-14; 劳部发〔1995〕226号 (无故拖欠)`,
   },
   'wages-short': {
+    nameZh: '工资未足额发放',
     domainRule: 3,
     severity: 'high',
     legalBasis: `${D724} Art 12; 克扣 (劳部发〔1995〕226号)`,
   },
-  'wrong-payee': { domainRule: 4, severity: 'high', legalBasis: `${D724} Art 11, 26, 31` },
-  'paid-outside-account': { domainRule: 5, severity: 'medium', legalBasis: `${D724} Art 26, 31` },
-  'payroll-missing': { domainRule: 6, severity: 'medium', legalBasis: `${D724} Art 31` },
-  'payroll-unsigned': { domainRule: 6, severity: 'low', legalBasis: `${D724} Art 31` },
-  'labour-cost-missing': { domainRule: 7, severity: 'high', legalBasis: `${D724} Art 24, 29` },
-  'balance-short': { domainRule: 8, severity: 'medium', legalBasis: `${D724} Art 38 (early warning)` },
+  'wrong-payee': {
+    nameZh: '收款人与花名册不符',
+    domainRule: 4,
+    severity: 'high',
+    legalBasis: `${D724} Art 11, 26, 31`,
+  },
+  'paid-outside-account': {
+    nameZh: '未通过专用账户发放',
+    domainRule: 5,
+    severity: 'medium',
+    legalBasis: `${D724} Art 26, 31`,
+  },
+  'payroll-missing': {
+    nameZh: '未报送工资表',
+    domainRule: 6,
+    severity: 'medium',
+    legalBasis: `${D724} Art 31`,
+  },
+  'payroll-unsigned': {
+    nameZh: '工资表未经本人签字确认',
+    domainRule: 6,
+    severity: 'low',
+    legalBasis: `${D724} Art 31`,
+  },
+  'labour-cost-missing': {
+    nameZh: '人工费用未按时拨付',
+    domainRule: 7,
+    severity: 'high',
+    legalBasis: `${D724} Art 24, 29`,
+  },
+  'balance-short': {
+    nameZh: '专户余额不足',
+    domainRule: 8,
+    severity: 'medium',
+    legalBasis: `${D724} Art 38 (early warning)`,
+  },
   'arrears-growing': {
+    nameZh: '欠薪持续增加',
     domainRule: 9,
     severity: 'high',
     legalBasis: `法释〔2013〕3号 (拒不支付劳动报酬罪); ${D724} Art 12`,
   },
   'deposit-missing': {
+    nameZh: '未缴工资保证金',
     domainRule: 10,
     severity: 'high',
     legalBasis: `${D724} Art 32; ${D65}: lodged within 20 working days of the construction permit`,
   },
   'deposit-short': {
+    nameZh: '工资保证金不足',
     domainRule: 11,
     severity: 'high',
     legalBasis: `${D724} Art 32; ${D65}: the amount required after adjustments`,
   },
   'guarantee-expiring': {
+    nameZh: '保函即将到期',
     domainRule: 12,
     severity: 'medium',
     legalBasis: `${D65}: a bank guarantee replaces cash only while valid; the bureau is reminded one month before expiry`,
   },
   'deposit-not-topped-up': {
+    nameZh: '保证金未补足',
     domainRule: 13,
     severity: 'high',
     legalBasis: `${D65}: the contractor tops the deposit up within 10 working days of a draw`,
   },
   'feed-incomplete': {
+    nameZh: '银行数据不完整',
     domainRule: 14,
     severity: 'medium',
     legalBasis: 'Data quality: the bank reports the dedicated account (Decree 724 Art 27, 38)',

@@ -1,6 +1,7 @@
 export * from './auth.ts';
 export * from './clock.ts';
 export * from './console-static.ts';
+export * from './csv.ts';
 export * from './dead-letter-routes.ts';
 export * from './errors.ts';
 export * from './http.ts';

@@ -6,6 +6,7 @@ import {
   evaluateProject,
   formatFen,
   type ObligationOutcome,
+  RULE_DEFINITIONS,
   shanghaiDate,
   validateResidentId,
   type WorkingDayCalendar,
@@ -34,18 +35,6 @@ export const DEFAULT_WAGE_LOOKUP_LIMITS: WageLookupLimits = {
   perAddress: 30,
   perIdNumber: 6,
   windowMs: 3_600_000,
-};
-
-/** The rule names a worker reads (the console's zh-CN names of the payment rules). */
-const RULE_ZH: Record<string, string> = {
-  'wages-missed': '未发放工资',
-  'wages-late': '工资延迟发放',
-  'wages-short': '工资未足额发放',
-  'wrong-payee': '收款人与花名册不符',
-  'paid-outside-account': '未通过专用账户发放',
-  'payroll-missing': '未报送工资表',
-  'payroll-unsigned': '工资表未经本人签字确认',
-  'arrears-growing': '欠薪持续增加',
 };
 
 const NO_MATCH = '没有找到与这两项信息相符的工资记录：请核对身份证号和银行卡后六位 (no wage record matches)';
@@ -203,11 +192,22 @@ export function wageLookupRoutes(deps: {
               paid: formatFen(o.paid),
               lastPaidOn: last ? shanghaiDate(last) : null,
               status,
-              openFindings: open.filter((f) => f.period === o.period).map((f) => RULE_ZH[f.rule] ?? f.rule),
+              openFindings: open
+                .filter((f) => f.period === o.period)
+                .map(
+                  (f) =>
+                    (RULE_DEFINITIONS as Record<string, { nameZh: string } | undefined>)[f.rule]?.nameZh ??
+                    f.rule,
+                ),
             });
           }
           for (const f of open.filter((x) => !outcomes.some((o) => o.period === x.period)))
-            otherOpenFindings.push({ projectName, finding: RULE_ZH[f.rule] ?? f.rule });
+            otherOpenFindings.push({
+              projectName,
+              finding:
+                (RULE_DEFINITIONS as Record<string, { nameZh: string } | undefined>)[f.rule]?.nameZh ??
+                f.rule,
+            });
         }
         req.log.info(
           { wageLookup: 'matched', projects: mine.length, months: months.length },

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lineBody, registerProject, workerBody } from './api-helpers.ts';
@@ -240,6 +241,19 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
     expect(await text('case-total')).toBe('共 2 件'); // P1's and the critical one of P3
     const line = (await page.getByTestId('case-table').locator('tr', { has: row }).textContent()) ?? '';
     for (const shown of [P1, '总包1', '东区', '高']) expect(line, shown).toContain(shown);
+    // The list as CSV for Excel (issue 14 §2): the inspector's own cases, with the list's filter.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-cases').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^cases-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    const rows = csv.slice(1).trimEnd().split('\r\n');
+    expect(rows[0]).toContain('"案件编号"');
+    expect(rows.length).toBe(1 + 2); // the same two open cases as the list
+    expect(csv).toContain(`"${caseId}"`);
+    expect(await page.getByTestId('export-findings').getAttribute('href')).toBe('/v1/findings/export');
     await axe('cases');
     await shot('cases');
   });

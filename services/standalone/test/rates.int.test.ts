@@ -446,6 +446,55 @@ describe.each(['pglite', 'postgres'] as const)('payment rates on %s', (kind) => 
     );
   });
 
+  it('exports the findings and cases lists as CSV for Excel: BOM, Chinese headers, masked IDs, scoped', async () => {
+    const res = await fetch(`${t.api.baseUrl}/v1/findings/export`, {
+      headers: { authorization: `Bearer ${t.key('admin')}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="findings-2026-11-25.csv"');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = new TextDecoder().decode(bytes);
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      '"预警编号","项目编号","区域","规则","严重程度","状态","工资月份","工人","身份证号（脱敏）","欠付金额","已付金额","发现时间","解决时间","责任单位","法律依据","说明"',
+    );
+    const list = (await t.admin.get('/v1/findings?limit=5000')).body;
+    expect(lines.length).toBe(1 + list.total);
+    const short = lines.find((l) => l.includes('"工资未足额发放"') && l.includes('"工人2"'));
+    expect(short).toBeDefined();
+    expect(short).toContain('"2800.00"');
+    expect(csv).not.toContain(residentId(2));
+    const west = await fetch(`${t.api.baseUrl}/v1/findings/export`, {
+      headers: { authorization: `Bearer ${t.key('inspector', { districts: ['西区'] })}` },
+    });
+    expect(await west.text()).not.toContain('"东区"');
+    const bank = await fetch(`${t.api.baseUrl}/v1/findings/export`, {
+      headers: { authorization: `Bearer ${t.key('bank', { bankCode: 'ICBC-PZH' })}` },
+    });
+    expect(bank.status).toBe(403);
+
+    const cases = await fetch(`${t.api.baseUrl}/v1/cases/export`, {
+      headers: { authorization: `Bearer ${t.key('admin')}` },
+    });
+    expect(cases.status).toBe(200);
+    const caseLines = (await cases.text())
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(caseLines[0]).toContain('"案件编号","项目编号","区域","用工单位"');
+    const allCases = (await t.admin.get('/v1/cases?limit=1000')).body;
+    expect(caseLines.length).toBe(1 + allCases.total);
+    const caseA = allCases.cases.find((c: { projectId: string }) => c.projectId === a.projectId);
+    const rowA = caseLines.find((l) => l.startsWith(`"${caseA.caseId}"`))!;
+    expect(rowA).toContain(`"${a.projectId}","东区","总包1","${creditCode(2001)}"`);
+    expect(rowA).toContain('"2800.00"');
+  });
+
   it('moves with the next event: worker 2’s remaining 2,800 makes them paid in full, not on time', async () => {
     await feed(
       icbc,

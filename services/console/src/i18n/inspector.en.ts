@@ -33,6 +33,8 @@ const en: Strings<typeof inspector> = {
   taskKind: { inspection: 'Inspection', notice: 'Notice', 'follow-up': 'Follow-up' },
   cases: {
     title: 'Cases',
+    exportCases: 'Export cases (CSV)',
+    exportFindings: 'Export findings (CSV)',
     filters: 'Filters',
     status: 'Status',
     level: 'Step',

@@ -31,6 +31,8 @@ export default {
   taskKind: { inspection: '现场检查', notice: '通知', 'follow-up': '跟进' },
   cases: {
     title: '案件',
+    exportCases: '导出案件 CSV',
+    exportFindings: '导出预警 CSV',
     filters: '筛选',
     status: '状态',
     level: '处置阶段',

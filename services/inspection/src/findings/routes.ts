@@ -3,16 +3,22 @@ import type { Database } from '@wagewatch/db';
 import {
   addDays,
   endOfShanghaiDay,
+  RULE_DEFINITIONS,
   shanghaiDate,
   startOfShanghaiDay,
   type WarningFacts,
   warningLifecycle,
 } from '@wagewatch/domain';
-import { type Clock, principalOf, problemSchema, ValidationError } from '@wagewatch/runtime';
+import { type Clock, principalOf, problemSchema, toCsv, ValidationError } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { assertFilter, scopeRows, where } from '../scope.ts';
+
+const SEVERITY_ZH: Record<string, string> = { low: '低', medium: '中', high: '高', critical: '严重' };
+/** An instant as Beijing time, YYYY-MM-DD HH:mm. */
+const beijing = (iso: string) =>
+  new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 /** The findings read model, filtered to your scope. */
 export function findingRoutes(deps: { db: Database; clock: Clock }): FastifyPluginAsync {
@@ -64,6 +70,89 @@ export function findingRoutes(deps: { db: Database; clock: Clock }): FastifyPlug
           params,
         );
         return { total: Number(count?.n ?? 0n), findings: rows.map((r) => r.snapshot) };
+      },
+    );
+
+    app.get(
+      '/v1/findings/export',
+      {
+        schema: {
+          tags: ['findings'],
+          summary:
+            'The findings list as CSV for Excel (UTF-8 with BOM, Chinese headers), with the list’s filters (scoped)',
+          description:
+            'The same rows and filters as GET /v1/findings (newest first, at most 50,000), one per finding: personal data as ' +
+            'the list masks it. Cells a spreadsheet would run as a formula (= + - @) are prefixed with an apostrophe.',
+          querystring: z.object({
+            projectId: z.string().optional(),
+            rule: ruleSchema.optional(),
+            status: z.enum(['open', 'resolved']).optional(),
+            period: periodString.optional(),
+            district: z.string().optional(),
+          }),
+          produces: ['text/csv'],
+        },
+      },
+      async (req, reply) => {
+        const principal = principalOf(req);
+        const q = req.query;
+        assertFilter(principal, q);
+        const w = where();
+        scopeRows(principal, w, 'findings');
+        if (q.projectId) w.add('project_id = ?', q.projectId);
+        if (q.rule) w.add('rule = ?', q.rule);
+        if (q.status) w.add('status = ?', q.status);
+        if (q.period) w.add('period = ?', q.period);
+        if (q.district) w.add('district = ?', q.district);
+        const rows = await deps.db.query<{ snapshot: z.infer<typeof findingSnapshot>; district: string }>(
+          `SELECT snapshot, district FROM inspection.findings ${w.clause()} ORDER BY raised_at DESC, finding_id LIMIT 50000`,
+          w.params,
+        );
+        const csv = toCsv(
+          [
+            '预警编号',
+            '项目编号',
+            '区域',
+            '规则',
+            '严重程度',
+            '状态',
+            '工资月份',
+            '工人',
+            '身份证号（脱敏）',
+            '欠付金额',
+            '已付金额',
+            '发现时间',
+            '解决时间',
+            '责任单位',
+            '法律依据',
+            '说明',
+          ],
+          rows.map(({ snapshot: f, district }) => [
+            f.findingId,
+            f.projectId,
+            district,
+            RULE_DEFINITIONS[f.rule].nameZh,
+            SEVERITY_ZH[f.severity] ?? f.severity,
+            f.status === 'open' ? '未解决' : '已解决',
+            f.period ?? '',
+            f.worker?.name ?? '',
+            f.worker?.idNumberMasked ?? '',
+            f.amountOwed ?? '',
+            f.amountPaid ?? '',
+            beijing(f.raisedAt),
+            f.resolvedAt ? beijing(f.resolvedAt) : '',
+            f.responsible.name,
+            f.legalBasis,
+            f.detail,
+          ]),
+        );
+        return reply
+          .header(
+            'content-disposition',
+            `attachment; filename="findings-${shanghaiDate(deps.clock.now())}.csv"`,
+          )
+          .type('text/csv; charset=utf-8')
+          .send(csv);
       },
     );
 
