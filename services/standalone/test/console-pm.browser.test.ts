@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { percent } from '../../console/src/format.ts';
 import { createDemoUsers, type DemoUser, loadDemo } from '../src/demo.ts';
 import {
   CHROMIUM,
@@ -103,6 +104,34 @@ describe.skipIf(!hasChromium)('the console for project managers, in Chromium', (
     expect(overflow).toBeLessThanOrEqual(PHONE.width);
     await expectAccessible(page, 'my projects (phone)');
     await shot(page, 'pm-my-projects-390x844');
+    expectNoProblems(w);
+    await w.context.close();
+  });
+
+  it('发放率 for the PM: their three projects’ rates only, at a phone’s width', async () => {
+    const w = await openPage(browser, PHONE);
+    const { page } = w;
+    await logIn(page);
+    await page.goto(`${base}/rates`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('工资发放率与合规');
+    const rates = await pmApi.get('/v1/rates');
+    expect(rates.status, JSON.stringify(rates.body)).toBe(200);
+    const mine = (await pmApi.get('/v1/projects?limit=200')).body.items.map(
+      (p: { projectId: string }) => p.projectId,
+    );
+    expect(rates.body.groups.map((g: { key: string }) => g.key).every((k: string) => mine.includes(k))).toBe(
+      true,
+    );
+    const rows = page.getByTestId('rate-groups').locator('tbody tr.el-table__row');
+    await expect.poll(() => rows.count()).toBe(rates.body.groups.length);
+    expect((await page.getByTestId('on-time-in-full').textContent())?.trim()).toBe(
+      percent(rates.body.total.onTimeInFull),
+    );
+    // No district filter or district grouping for a project manager.
+    expect(await page.getByText('按区域').count()).toBe(0);
+    expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await shot(page, 'rates-pm-phone');
+    await expectAccessible(page, 'rates (PM, phone)');
     expectNoProblems(w);
     await w.context.close();
   });
