@@ -119,6 +119,9 @@ const system = await createEmbeddedSystem({
   logger: createLogger({ level: 'warn' }),
   apiKeys,
   secrets: new SecretBox(randomBytes(32)),
+  ...(process.env.BENCH_DELIVERY_YIELD_MS
+    ? { deliveryYieldMaxMs: Number(process.env.BENCH_DELIVERY_YIELD_MS) }
+    : {}),
 });
 if (!process.env.BENCH_NO_BUS) system.start();
 const base = await system.app.listen({ port: 0, host: '127.0.0.1' });
