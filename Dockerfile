@@ -32,6 +32,8 @@ FROM node:20-bookworm-slim AS runtime
 # Every process listens on 127.0.0.1 unless HOST says otherwise; in a container the published
 # port must reach it, so the image says so explicitly.
 ENV NODE_ENV=production KAFKAJS_NO_PARTITIONER_WARNING=1 HOST=0.0.0.0
+# The bureau's orders and referrals as PDF are set in Noto CJK (inspection orders/pdf.ts).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=deps /app/ ./
 COPY . .

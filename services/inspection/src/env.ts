@@ -3,6 +3,7 @@ import { secretsKeyProblem } from '@wagewatch/runtime';
 import { z } from 'zod';
 import { webhookTargetEnv } from './alerts/webhook-targets.ts';
 import { ladderEnv } from './ladder-env.ts';
+import { documentEnv } from './orders/env.ts';
 
 /** The only place the inspection process reads its environment. */
 export const env = parseEnv(
@@ -23,6 +24,8 @@ export const env = parseEnv(
     ...webhookTargetEnv.shape,
     /** The longest justification pause, in working days (WAGEWATCH_MAX_PAUSE_WORKING_DAYS, default 30). */
     ...ladderEnv.shape,
+    /** Who issues the orders and referrals, and their numbers' prefixes (orders/env.ts). */
+    ...documentEnv.shape,
   }),
   process.env,
 );

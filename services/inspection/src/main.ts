@@ -4,6 +4,7 @@ import { SecretBox } from '@wagewatch/runtime';
 import { webhookTargetPolicyFromEnv } from './alerts/webhook-targets.ts';
 import { env } from './env.ts';
 import { ladderFromEnv } from './ladder-env.ts';
+import { documentsFromEnv } from './orders/env.ts';
 import { createInspection } from './service.ts';
 
 /** Inspection as its own process (distributed mode). */
@@ -15,6 +16,7 @@ await runService(env, ({ db, clock }) => {
     secrets: SecretBox.fromBase64(env.WAGEWATCH_SECRETS_KEY),
     webhookTargets: webhookTargetPolicyFromEnv(env),
     ladder: ladderFromEnv(env),
+    documents: documentsFromEnv(env),
   });
   return {
     name: 'inspection',

@@ -123,6 +123,42 @@ export const caseHistory = inspection.table(
   (t) => [index('inspection_case_history_case_idx').on(t.caseId, t.id)],
 );
 
+/**
+ * The documents the bureau issues on a case (责令改正指令书, 移送书): numbered, with the content as
+ * issued (what the page and the PDF render, unchanged by later findings), and for a referral the
+ * police liaison's acknowledgement.
+ */
+export const caseOrders = inspection.table(
+  'case_orders',
+  {
+    orderId: text('order_id').primaryKey(),
+    orderNo: text('order_no').notNull().unique(),
+    caseId: text('case_id').notNull(),
+    cycle: integer('cycle').notNull(),
+    kind: text('kind').notNull(),
+    district: text('district').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    issuedBy: text('issued_by').notNull(),
+    deadline: date('deadline'),
+    content: jsonb('content').notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: text('acknowledged_by'),
+    acknowledgement: text('acknowledgement'),
+  },
+  (t) => [index('inspection_case_orders_case_idx').on(t.caseId, t.issuedAt)],
+);
+
+/** The last number given in each series and year (an order's number is taken in its transaction). */
+export const orderNumbers = inspection.table(
+  'order_numbers',
+  {
+    series: text('series').notNull(),
+    year: integer('year').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.series, t.year] })],
+);
+
 export const tasks = inspection.table(
   'tasks',
   {

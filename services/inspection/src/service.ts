@@ -24,6 +24,8 @@ import { readEvaluationInstant } from './context.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { findingRoutes } from './findings/routes.ts';
 import { justificationRoutes } from './justifications/routes.ts';
+import type { DocumentConfig } from './orders/repository.ts';
+import { orderRoutes } from './orders/routes.ts';
 import { projectRoutes } from './projects/routes.ts';
 import { riskRoutes } from './risk/routes.ts';
 import { sweep, sweepRoutes } from './sweep.ts';
@@ -55,6 +57,8 @@ export function createInspection(deps: {
   secrets: SecretBox;
   /** Where webhooks may go: public https: only unless this allows http: or names internal hosts. */
   webhookTargets?: WebhookTargetPolicy;
+  /** Who issues the orders and referrals and how they are numbered (default Panzhihua's). */
+  documents?: DocumentConfig;
 }) {
   const outbox = new Outbox(INSPECTION_SCHEMA, 'inspection');
   const clock = deps.clock ?? systemClock;
@@ -69,6 +73,7 @@ export function createInspection(deps: {
     campaigns: deps.campaigns ?? DEFAULT_CAMPAIGN_CONFIG,
     secrets: deps.secrets,
     webhookTargets: targets,
+    ...(deps.documents ? { documents: deps.documents } : {}),
     webhooks: webhookDelivery({
       db: deps.db,
       clock,
@@ -90,6 +95,7 @@ export function createInspection(deps: {
     campaignRoutes(ctx),
     projectRoutes(ctx),
     dashboardRoutes(ctx),
+    orderRoutes(ctx),
   ];
   const routes: FastifyPluginAsync = async (app) => {
     for (const slice of slices) await slice(app, {});

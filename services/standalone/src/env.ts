@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ladderEnv, webhookTargetEnv } from '@wagewatch/inspection';
+import { documentEnv, ladderEnv, webhookTargetEnv } from '@wagewatch/inspection';
 import { CLOCK_MODES, httpProtectionEnv, secretsKeyProblem, sessionEnv } from '@wagewatch/runtime';
 import { z } from 'zod';
 
@@ -71,6 +71,8 @@ const schema = z.object({
   ...webhookTargetEnv.shape,
   /** The longest justification pause, in working days (WAGEWATCH_MAX_PAUSE_WORKING_DAYS, default 30). */
   ...ladderEnv.shape,
+  /** Who issues the orders and referrals, and their numbers' prefixes (inspection orders/env.ts). */
+  ...documentEnv.shape,
   /** Rate limits and the event-loop pressure bound (runtime http-protection.ts). */
   ...httpProtectionEnv,
   ...sessionEnv,

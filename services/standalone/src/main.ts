@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@wagewatch/db';
-import { ladderFromEnv, webhookTargetPolicyFromEnv } from '@wagewatch/inspection';
+import { documentsFromEnv, ladderFromEnv, webhookTargetPolicyFromEnv } from '@wagewatch/inspection';
 import {
   ApiKeys,
   createClock,
@@ -76,6 +76,7 @@ const system = await createEmbeddedSystem({
   protection: httpProtectionFromEnv(env),
   keyRefreshMs: env.WAGEWATCH_KEY_REFRESH_MS,
   ladder: ladderFromEnv(env),
+  documents: documentsFromEnv(env),
   sessions: sessionOptionsFromEnv(env),
   consoleDir: env.WAGEWATCH_CONSOLE_DIR,
 });

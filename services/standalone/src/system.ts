@@ -8,7 +8,7 @@ import {
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
 import { createIngest, type PayrollFileReaderOptions } from '@wagewatch/ingest';
-import { createInspection, type WebhookTargetPolicy } from '@wagewatch/inspection';
+import { createInspection, type DocumentConfig, type WebhookTargetPolicy } from '@wagewatch/inspection';
 import { createLedger } from '@wagewatch/ledger';
 import {
   type ApiKeys,
@@ -53,6 +53,8 @@ export type EmbeddedOptions = {
   keyRefreshMs?: number;
   /** The escalation ladder (default DEFAULT_LADDER_CONFIG; the env sets the longest justification pause). */
   ladder?: LadderConfig;
+  /** Who issues the bureau's orders and referrals (inspection orders/env.ts). */
+  documents?: DocumentConfig;
   /** Session lifetimes and cache (runtime session-store.ts; env WAGEWATCH_SESSION_*). */
   sessions?: SessionStoreOptions;
   /** The console's build folder, served at `/` (docs/adr/0019-console.md); absent: the API alone. */
@@ -109,6 +111,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     secrets: options.secrets,
     ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
     ...(options.ladder ? { ladder: options.ladder } : {}),
+    ...(options.documents ? { documents: options.documents } : {}),
   });
   for (const service of [ingest, ledger, deposits, inspection]) {
     const applied = await service.migrate();

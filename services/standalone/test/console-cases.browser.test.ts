@@ -16,6 +16,7 @@ import {
 import { requireConsoleBuild } from './console-helpers.ts';
 import { type ApiResponse, startTestSystem, type TestSystem } from './harness.ts';
 import { contractorOf, inspectionSweep, publishFinding } from './inspection-helpers.ts';
+import { readPdf } from './pdf.ts';
 
 /**
  * The inspector's work pages (issue 12, "Inspector" points 3–5) in a real browser: Debian's
@@ -534,6 +535,70 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
     await shot('report-print');
     await page.emulateMedia({ media: 'screen' });
     // No script error, CSP violation or console error on any of the pages.
+    expectNoProblems(w);
+  });
+
+  it('issues an order to correct on the case (责令改正指令书): numbered, in the history, printable on A4 and as a PDF', async () => {
+    await page.goto(`${t.api.baseUrl}/cases/${caseId}`);
+    await page.getByTestId('case-orders').waitFor();
+    expect(await text('case-orders')).toContain('尚未下达文书');
+    await page.getByTestId('order-issue').click();
+    const dialog = page.getByTestId('order-dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('按工作日计算');
+    await field('order-working-days').fill('5');
+    await page.getByTestId('order-submit').click();
+    await page.getByTestId('order-list').waitFor();
+    const listed = await text('order-list');
+    // Friday 4 December + 5 working days: Friday 11 December.
+    for (const shown of [
+      '攀人社监令〔2026〕第0001号',
+      '责令改正指令书',
+      '2026-12-11',
+      '¥5,200.00',
+      inspector.name,
+    ])
+      expect(listed, shown).toContain(shown);
+    const history = await text('case-history');
+    expect(history).toContain('下达责令改正指令书');
+    expect(history).toContain('限 2026-12-11 前改正（5 个工作日）');
+    await axe('case order issued');
+    await shot('case-order');
+
+    // The printable page, in a tab of its own (the session's cookie): the order as the bureau signs it.
+    const href = await page.getByTestId('order-print').getAttribute('href');
+    const print = await page.context().newPage();
+    await print.goto(`${t.api.baseUrl}${href}`);
+    const paper = (await print.locator('body').textContent()) ?? '';
+    for (const shown of [
+      '攀枝花市东区人力资源和社会保障局',
+      '劳动保障监察责令改正指令书',
+      '攀人社监令〔2026〕第0001号',
+      '总包1',
+      '2026年12月11日前',
+      '张三',
+      '510402********1234',
+      '5200.00',
+      '李监察',
+      '二〇二六年十二月四日',
+    ])
+      expect(paper, shown).toContain(shown);
+    await print.emulateMedia({ media: 'print' });
+    expect(await print.locator('.toolbar').isVisible()).toBe(false);
+    await screenshot(print, 'inspector-order-print');
+    await print.close();
+
+    // The PDF, downloaded: A4, its text the same.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('order-pdf').click(),
+    ]);
+    const pdf = readFileSync((await download.path())!);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const read = await readPdf(pdf);
+    expect(read.pages[0]).toEqual([595, 842]);
+    for (const shown of ['攀人社监令〔2026〕第0001号', '总包1', '2026年12月11日前', '张三', '5200.00'])
+      expect(read.text, shown).toContain(shown);
     expectNoProblems(w);
   });
 });

@@ -3,6 +3,7 @@ export * from './justifications.ts';
 export * from './ladder.ts';
 export * from './lifecycle.ts';
 export * from './model.ts';
+export * from './orders.ts';
 export * from './risk.ts';
 export * from './routing.ts';
 export * from './tasks.ts';

@@ -158,3 +158,23 @@ export type Correction = {
 export type CorrectionList = { total: number; corrections: Correction[] };
 
 export type Person = { login: string; name: string; districts: string[] | 'all' };
+
+/** GET /v1/cases/:caseId/orders — a document the bureau issued on a case (inspection orders/routes.ts). */
+export type CaseOrder = {
+  orderId: string;
+  orderNo: string;
+  kind: 'correction' | 'police-referral';
+  title: string;
+  caseId: string;
+  cycle: number;
+  issuedAt: string;
+  issuedBy: string;
+  deadline: string | null;
+  outstanding: string;
+  workers: number;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  acknowledgement: string | null;
+  printUrl: string;
+  pdfUrl: string;
+};

@@ -40,6 +40,15 @@ const REWRITES: Rewrite[] = [
   ],
   [/^every finding resolved and every task done$/, () => '问题均已解决，任务均已完成'],
   [
+    /^(劳动保障监察责令改正指令书|涉嫌拒不支付劳动报酬案件移送书) (\S+): (\d+) finding\(s\), (\d+) worker\(s\), ¥([\d.]+) outstanding(; to be corrected by (\d{4}-\d{2}-\d{2}) \((\d+) working days\))?(; [\s\S]+)?$/,
+    (title, no, n, workers, owed, _d, by, days, warning) =>
+      `${title} ${no}：问题 ${n} 项，涉及 ${workers} 人，欠付 ¥${owed}${by ? `；限 ${by} 前改正（${days} 个工作日）` : ''}${warning ?? ''}`,
+  ],
+  [
+    /^(\S+) acknowledged by (.+?)(: ([\s\S]+))?$/,
+    (no, by, _n, text) => `${no} 已由 ${by} 签收${text ? `：${text}` : ''}`,
+  ],
+  [
     /^working day (\d+) after the due date (\d{4}-\d{2}-\d{2})$/,
     (n, d) => (n === '0' ? `应发日期 ${d} 当日` : `应发日期 ${d} 后第 ${n} 个工作日`),
   ],
