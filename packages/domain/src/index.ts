@@ -8,4 +8,5 @@ export * from './identifiers.ts';
 export * from './money.ts';
 export * from './payments/index.ts';
 export * from './rates/index.ts';
+export * from './reports/period.ts';
 export * from './rules.ts';

@@ -27,6 +27,7 @@ import { justificationRoutes } from './justifications/routes.ts';
 import type { DocumentConfig } from './orders/repository.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { projectRoutes } from './projects/routes.ts';
+import { reportRoutes } from './reports/routes.ts';
 import { riskRoutes } from './risk/routes.ts';
 import { sweep, sweepRoutes } from './sweep.ts';
 import { taskRoutes } from './tasks/routes.ts';
@@ -96,6 +97,7 @@ export function createInspection(deps: {
     projectRoutes(ctx),
     dashboardRoutes(ctx),
     orderRoutes(ctx),
+    reportRoutes(ctx),
   ];
   const routes: FastifyPluginAsync = async (app) => {
     for (const slice of slices) await slice(app, {});

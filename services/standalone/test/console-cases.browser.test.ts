@@ -601,4 +601,33 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
       expect(read.text, shown).toContain(shown);
     expectNoProblems(w);
   });
+
+  it('opens the district’s monthly bulletin (月度通报) from 专项行动, and downloads it as XLSX', async () => {
+    await page.locator('.ww-nav').getByText('专项行动', { exact: true }).click();
+    await page.waitForURL(/\/campaigns/);
+    const print = page.getByTestId('bulletin-print');
+    await print.waitFor();
+    // The last month ended on the system's clock (4 December): November; the inspector's district.
+    const href = (await print.getAttribute('href')) ?? '';
+    expect(href).toBe(`/v1/reports/bulletin/print?period=2026-11&district=${encodeURIComponent('东区')}`);
+    const paper = await page.context().newPage();
+    await paper.goto(`${t.api.baseUrl}${href}`);
+    const body = (await paper.locator('body').textContent()) ?? '';
+    expect(body).toContain('东区2026年11月保障农民工工资支付监测月度通报');
+    expect(body).toContain('本期监测发现问题');
+    await screenshot(paper, 'inspector-bulletin-print');
+    await paper.close();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('bulletin-xlsx').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('东区2026年11月保障农民工工资支付监测月度通报.xlsx');
+    expect(
+      readFileSync((await download.path())!)
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+    await axe('campaigns with the bulletin');
+    expectNoProblems(w);
+  });
 });

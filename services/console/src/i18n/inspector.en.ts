@@ -148,6 +148,14 @@ const en: Strings<typeof inspector> = {
     'referral-acknowledged': 'Referral acknowledged by the police',
     warning: 'Warning',
   },
+  bulletin: {
+    title: 'Monthly and quarterly bulletins',
+    period: 'Period',
+    district: 'Scope',
+    city: 'The city',
+    print: 'Open (A4)',
+    xlsx: 'Download Excel',
+  },
   orders: {
     title: 'Orders',
     none: 'No order issued yet.',

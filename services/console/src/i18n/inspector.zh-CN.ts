@@ -144,6 +144,14 @@ export default {
     'referral-acknowledged': '公安机关签收',
     warning: '提示',
   },
+  bulletin: {
+    title: '月度/季度通报',
+    period: '统计期间',
+    district: '范围',
+    city: '全市',
+    print: '打开通报（A4）',
+    xlsx: '下载 Excel',
+  },
   orders: {
     title: '执法文书',
     none: '尚未下达文书。',

@@ -38,6 +38,15 @@ function block(b: Block): string {
  * and seals; the toolbar is not printed. Served with a CSP that allows no script.
  */
 export function orderHtml(title: string, blocks: readonly Block[], pdfHref: string): string {
+  return documentHtml(title, blocks, [{ href: pdfHref, label: '下载 PDF' }]);
+}
+
+/** Any of the bureau's documents as a printable A4 page, with download links above it (not printed). */
+export function documentHtml(
+  title: string,
+  blocks: readonly Block[],
+  links: { href: string; label: string }[],
+): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -71,7 +80,7 @@ td.center { text-align: center; }
 </style>
 </head>
 <body>
-<nav class="toolbar"><span>打印：浏览器菜单 → 打印（A4）</span> <a href="${esc(pdfHref)}">下载 PDF</a></nav>
+<nav class="toolbar"><span>打印：浏览器菜单 → 打印（A4）</span> ${links.map((l) => `<a href="${esc(l.href)}">${esc(l.label)}</a>`).join(' ')}</nav>
 ${blocks.map(block).join('\n')}
 </body>
 </html>

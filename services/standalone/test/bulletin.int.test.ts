@@ -1,0 +1,228 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerProject } from './api-helpers.ts';
+import { type ApiClient, startTestSystem, type TestSystem } from './harness.ts';
+import { contractorOf, inspectionSweep, publishFinding } from './inspection-helpers.ts';
+
+/**
+ * Issue 14 §2: the monthly and quarterly bulletin (月度/季度通报) of a district and of the city,
+ * through the API as JSON, XLSX (opened with exceljs) and the A4 page, checked against the
+ * findings planted.
+ *
+ * In October 2026: P1 (东区) 张三 unpaid 5,200 (raised 20th), 李四 short 1,800 (21st, paid on 3
+ * November), 赵六's 4,000 paid in full after its due date (25th, a wages-late record: 追发);
+ * P2 (西区) 王五 unpaid (22nd, paid on the 28th). An order to correct on P1's case on the 29th.
+ * In November: P2's sheet missing (4 November); read on the 5th.
+ */
+const P1 = 'PZH-API-001';
+const P2 = 'PZH-API-002';
+const zhang = { idNumberMasked: '510402********1234', name: '张三' };
+const li = { idNumberMasked: '510402********5678', name: '李四' };
+const wang = { idNumberMasked: '510402********9012', name: '王五' };
+const zhao = { idNumberMasked: '510402********3456', name: '赵六' };
+const at = (d: string) => `2026-${d}T10:00:00+08:00`;
+
+describe.each(['pglite', 'postgres'] as const)('the bulletin on %s', (kind) => {
+  let t: TestSystem;
+  let east: ApiClient;
+  let west: ApiClient;
+  let city: ApiClient;
+  let octoberEast: Record<string, unknown>;
+  let octoberCity: Record<string, unknown>;
+  const publishOn = async (
+    day: string,
+    f: Parameters<typeof publishFinding>[1],
+    type?: 'finding.resolved',
+  ) => {
+    t.clock.set(new Date(at(day)));
+    await publishFinding(t, f, at(day), type);
+  };
+  const raw = (client: ApiClient, path: string) =>
+    fetch(`${t.api.baseUrl}${path}`, { headers: { authorization: `Bearer ${client.key}` } });
+
+  beforeAll(async () => {
+    t = await startTestSystem({ kind, now: new Date(at('10-20')) });
+    await registerProject(t, 1, { startDate: '2026-06-01', permitDate: '2026-05-01' });
+    await registerProject(t, 2, { district: '西区', startDate: '2026-06-01', permitDate: '2026-05-01' });
+    await t.settle();
+    const p1 = { projectId: P1, responsible: contractorOf(1) };
+    const p2 = { projectId: P2, responsible: contractorOf(2) };
+    await publishOn('10-20', { ...p1, findingId: 'F-B-1', worker: zhang, amountOwed: '5200.00' });
+    await publishOn('10-21', {
+      ...p1,
+      findingId: 'F-B-2',
+      rule: 'wages-short',
+      worker: li,
+      amountOwed: '1800.00',
+      amountPaid: '3000.00',
+    });
+    await publishOn('10-22', { ...p2, findingId: 'F-B-3', worker: wang, amountOwed: '4500.00' });
+    await publishOn(
+      '10-25',
+      {
+        ...p1,
+        findingId: 'F-B-4',
+        rule: 'wages-late',
+        severity: 'medium',
+        worker: zhao,
+        amountOwed: '4000.00',
+      },
+      'finding.resolved',
+    );
+    await publishOn(
+      '10-28',
+      { ...p2, findingId: 'F-B-3', worker: wang, amountOwed: '4500.00', raisedAt: at('10-22') },
+      'finding.resolved',
+    );
+    await inspectionSweep(t, at('10-28'));
+    east = t.api.as(t.key('inspector', { districts: ['东区'] }));
+    west = t.api.as(t.key('inspector', { districts: ['西区'] }));
+    city = t.api.as(t.key('inspector', { districts: 'all' }));
+    t.clock.set(new Date(at('10-29')));
+    const caseId = (await t.admin.get(`/v1/projects/${P1}/cases`)).body.cases[0].caseId;
+    const order = await east.post(`/v1/cases/${caseId}/orders`, { kind: 'correction' });
+    expect(order.status, JSON.stringify(order.body)).toBe(201);
+    t.clock.set(new Date(at('11-01')));
+    octoberEast = (await east.get('/v1/reports/bulletin?period=2026-10&district=东区')).body;
+    octoberCity = (await city.get('/v1/reports/bulletin?period=2026-10')).body;
+    // November goes on: 李四 is paid, P2's sheet is missing.
+    await publishOn(
+      '11-03',
+      {
+        ...p1,
+        findingId: 'F-B-2',
+        rule: 'wages-short',
+        worker: li,
+        amountOwed: '1800.00',
+        raisedAt: at('10-21'),
+      },
+      'finding.resolved',
+    );
+    await publishOn('11-04', { ...p2, findingId: 'F-B-5', rule: 'payroll-missing', severity: 'medium' });
+    t.clock.set(new Date(at('11-05')));
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("gives a district's month: findings by rule, what stood open at its end, wages recovered, cases and orders", () => {
+    expect(octoberEast).toMatchObject({
+      period: '2026-10',
+      label: '2026年10月',
+      scope: '东区',
+      title: '东区2026年10月保障农民工工资支付监测月度通报',
+      provisional: false,
+      asOf: '2026-10-31T16:00:00.000Z',
+      projects: 1,
+      projectsWithFindings: 1,
+      findingsRaised: 2,
+      findingsOpenAtEnd: 2,
+      workersConcerned: 2,
+      owedOpenAtEnd: '7000.00',
+      recovered: '4000.00',
+      workersHelped: 1,
+      casesOpened: 1,
+      ordersIssued: 1,
+      policeReferrals: 0,
+    });
+    expect(octoberEast.byRule).toEqual([
+      { rule: 'wages-late', name: '工资延迟发放', raised: 1, openAtEnd: 0 },
+      { rule: 'wages-missed', name: '未发放工资', raised: 1, openAtEnd: 1 },
+      { rule: 'wages-short', name: '工资未足额发放', raised: 1, openAtEnd: 1 },
+    ]);
+  });
+
+  it('gives the city its month with a row per district', () => {
+    expect(octoberCity).toMatchObject({
+      scope: '全市',
+      district: null,
+      projects: 2,
+      findingsRaised: 3,
+      findingsOpenAtEnd: 2,
+      workersConcerned: 3,
+      owedOpenAtEnd: '7000.00',
+      recovered: '4000.00',
+      casesOpened: 2,
+      casesClosed: 1,
+      casesOpenAtEnd: 1,
+    });
+    expect(
+      (octoberCity.districts as { scope: string; findingsRaised: number; casesClosed: number }[]).map((d) => [
+        d.scope,
+        d.findingsRaised,
+        d.casesClosed,
+      ]),
+    ).toEqual([
+      ['东区', 2, 0],
+      ['西区', 1, 1],
+    ]);
+  });
+
+  it('a past month is the same when asked again after later events; the current quarter is provisional', async () => {
+    expect((await east.get('/v1/reports/bulletin?period=2026-10&district=东区')).body).toEqual(octoberEast);
+    expect((await city.get('/v1/reports/bulletin?period=2026-10')).body).toEqual(octoberCity);
+    const q4 = (await city.get('/v1/reports/bulletin?period=2026-Q4')).body;
+    expect(q4).toMatchObject({
+      label: '2026年第四季度',
+      title: '全市2026年第四季度保障农民工工资支付监测季度通报',
+      provisional: true,
+      asOf: '2026-11-05T02:00:00.000Z',
+      findingsRaised: 4,
+      findingsOpenAtEnd: 2,
+      owedOpenAtEnd: '5200.00',
+    });
+    // Without a period: the last month that has ended (October, on 5 November).
+    expect((await east.get('/v1/reports/bulletin?district=东区')).body.period).toBe('2026-10');
+  });
+
+  it('the XLSX carries the same figures: frozen headers, amounts as numbers in yuan, a sheet per district for the city', async () => {
+    const res = await raw(city, '/v1/reports/bulletin.xlsx?period=2026-10');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['主要指标', '问题分类', '分区情况']);
+    const figures = wb.getWorksheet('主要指标')!;
+    expect(figures.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(figures.getRow(1).values).toEqual([undefined, '指标', '数值']);
+    const byName = new Map<string, ExcelJS.Cell>();
+    figures.eachRow((row) => byName.set(String(row.getCell(1).value), row.getCell(2)));
+    expect(byName.get('本期发现问题数')?.value).toBe(3);
+    expect(byName.get('期末欠付工资（元）')?.value).toBe(7000);
+    expect(byName.get('期末欠付工资（元）')?.numFmt).toBe('#,##0.00');
+    expect(byName.get('追发工资（元）')?.value).toBe(4000);
+    expect(byName.get('下达责令改正指令书数')?.value).toBe(1);
+    const districts = wb.getWorksheet('分区情况')!;
+    expect(districts.getRow(2).getCell(1).value).toBe('东区');
+    expect(districts.getRow(3).getCell(1).value).toBe('西区');
+    expect(districts.rowCount).toBe(3);
+  });
+
+  it('the A4 page says the same, in the bureau’s name', async () => {
+    const res = await raw(east, '/v1/reports/bulletin/print?period=2026-10&district=东区');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await res.text();
+    for (const s of [
+      '攀枝花市东区人力资源和社会保障局',
+      '东区2026年10月保障农民工工资支付监测月度通报',
+      '本期追发工资 4000.00 元',
+      '欠付工资 7000.00 元',
+      '@page { size: A4',
+    ])
+      expect(html, s).toContain(s);
+  });
+
+  it('refused: another district (403), the city to a district inspector (403), a project manager (403), a bad or future period (400)', async () => {
+    expect((await west.get('/v1/reports/bulletin?period=2026-10&district=东区')).status).toBe(403);
+    expect((await east.get('/v1/reports/bulletin?period=2026-10')).status).toBe(403);
+    expect((await raw(west, '/v1/reports/bulletin.xlsx?period=2026-10&district=东区')).status).toBe(403);
+    const pm = t.api.as(t.key('project-manager', { projectIds: [P1] }));
+    expect((await pm.get('/v1/reports/bulletin?period=2026-10&district=东区')).status).toBe(403);
+    const bad = await east.get('/v1/reports/bulletin?period=2026-13&district=东区');
+    expect(bad.status).toBe(400);
+    expect(bad.body.detail).toContain('2026-13');
+    expect((await east.get('/v1/reports/bulletin?period=2027-01&district=东区')).status).toBe(400);
+    expect((await t.admin.get('/v1/reports/bulletin?period=2026-10')).status).toBe(200);
+  });
+});
