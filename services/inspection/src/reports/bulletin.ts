@@ -1,5 +1,5 @@
 import type { Sql } from '@wagewatch/db';
-import { formatFen, type ReportPeriod, RULE_DEFINITIONS, type RuleCode } from '@wagewatch/domain';
+import { addDays, formatFen, type ReportPeriod, RULE_DEFINITIONS, type RuleCode, shanghaiDate } from '@wagewatch/domain';
 
 /**
  * 月度/季度通报: what the bureau reports for a month or a quarter, for one district or the city.
@@ -57,9 +57,11 @@ async function figures(
   const params = [period.from, to, district];
   const inDistrict = (col = 'district') => `($3::text IS NULL OR ${col} = $3)`;
   const [projects] = await tx.query<{ n: bigint }>(
+    // Projects under construction by the end: started before it (the registration's startDate, a
+    // Shanghai date), whenever they were registered (a registration may come after the start).
     `SELECT count(*) AS n FROM inspection.projects WHERE ($2::text IS NULL OR district = $2)
-       AND (registration->>'registeredAt' IS NULL OR (registration->>'registeredAt')::timestamptz < $1)`,
-    [to, district],
+       AND (registration->>'startDate' IS NULL OR (registration->>'startDate')::date < $1::date)`,
+    [to < period.to ? addDays(shanghaiDate(to), 1) : period.nextDay, district],
   );
   const rules = await tx.query<{ rule: string; raised: bigint; open_at_end: bigint }>(
     `SELECT rule,
