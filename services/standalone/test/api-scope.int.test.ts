@@ -140,6 +140,10 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
     // The finding it raises is attached to B's case asynchronously: settle before the walk
     // compares the case's history (on a loaded machine it arrived during the walk).
     await t.settle();
+    // An order to correct on B's case (GET /v1/orders/{orderId} and its page, PDF, acknowledgement).
+    const order = await t.admin.post(`/v1/cases/${bCase.caseId}/orders`, { kind: 'correction' });
+    expect(order.status, JSON.stringify(order.body)).toBe(201);
+    ids.orderId = order.body.orderId;
     ids.ref = 'bank-transfer:CCB-PZH:SCOPE-B-1';
     ids.period = '2026-09';
     callers['inspector of 东区'] = t.api.as(t.key('inspector', { districts: ['东区'] }));
@@ -180,6 +184,8 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
         'GET /v1/campaigns/reports/{reportId}',
         'GET /v1/admin/webhooks/{webhookId}/deliveries',
         'GET /v1/evidence/{ref}',
+        'GET /v1/orders/{orderId}',
+        'GET /v1/orders/{orderId}/pdf',
         ...Object.keys(BODIES).filter((k) => k.includes('{')),
       ]),
     );
@@ -189,7 +195,11 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
     for (const { path, method } of operations()) {
       if (method !== 'get' || !path.includes('{')) continue;
       const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-      if (!names.every((n) => ['projectId', 'caseId', 'taskId', 'reportId', 'webhookId', 'ref'].includes(n)))
+      if (
+        !names.every((n) =>
+          ['projectId', 'caseId', 'taskId', 'reportId', 'webhookId', 'ref', 'orderId'].includes(n),
+        )
+      )
         continue;
       const res = await t.admin.get(fill(path));
       expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
