@@ -1,5 +1,12 @@
 import type { Sql } from '@wagewatch/db';
-import { addDays, formatFen, type ReportPeriod, RULE_DEFINITIONS, type RuleCode, shanghaiDate } from '@wagewatch/domain';
+import {
+  addDays,
+  formatFen,
+  type ReportPeriod,
+  RULE_DEFINITIONS,
+  type RuleCode,
+  shanghaiDate,
+} from '@wagewatch/domain';
 
 /**
  * 月度/季度通报: what the bureau reports for a month or a quarter, for one district or the city.
