@@ -135,6 +135,11 @@ export function maskAccountNo(s: string): string {
   return maskKeeping(String(s ?? '').replace(/[\s-]/g, ''), 0, 4);
 }
 
+/** '13812345678' → '138****5678': the first 3 and the last 4 kept, as Chinese services show a phone. */
+export function maskPhone(s: string): string {
+  return maskKeeping(String(s ?? '').replace(/[\s-]/g, ''), 3, 4);
+}
+
 /** '刘德明' → '刘**': the family name's first character kept; one character → '*'. */
 export function maskName(s: string): string {
   return maskKeeping(String(s ?? '').trim(), 1, 0);

@@ -1,6 +1,7 @@
 export * from './calendar.ts';
 export * from './campaigns/index.ts';
 export * from './cases/index.ts';
+export * from './complaints/index.ts';
 export * from './dates.ts';
 export * from './deposits/index.ts';
 export * from './evidence.ts';

@@ -33,13 +33,17 @@ export const DEPOSIT_RULE_CODES = [
 ] as const;
 export type DepositRule = (typeof DEPOSIT_RULE_CODES)[number];
 
-/** Every rule code, in the order the API has always listed them (deposits first). */
-export const RULE_CODES = [...DEPOSIT_RULE_CODES, ...PAYMENT_RULE_CODES] as const;
+/** Inspection's own: what a worker reports (欠薪线索, issue 14 §5), not derived from any feed. */
+export const INSPECTION_RULE_CODES = ['worker-complaint'] as const;
+export type InspectionRule = (typeof INSPECTION_RULE_CODES)[number];
+
+/** Every rule code, in the order the API has always listed them (deposits first, then the ledger's, then inspection's). */
+export const RULE_CODES = [...DEPOSIT_RULE_CODES, ...PAYMENT_RULE_CODES, ...INSPECTION_RULE_CODES] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
 export type RuleDefinition = {
-  /** The row of DOMAIN.md's "Monitoring rules" table. */
-  domainRule: number;
+  /** The row of DOMAIN.md's "Monitoring rules" table; null for a rule outside it (a worker's complaint). */
+  domainRule: number | null;
   /** Its name in Chinese, as the bureau and the workers read it (exports, the worker's page). */
   nameZh: string;
   severity: Severity;
@@ -139,6 +143,12 @@ export const RULE_DEFINITIONS = {
     domainRule: 14,
     severity: 'medium',
     legalBasis: 'Data quality: the bank reports the dedicated account (Decree 724 Art 27, 38)',
+  },
+  'worker-complaint': {
+    nameZh: '劳动者反映欠薪',
+    domainRule: null,
+    severity: 'medium',
+    legalBasis: `${D724} Art 10 (被拖欠工资的农民工有权依法投诉); 劳动保障监察条例 Art 9 (举报投诉)`,
   },
 } as const satisfies Record<RuleCode, RuleDefinition>;
 

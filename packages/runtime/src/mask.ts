@@ -1,8 +1,10 @@
-import { maskAccountNo, maskIdNumber, maskName } from '@wagewatch/domain';
+import { maskAccountNo, maskIdNumber, maskName, maskPhone } from '@wagewatch/domain';
 
 const ID_KEYS = new Set(['idNumber', 'counterpartyIdNumber', 'id_number']);
 const ACCOUNT_KEYS = new Set(['accountNo', 'counterpartyAccountNo', 'account_no']);
 const NAME_KEYS = new Set(['workerName', 'counterpartyName', 'personName']);
+/** A worker's phone to call back (欠薪线索): the first 3 and the last 4 digits kept. */
+const PHONE_KEYS = new Set(['phone', 'callbackPhone']);
 /**
  * Secrets never logged in any form (issue 12): passwords, session and CSRF tokens, cookies, the
  * stored hashes. Their values are replaced whole, wherever the key appears.
@@ -44,6 +46,8 @@ const ERROR_VALUE_KEYS = new Set([
 const RESIDENT_ID = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 /** A run of 16 or more digits (a bank card or account number). */
 const LONG_DIGITS = /(?<!\d)\d{16,}(?!\d)/g;
+/** A mainland mobile number (11 digits from 13 to 19) standing alone in a text. */
+const MOBILE = /(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])/g;
 /** A session cookie's value in a text (a Cookie or Set-Cookie header written out). */
 const SESSION_COOKIE_VALUE = /(ww_session=)[^;\s"',]+/g;
 
@@ -55,6 +59,7 @@ export function maskText(s: string): string {
   return s
     .replace(RESIDENT_ID, (m) => maskIdNumber(m))
     .replace(LONG_DIGITS, (m) => maskAccountNo(m))
+    .replace(MOBILE, (m) => maskPhone(m))
     .replace(SESSION_COOKIE_VALUE, `$1${REDACTED}`);
 }
 
@@ -95,6 +100,7 @@ export function maskPersonalData(value: unknown, personContext = false, depth = 
     if (SECRET_KEYS.has(k)) out[k] = REDACTED;
     else if (typeof v === 'string' && ID_KEYS.has(k)) out[k] = maskIdNumber(v);
     else if (typeof v === 'string' && ACCOUNT_KEYS.has(k)) out[k] = maskAccountNo(v);
+    else if (typeof v === 'string' && PHONE_KEYS.has(k)) out[k] = maskPhone(v);
     else if (typeof v === 'string' && (NAME_KEYS.has(k) || (personContext && k === 'name')))
       out[k] = maskName(v);
     else

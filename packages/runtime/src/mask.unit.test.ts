@@ -12,6 +12,18 @@ describe('maskText', () => {
   });
 });
 
+describe('phone numbers (欠薪线索)', () => {
+  it('masks a mobile number in a text and under a phone key, keeping the first 3 and last 4 digits', () => {
+    expect(maskText('call 13812345678 back; order 213812345678 stays')).toBe(
+      'call 138****5678 back; order 213812345678 stays',
+    );
+    expect(maskPersonalData({ phone: '0812-3334567', clue: { callbackPhone: '13912345678' } })).toEqual({
+      phone: '081****4567',
+      clue: { callbackPhone: '139****5678' },
+    });
+  });
+});
+
 describe('maskPersonalData on errors', () => {
   it("drops a database error's statement values and masks its message, stack and causes", () => {
     const pg = Object.assign(new Error(`duplicate key: ${ID}`), {

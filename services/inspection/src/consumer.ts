@@ -114,6 +114,8 @@ export function inspectionConsumer(deps: InspectionContext): Consumer {
         case 'finding.resolved': {
           // Recorded with the batch's other findings in two statements (afterBatch, flushFindings).
           const f = event.data;
+          // A worker's complaint is inspection's own finding, written where it was raised (clues/).
+          if (f.rule === 'worker-complaint') return;
           const pending = pendingIn.get(tx) ?? { findings: new Map(), cases: new Map() };
           pendingIn.set(tx, pending);
           pending.findings.set(f.findingId, {

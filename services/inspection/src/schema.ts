@@ -159,6 +159,52 @@ export const orderNumbers = inspection.table(
   (t) => [primaryKey({ columns: [t.series, t.year] })],
 );
 
+/**
+ * 欠薪线索 (issue 14 §5): what workers report from the public page. On a registered project the
+ * clue is a `worker-complaint` finding (`finding_id`) from the moment it is received; on a project
+ * the worker could not find it waits in its district until an inspector routes it to one. The
+ * phone and the worker's own words stay here, for inspectors (a finding is read by the project
+ * manager too). `status`: open until a final answer.
+ */
+export const clues = inspection.table(
+  'clues',
+  {
+    clueId: text('clue_id').primaryKey(),
+    reference: text('reference').notNull().unique(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    district: text('district').notNull(),
+    projectId: text('project_id'),
+    /** The project as the worker named it, when they could not find it in the list. */
+    projectText: text('project_text'),
+    name: text('name').notNull(),
+    idNumber: text('id_number').notNull(),
+    phone: text('phone').notNull(),
+    months: jsonb('months').notNull(),
+    amountFen: bigint('amount_fen', { mode: 'bigint' }).notNull(),
+    description: text('description').notNull(),
+    status: text('status').notNull(),
+    findingId: text('finding_id'),
+    routedAt: timestamp('routed_at', { withTimezone: true }),
+    routedBy: text('routed_by'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [index('inspection_clues_district_idx').on(t.district, t.status, t.receivedAt)],
+);
+
+/** The inspectors' answers to a clue, in order: what the worker reads on the page. */
+export const clueAnswers = inspection.table(
+  'clue_answers',
+  {
+    clueId: text('clue_id').notNull(),
+    seq: integer('seq').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    by: text('by').notNull(),
+    outcome: text('outcome').notNull(),
+    text: text('text').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clueId, t.seq] })],
+);
+
 export const tasks = inspection.table(
   'tasks',
   {

@@ -19,6 +19,9 @@ import { type WebhookOptions, webhookDelivery } from './alerts/webhooks.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
 import { caseClosingRoutes } from './cases/closing-routes.ts';
 import { caseRoutes } from './cases/routes.ts';
+import { cluePage } from './clues/page.ts';
+import { type ClueLimits, publicClueRoutes } from './clues/public-routes.ts';
+import { clueRoutes } from './clues/routes.ts';
 import { inspectionConsumer } from './consumer.ts';
 import { readEvaluationInstant } from './context.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
@@ -60,6 +63,8 @@ export function createInspection(deps: {
   webhookTargets?: WebhookTargetPolicy;
   /** Who issues the orders and referrals and how they are numbered (default Panzhihua's). */
   documents?: DocumentConfig;
+  /** 欠薪线索's limits on the public (reports and progress questions per address, ID, reference). */
+  clueLimits?: Partial<ClueLimits>;
 }) {
   const outbox = new Outbox(INSPECTION_SCHEMA, 'inspection');
   const clock = deps.clock ?? systemClock;
@@ -98,6 +103,9 @@ export function createInspection(deps: {
     dashboardRoutes(ctx),
     orderRoutes(ctx),
     reportRoutes(ctx),
+    clueRoutes(ctx),
+    cluePage,
+    publicClueRoutes({ ...ctx, ...(deps.clueLimits ? { clueLimits: deps.clueLimits } : {}) }),
   ];
   const routes: FastifyPluginAsync = async (app) => {
     for (const slice of slices) await slice(app, {});

@@ -58,7 +58,7 @@ const HTML = `<!doctype html>
     <p id="who"></p>
     <div id="months"></div>
   </section>
-  <footer>如工资被拖欠，可向项目所在地人力资源社会保障部门劳动保障监察机构反映。</footer>
+  <footer>如工资被拖欠，可<a href="/public/clues.html">在线反映欠薪</a>，或向项目所在地人力资源社会保障部门劳动保障监察机构反映。</footer>
 </main>
 <script src="/public/wages.js"></script>
 </body>

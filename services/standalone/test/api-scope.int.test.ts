@@ -3,6 +3,7 @@ import {
   expectProblem,
   lineBody,
   registerProject,
+  residentId,
   transfer,
   wageAccount,
   workerBody,
@@ -51,6 +52,8 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/tasks/{taskId}/resolve': { note: 'done' },
   'POST /v1/tasks/{taskId}/close': { note: 'done' },
   'POST /v1/tasks/{taskId}/notes': { note: 'a note' },
+  'POST /v1/clues/{clueId}/route': { projectId: 'PZH-API-002' },
+  'POST /v1/clues/{clueId}/answers': { outcome: 'in-progress', text: '已电话回访' },
   'POST /v1/admin/api-keys': { role: 'admin' },
   'POST /v1/admin/webhooks': { url: 'http://127.0.0.1:9/x', secret: 'sixteen-characters', events: ['*'] },
 };
@@ -144,6 +147,19 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
     const order = await t.admin.post(`/v1/cases/${bCase.caseId}/orders`, { kind: 'correction' });
     expect(order.status, JSON.stringify(order.body)).toBe(201);
     ids.orderId = order.body.orderId;
+    // A worker's report of unpaid wages on a site in 西区 the bureau has not registered (GET
+    // /v1/clues/{clueId}, its routing and its answers): 西区's inspectors', nobody else's.
+    const clue = await t.api.post('/public/clues', {
+      projectName: '滨江花园工地',
+      district: '西区',
+      months: ['2026-09'],
+      amount: '3000',
+      phone: '13812345678',
+      name: '赵六',
+      idNumber: residentId(22),
+    });
+    expect(clue.status, JSON.stringify(clue.body)).toBe(201);
+    ids.clueId = (await t.admin.get('/v1/clues?district=西区')).body.clues[0].clueId;
     ids.ref = 'bank-transfer:CCB-PZH:SCOPE-B-1';
     ids.period = '2026-09';
     callers['inspector of 东区'] = t.api.as(t.key('inspector', { districts: ['东区'] }));
@@ -186,6 +202,7 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
         'GET /v1/evidence/{ref}',
         'GET /v1/orders/{orderId}',
         'GET /v1/orders/{orderId}/pdf',
+        'GET /v1/clues/{clueId}',
         ...Object.keys(BODIES).filter((k) => k.includes('{')),
       ]),
     );
@@ -197,7 +214,7 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
       const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
       if (
         !names.every((n) =>
-          ['projectId', 'caseId', 'taskId', 'reportId', 'webhookId', 'ref', 'orderId'].includes(n),
+          ['projectId', 'caseId', 'taskId', 'reportId', 'webhookId', 'ref', 'orderId', 'clueId'].includes(n),
         )
       )
         continue;

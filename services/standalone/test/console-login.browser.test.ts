@@ -111,19 +111,19 @@ describe.skipIf(!hasChromium)('logging in to the console, in Chromium', () => {
     await page.waitForURL(/\/cockpit$/);
     await expect
       .poll(() => menuOf(page))
-      .toEqual(['总览', '项目', '发放率', '案件', '任务', '预警', '专项行动']);
+      .toEqual(['总览', '项目', '发放率', '案件', '任务', '预警', '专项行动', '欠薪线索']);
     expect(await page.getByTestId('user-menu').textContent()).toContain('刘监察');
     // English for the banks' teams, and back: the choice is kept across a reload.
     await page.getByTestId('locale-toggle').click();
     await expect
       .poll(() => menuOf(page))
-      .toEqual(['Overview', 'Projects', 'Payment rates', 'Cases', 'Tasks', 'Alerts', 'Campaigns']);
+      .toEqual(['Overview', 'Projects', 'Payment rates', 'Cases', 'Tasks', 'Alerts', 'Campaigns', 'Wage reports']);
     await page.reload();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Overview');
     await page.getByTestId('locale-toggle').click();
     await expect
       .poll(() => menuOf(page))
-      .toEqual(['总览', '项目', '发放率', '案件', '任务', '预警', '专项行动']);
+      .toEqual(['总览', '项目', '发放率', '案件', '任务', '预警', '专项行动', '欠薪线索']);
     await page.getByTestId('user-menu').click();
     await page.getByTestId('logout').click();
     await page.waitForURL(/\/login/);

@@ -222,6 +222,7 @@ export const WAGE_FINDING_RULES: ReadonlySet<string> = new Set<RuleCode>([
   'wages-late',
   'wages-short',
   'arrears-growing',
+  'worker-complaint',
 ]);
 
 const SEVERITY_STEPS: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
@@ -238,7 +239,7 @@ export function winterSeverity(rule: string, severity: Severity, winterActive: b
 
 /** Rules a holiday-period audit lists a project for: open wage findings, balance-short, deposit problems. */
 export function holidayAuditReason(rule: string): 'wages' | 'balance-short' | 'deposit' | undefined {
-  if (rule.startsWith('wages-') || rule === 'arrears-growing') return 'wages';
+  if (rule.startsWith('wages-') || rule === 'arrears-growing' || rule === 'worker-complaint') return 'wages';
   if (rule === 'balance-short') return 'balance-short';
   if (rule.startsWith('deposit-') || rule === 'guarantee-expiring') return 'deposit';
   return undefined;

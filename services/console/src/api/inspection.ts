@@ -178,3 +178,33 @@ export type CaseOrder = {
   printUrl: string;
   pdfUrl: string;
 };
+
+/** 欠薪线索 (issue 14 §5): a worker's report, as `GET /v1/clues` lists it (worker and phone masked). */
+export const CLUE_OUTCOMES = ['in-progress', 'paid', 'unfounded', 'transferred'] as const;
+export type ClueOutcome = (typeof CLUE_OUTCOMES)[number];
+export type ClueSummary = {
+  clueId: string;
+  reference: string;
+  receivedAt: string;
+  district: string;
+  projectId: string | null;
+  projectName: string | null;
+  onProject: boolean;
+  worker: string;
+  phone: string;
+  months: string[];
+  amount: string;
+  status: 'open' | 'closed';
+  findingId: string | null;
+  caseId: string | null;
+};
+export type ClueList = { total: number; clues: ClueSummary[] };
+/** `GET /v1/clues/{clueId}`: in full, for the inspector who calls the worker back. */
+export type ClueDetail = ClueSummary & {
+  idNumber: string;
+  description: string;
+  routedAt: string | null;
+  routedBy: string | null;
+  closedAt: string | null;
+  answers: { seq: number; at: string; by: string; outcome: ClueOutcome; outcomeZh: string; text: string }[];
+};

@@ -15,6 +15,7 @@ const en: Messages = {
     tasks: 'Tasks',
     alerts: 'Alerts',
     campaigns: 'Campaigns',
+    clues: 'Wage reports',
     myProjects: 'My projects',
     payrollUpload: 'Payroll upload',
     rosterUpload: 'Roster upload',
@@ -80,6 +81,7 @@ const en: Messages = {
     'labour-cost-missing': 'Labour cost not transferred',
     'balance-short': 'Balance short',
     'arrears-growing': 'Arrears growing',
+    'worker-complaint': 'Worker complaint',
   },
   /** The escalation ladder's steps, by code. */
   step: {

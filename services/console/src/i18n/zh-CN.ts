@@ -11,6 +11,7 @@ export default {
     tasks: '任务',
     alerts: '预警',
     campaigns: '专项行动',
+    clues: '欠薪线索',
     myProjects: '我的项目',
     payrollUpload: '工资表上传',
     rosterUpload: '花名册上传',
@@ -76,6 +77,7 @@ export default {
     'labour-cost-missing': '人工费用未按时拨付',
     'balance-short': '专户余额不足',
     'arrears-growing': '欠薪持续增加',
+    'worker-complaint': '劳动者反映欠薪',
   },
   /** The escalation ladder's steps, by code. */
   step: {

@@ -80,6 +80,13 @@ export const pages: RouteRecordRaw[] = [
     component: () => import('../pages/campaigns/CampaignListPage.vue'),
     meta: { roles: INSPECTION, menu: 'menu.campaigns' },
   },
+  // 欠薪线索 (issue 14 §5): the workers' reports from the public page.
+  {
+    path: 'clues',
+    name: 'clues',
+    component: () => import('../pages/clues/ClueListPage.vue'),
+    meta: { roles: INSPECTION, menu: 'menu.clues' },
+  },
   {
     path: 'campaigns/reports/:reportId',
     name: 'campaign-report',
