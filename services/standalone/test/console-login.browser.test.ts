@@ -117,7 +117,16 @@ describe.skipIf(!hasChromium)('logging in to the console, in Chromium', () => {
     await page.getByTestId('locale-toggle').click();
     await expect
       .poll(() => menuOf(page))
-      .toEqual(['Overview', 'Projects', 'Payment rates', 'Cases', 'Tasks', 'Alerts', 'Campaigns', 'Wage reports']);
+      .toEqual([
+        'Overview',
+        'Projects',
+        'Payment rates',
+        'Cases',
+        'Tasks',
+        'Alerts',
+        'Campaigns',
+        'Wage reports',
+      ]);
     await page.reload();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Overview');
     await page.getByTestId('locale-toggle').click();
