@@ -424,8 +424,7 @@ export function renderNoticeHtml(n: PublicNotice): string {
     <h2 id="s-complaints">投诉举报渠道${en('Complaints')}</h2>
     <ul class="channels">${channels}</ul>
     <p class="muted">被拖欠工资可向劳资专管员反映，或通过以上渠道投诉举报。${en('If your wages are owed, tell the labour officer or use the channels above.')}</p>
-    <p class="muted" data-testid="wage-lookup">本人每月应发、实发和发放日期，可凭身份证号和工资卡后六位在“工资查询”页面查询：<a href="/public/wages.html">/public/wages.html</a>。${en('Check your own wages at /public/wages.html with your ID number and the last six digits of your wage card.')}</p>
-    <p class="muted" data-testid="clue-link">工资被拖欠也可在“反映欠薪”页面在线反映，无需注册，凭受理编号查询处理进度：<a href="/public/clues.html">/public/clues.html</a>。${en('Report unpaid wages online at /public/clues.html, no account needed.')}</p>
+    <p class="muted" data-testid="wage-lookup">本人工资凭身份证号和工资卡后六位查询：<a href="/public/wages.html">/public/wages.html</a>；被拖欠工资可在线反映：<a href="/public/clues.html">/public/clues.html</a>。${en('Your wages; report unpaid wages online.')}</p>
   </section>
   <footer>
     本公示依据《保障农民工工资支付条例》第三十四条设置，仅列人数，不含任何个人信息。数据截至 ${escapeHtml(shanghaiTime(n.asOf))}${n.evaluatedAsOf ? `，工资到账核对至 ${escapeHtml(shanghaiTime(n.evaluatedAsOf))}` : ''}（北京时间）。
