@@ -1,3 +1,4 @@
+import { createCalendar } from '@wagewatch/domain';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerProject } from './api-helpers.ts';
@@ -13,7 +14,28 @@ import { contractorOf, inspectionSweep, publishFinding } from './inspection-help
  * November), 赵六's 4,000 paid in full after its due date (25th, a wages-late record: 追发);
  * P2 (西区) 王五 unpaid (22nd, paid on the 28th). An order to correct on P1's case on the 29th.
  * In November: P2's sheet missing (4 November); read on the 5th.
+ *
+ * The winter campaign 2026-27 (from 1 November to the eve of the 2027 Spring Festival) reports on
+ * the same figures: its progress while it runs, and the 2025-26 campaign's closing report.
  */
+/** A fictitious 2027 notice (the package's calendar does not know 2027's Spring Festival yet). */
+const WITH_2027 = createCalendar({
+  extraYears: {
+    2027: {
+      notice: {
+        holidays: [
+          {
+            keys: ['spring-festival'],
+            name: 'Spring Festival',
+            firstDay: '2027-02-06',
+            lastDay: '2027-02-12',
+          },
+        ],
+        makeUpWorkdays: [],
+      },
+    },
+  },
+});
 const P1 = 'PZH-API-001';
 const P2 = 'PZH-API-002';
 const zhang = { idNumberMasked: '510402********1234', name: '张三' };
@@ -41,7 +63,7 @@ describe.each(['pglite', 'postgres'] as const)('the bulletin on %s', (kind) => {
     fetch(`${t.api.baseUrl}${path}`, { headers: { authorization: `Bearer ${client.key}` } });
 
   beforeAll(async () => {
-    t = await startTestSystem({ kind, now: new Date(at('10-20')) });
+    t = await startTestSystem({ kind, now: new Date(at('10-20')), embedded: { calendar: WITH_2027 } });
     await registerProject(t, 1, { startDate: '2026-06-01', permitDate: '2026-05-01' });
     await registerProject(t, 2, { district: '西区', startDate: '2026-06-01', permitDate: '2026-05-01' });
     await t.settle();
@@ -211,6 +233,58 @@ describe.each(['pglite', 'postgres'] as const)('the bulletin on %s', (kind) => {
       '@page { size: A4',
     ])
       expect(html, s).toContain(s);
+  });
+
+  it("gives the winter campaign's progress while it runs (since 1 November, provisional) as JSON, XLSX and A4", async () => {
+    const w = (await city.get('/v1/reports/bulletin?period=winter-2026-27')).body;
+    expect(w).toMatchObject({
+      period: 'winter-2026-27',
+      label: '2026—2027年度冬季根治欠薪专项行动',
+      title: '全市2026—2027年度冬季根治欠薪专项行动进展情况通报',
+      provisional: true,
+      from: '2026-10-31T16:00:00.000Z',
+      to: '2027-02-05T16:00:00.000Z',
+      asOf: '2026-11-05T02:00:00.000Z',
+      findingsRaised: 1, // P2's missing sheet: October's findings are before the campaign
+      findingsOpenAtEnd: 2, // 张三's unpaid wages and P2's sheet; 李四 was paid on 3 November
+      owedOpenAtEnd: '5200.00',
+    });
+    expect(w.byRule).toEqual(
+      expect.arrayContaining([
+        { rule: 'payroll-missing', name: expect.any(String), raised: 1, openAtEnd: 1 },
+      ]),
+    );
+    const res = await raw(city, '/v1/reports/bulletin.xlsx?period=winter-2026-27');
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const byName = new Map<string, ExcelJS.Cell>();
+    wb.getWorksheet('主要指标')!.eachRow((row) => byName.set(String(row.getCell(1).value), row.getCell(2)));
+    expect(byName.get('本期发现问题数')?.value).toBe(1);
+    expect(byName.get('期末欠付工资（元）')?.value).toBe(5200);
+    expect(byName.get('统计期间')?.value).toBe('2026—2027年度冬季根治欠薪专项行动');
+    expect(byName.get('统计截至')?.value).toBe('2026-11-05（临时数）');
+    const html = await (
+      await raw(east, '/v1/reports/bulletin/print?period=winter-2026-27&district=东区')
+    ).text();
+    expect(html).toContain('东区2026—2027年度冬季根治欠薪专项行动进展情况通报');
+    expect(html).toContain('统计期间：2026-11-01 至 2026-11-05（专项行动进行中，数据为临时数）');
+  });
+
+  it('gives a campaign that has ended its closing report, as of its eve; one not begun or unknown is 400', async () => {
+    const last = (await city.get('/v1/reports/bulletin?period=winter-2025-26')).body;
+    expect(last).toMatchObject({
+      title: '全市2025—2026年度冬季根治欠薪专项行动总结通报',
+      provisional: false,
+      asOf: '2026-02-14T16:00:00.000Z', // the day after the eve (14 February 2026), midnight in Shanghai
+      findingsRaised: 0,
+      projects: 0, // both projects started in June 2026
+    });
+    const html = await (await raw(city, '/v1/reports/bulletin/print?period=winter-2025-26')).text();
+    expect(html).toContain('统计期间：2025-11-01 至 2026-02-14（专项行动已结束）');
+    const next = await city.get('/v1/reports/bulletin?period=winter-2027-28');
+    expect(next.status).toBe(400); // its end is not in the calendar yet (nor has it begun)
+    expect((await city.get('/v1/reports/bulletin?period=winter-2026-28')).status).toBe(400);
   });
 
   it('refused: another district (403), the city to a district inspector (403), a project manager (403), a bad or future period (400)', async () => {

@@ -100,7 +100,7 @@ export type TestSystemOptions = {
   /** Where webhooks may go (default: as in production, https: to public addresses only). */
   webhookTargets?: WebhookTargetPolicy;
   /** The embedded system's options beyond the database, clock and keys (limits, bounds). */
-  embedded?: Pick<EmbeddedOptions, 'protection' | 'uploads' | 'sessions' | 'consoleDir'>;
+  embedded?: Pick<EmbeddedOptions, 'protection' | 'uploads' | 'sessions' | 'consoleDir' | 'calendar'>;
   apiKeys?: ApiKeys;
   keyRefreshMs?: number;
 };

@@ -1,4 +1,6 @@
+import type { WinterCampaign } from '../campaigns/index.ts';
 import {
+  addDays,
   addMonths,
   firstDayOf,
   type LocalDate,
@@ -14,7 +16,7 @@ import {
  */
 export type ReportPeriod = {
   key: string;
-  kind: 'month' | 'quarter';
+  kind: 'month' | 'quarter' | 'winter';
   /** 2026年11月, 2026年第四季度. */
   label: string;
   firstDay: LocalDate;
@@ -66,4 +68,28 @@ export function lastEndedPeriod(kind: 'month' | 'quarter', today: LocalDate): st
   const quarterStart = `${y}-${String(Math.floor((m - 1) / 3) * 3 + 1).padStart(2, '0')}` as Period;
   const [py, pm] = addMonths(quarterStart, -3).split('-').map(Number) as [number, number];
   return `${py}-Q${Math.ceil(pm / 3)}`;
+}
+
+/** A winter campaign's report period: `winter-2026-27`, the season as the campaign names it. */
+export const WINTER_PERIOD = /^winter-(\d{4})-(\d{2})$/;
+
+/**
+ * The winter campaign (根治欠薪冬季专项行动) as a report period: from its first day to the eve of
+ * the Spring Festival, its last day (inclusive). Asked during the campaign it is its progress
+ * report (provisional, as of now); after the eve, its closing report, the same whenever asked.
+ * Undefined when the calendar cannot place the campaign's end.
+ */
+export function winterReportPeriod(c: WinterCampaign): ReportPeriod | undefined {
+  if (!c.season || !c.start || !c.eve) return undefined;
+  const startYear = Number(c.start.slice(0, 4));
+  const nextDay = addDays(c.eve, 1);
+  return {
+    key: `winter-${c.season}`,
+    kind: 'winter',
+    label: `${startYear}—${startYear + 1}年度冬季根治欠薪专项行动`,
+    firstDay: c.start,
+    nextDay,
+    from: startOfShanghaiDay(c.start),
+    to: startOfShanghaiDay(nextDay),
+  };
 }

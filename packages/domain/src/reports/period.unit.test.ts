@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lastEndedPeriod, reportPeriod } from './period.ts';
+import { createCalendar, defaultCalendar } from '../calendar.ts';
+import { winterCampaign } from '../campaigns/index.ts';
+import { lastEndedPeriod, reportPeriod, WINTER_PERIOD, winterReportPeriod } from './period.ts';
 
 describe('a bulletin period', () => {
   it('given a month: from its first day to the next month’s, midnight in Shanghai', () => {
@@ -32,5 +34,53 @@ describe('a bulletin period', () => {
     expect(lastEndedPeriod('quarter', '2026-12-06')).toBe('2026-Q3');
     expect(lastEndedPeriod('quarter', '2027-01-02')).toBe('2026-Q4');
     expect(lastEndedPeriod('month', '2027-01-31')).toBe('2026-12');
+  });
+});
+
+describe('a winter campaign as a report period', () => {
+  it('given the 2026-27 campaign: from 1 November to the eve of the 2027 Spring Festival, inclusive', () => {
+    // The 2027 notice (the default calendar does not know 2027's Spring Festival yet).
+    const withNext = createCalendar({
+      extraYears: {
+        2027: {
+          notice: {
+            holidays: [
+              {
+                keys: ['spring-festival'],
+                name: 'Spring Festival',
+                firstDay: '2027-02-06',
+                lastDay: '2027-02-12',
+              },
+            ],
+            makeUpWorkdays: [],
+          },
+        },
+      },
+    });
+    const p = winterReportPeriod(winterCampaign('2026-12-07', withNext));
+    expect(p).toMatchObject({
+      key: 'winter-2026-27',
+      kind: 'winter',
+      label: '2026—2027年度冬季根治欠薪专项行动',
+      firstDay: '2026-11-01',
+      nextDay: '2027-02-06',
+      from: new Date('2026-10-31T16:00:00Z'),
+      to: new Date('2027-02-05T16:00:00Z'),
+    });
+    expect(WINTER_PERIOD.exec('winter-2026-27')?.[1]).toBe('2026');
+    expect(WINTER_PERIOD.test('winter-2026')).toBe(false);
+  });
+
+  it('given the 2025-26 campaign, asked after its end: to the eve of 14 February 2026', () => {
+    expect(winterReportPeriod(winterCampaign('2025-11-01', defaultCalendar))).toMatchObject({
+      key: 'winter-2025-26',
+      nextDay: '2026-02-15',
+      to: new Date('2026-02-14T16:00:00Z'),
+    });
+  });
+
+  it('given a campaign whose end the calendar cannot place: no period', () => {
+    expect(winterReportPeriod(winterCampaign('2026-12-07', defaultCalendar))).toBeUndefined();
+    expect(winterReportPeriod({ active: false, warnings: ['unknown'] })).toBeUndefined();
   });
 });

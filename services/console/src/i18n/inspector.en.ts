@@ -155,6 +155,7 @@ const en: Strings<typeof inspector> = {
     city: 'The city',
     print: 'Open (A4)',
     xlsx: 'Download Excel',
+    winter: 'Winter campaign {season}',
   },
   orders: {
     title: 'Orders',

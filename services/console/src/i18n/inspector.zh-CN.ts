@@ -151,6 +151,7 @@ export default {
     city: '全市',
     print: '打开通报（A4）',
     xlsx: '下载 Excel',
+    winter: '{season} 冬季专项行动',
   },
   orders: {
     title: '执法文书',

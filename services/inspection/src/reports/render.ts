@@ -1,10 +1,27 @@
-import { shanghaiDate } from '@wagewatch/domain';
+import { addDays, shanghaiDate } from '@wagewatch/domain';
 import ExcelJS from 'exceljs';
 import { type Block, chineseDate } from '../orders/document.ts';
 import { BULLETIN_FIGURES, type Bulletin } from './bulletin.ts';
 
+const isWinter = (b: Bulletin) => b.period.startsWith('winter-');
 const kindName = (b: Bulletin) => (b.period.includes('Q') ? '季度' : '月度');
-export const bulletinTitle = (b: Bulletin) => `${b.scope}${b.label}保障农民工工资支付监测${kindName(b)}通报`;
+/** 月度/季度通报; for a winter campaign, its progress (while it runs) or its closing report. */
+export const bulletinTitle = (b: Bulletin) =>
+  isWinter(b)
+    ? `${b.scope}${b.label}${b.provisional ? '进展情况' : '总结'}通报`
+    : `${b.scope}${b.label}保障农民工工资支付监测${kindName(b)}通报`;
+
+function periodLine(b: Bulletin): string {
+  const asOf = shanghaiDate(new Date(b.asOf));
+  if (!isWinter(b))
+    return b.provisional
+      ? `统计至 ${asOf}（本期尚未结束，数据为临时数）`
+      : `统计期间：${b.label}（截至期末）`;
+  const first = shanghaiDate(new Date(b.from));
+  return b.provisional
+    ? `统计期间：${first} 至 ${asOf}（专项行动进行中，数据为临时数）`
+    : `统计期间：${first} 至 ${addDays(shanghaiDate(new Date(b.to)), -1)}（专项行动已结束）`;
+}
 
 type Figures = Omit<Bulletin, 'districts' | 'byRule'>;
 const value = (b: Figures, key: keyof Figures) => String(b[key] ?? '');
@@ -15,12 +32,7 @@ export function bulletinBlocks(b: Bulletin, authority: string): Block[] {
   const blocks: Block[] = [
     { kind: 'authority', text: authority },
     { kind: 'title', text: bulletinTitle(b) },
-    {
-      kind: 'number',
-      text: b.provisional
-        ? `统计至 ${asOf}（本期尚未结束，数据为临时数）`
-        : `统计期间：${b.label}（截至期末）`,
-    },
+    { kind: 'number', text: periodLine(b) },
     {
       kind: 'para',
       indent: true,

@@ -1,4 +1,13 @@
-import { lastEndedPeriod, reportPeriod, shanghaiDate } from '@wagewatch/domain';
+import {
+  DEFAULT_CAMPAIGN_CONFIG,
+  lastEndedPeriod,
+  type ReportPeriod,
+  reportPeriod,
+  shanghaiDate,
+  WINTER_PERIOD,
+  winterCampaign,
+  winterReportPeriod,
+} from '@wagewatch/domain';
 import { ForbiddenError, type Principal, principalOf, ValidationError } from '@wagewatch/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -13,7 +22,10 @@ const query = z.object({
   period: z
     .string()
     .optional()
-    .describe('a month `2026-11` or a quarter `2026-Q4`; default the last month that has ended'),
+    .describe(
+      'a month `2026-11`, a quarter `2026-Q4`, or a winter campaign `winter-2026-27` (its progress while it runs, ' +
+        'its closing report after the eve of the Spring Festival); default the last month that has ended',
+    ),
   district: z
     .string()
     .optional()
@@ -42,14 +54,30 @@ export function reportRoutes(deps: InspectionContext & { documents?: DocumentCon
     district
       ? config.authority.replaceAll('{district}', district)
       : config.authority.replaceAll('{district}', '');
+  const campaigns = deps.campaigns ?? DEFAULT_CAMPAIGN_CONFIG;
+  /** `winter-2026-27`: the campaign that starts in 2026, as the calendar places its end. */
+  const winterPeriod = (key: string): ReportPeriod => {
+    const startYear = WINTER_PERIOD.exec(key)![1];
+    const campaign = winterCampaign(
+      `${startYear}-${campaigns.winter.startMonthDay}`,
+      deps.calendar,
+      campaigns,
+    );
+    const period = winterReportPeriod(campaign);
+    if (!period || period.key !== key)
+      throw new ValidationError(
+        `period ${key}: ${campaign.warnings.join('; ') || 'no such winter campaign (the season after winter- is e.g. 2026-27)'}`,
+      );
+    return period;
+  };
   const load = async (principal: Principal, q: z.infer<typeof query>) => {
     assertMayRead(principal, q.district);
     const now = deps.clock.now();
     const key = q.period ?? lastEndedPeriod('month', shanghaiDate(now));
-    const period = reportPeriod(key);
+    const period = WINTER_PERIOD.test(key) ? winterPeriod(key) : reportPeriod(key);
     if (!period)
       throw new ValidationError(
-        `period: ${JSON.stringify(key)} is neither a month (2026-11) nor a quarter (2026-Q4)`,
+        `period: ${JSON.stringify(key)} is neither a month (2026-11), a quarter (2026-Q4) nor a winter campaign (winter-2026-27)`,
       );
     if (period.from > now) throw new ValidationError(`period ${key} has not begun`);
     return bulletin(deps.db, period, q.district ?? null, now);
