@@ -7,6 +7,7 @@ export * from './deposits/index.ts';
 export * from './evidence.ts';
 export * from './identifiers.ts';
 export * from './money.ts';
+export * from './patrols/index.ts';
 export * from './payments/index.ts';
 export * from './rates/index.ts';
 export * from './reports/period.ts';

@@ -33,8 +33,11 @@ export const DEPOSIT_RULE_CODES = [
 ] as const;
 export type DepositRule = (typeof DEPOSIT_RULE_CODES)[number];
 
-/** Inspection's own: what a worker reports (欠薪线索, issue 14 §5), not derived from any feed. */
-export const INSPECTION_RULE_CODES = ['worker-complaint'] as const;
+/**
+ * Inspection's own, not derived from any feed: what a worker reports (欠薪线索, issue 14 §5) and
+ * what an inspector finds on a routine patrol (日常巡查, §4).
+ */
+export const INSPECTION_RULE_CODES = ['worker-complaint', 'patrol-finding'] as const;
 export type InspectionRule = (typeof INSPECTION_RULE_CODES)[number];
 
 /** Every rule code, in the order the API has always listed them (deposits first, then the ledger's, then inspection's). */
@@ -149,6 +152,12 @@ export const RULE_DEFINITIONS = {
     domainRule: null,
     severity: 'medium',
     legalBasis: `${D724} Art 10 (被拖欠工资的农民工有权依法投诉); 劳动保障监察条例 Art 9 (举报投诉)`,
+  },
+  'patrol-finding': {
+    nameZh: '日常巡查发现问题',
+    domainRule: null,
+    severity: 'medium',
+    legalBasis: `${D724} Art 39 (实名制管理、工资专用账户、代发工资、维权信息公示的监督检查); 劳动保障监察条例 Art 14 (日常巡视检查), Art 15 (进入劳动场所检查)`,
   },
 } as const satisfies Record<RuleCode, RuleDefinition>;
 

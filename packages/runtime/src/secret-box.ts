@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 const PREFIX = 'aes256gcm:v1:';
 
@@ -23,10 +23,21 @@ export function secretsKeyProblem(text: string): string | undefined {
  */
 export class SecretBox {
   private readonly key: Buffer;
+  private readonly digestKey: Buffer;
   constructor(key: Buffer) {
     if (key.length !== 32)
       throw new Error(`a secrets key is 32 bytes (base64 of 32 bytes), not ${key.length}`);
     this.key = key;
+    // A key of its own for digests, derived so that no digest is made with the sealing key.
+    this.digestKey = createHmac('sha256', key).update('wagewatch:digest:v1').digest();
+  }
+  /**
+   * A keyed digest of a personal identifier (HMAC-SHA256, 32 hex characters): the same text
+   * gives the same digest under the same key, and without the key an ID number (a few hundred
+   * million likely values) cannot be found by hashing candidates. A new key gives new digests.
+   */
+  digest(text: string): string {
+    return createHmac('sha256', this.digestKey).update(text, 'utf8').digest('hex').slice(0, 32);
   }
   /** The box of a base64 key; `source` (the variable or file it came from) names it in the refusal. */
   static fromBase64(b64: string, source = 'WAGEWATCH_SECRETS_KEY'): SecretBox {

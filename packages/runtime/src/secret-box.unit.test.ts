@@ -40,3 +40,16 @@ describe('the secrets key (WAGEWATCH_SECRETS_KEY)', () => {
     );
   });
 });
+
+describe('keyed digests of personal identifiers', () => {
+  it('given the same key, the same digest; another key or another text, another; never the text itself', () => {
+    const a = SecretBox.fromBase64(good);
+    const b = SecretBox.fromBase64(Buffer.alloc(32, 8).toString('base64'));
+    const id = '510402198503151234';
+    expect(a.digest(id)).toMatch(/^[0-9a-f]{32}$/);
+    expect(a.digest(id)).toBe(SecretBox.fromBase64(good).digest(id));
+    expect(b.digest(id)).not.toBe(a.digest(id));
+    expect(a.digest('510402198503151235')).not.toBe(a.digest(id));
+    expect(a.digest(id)).not.toContain(id.slice(-6));
+  });
+});

@@ -1,14 +1,19 @@
 import type { Consumer } from '@wagewatch/bus';
 import { TOPICS } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
-import { caseKeyOf } from '@wagewatch/domain';
+import { caseKeyOf, parseYuan } from '@wagewatch/domain';
 import type { InspectionContext } from './context.ts';
 import { recomputeRisk } from './risk/repository.ts';
 import { evaluateDirty } from './sweep.ts';
 
-/** What inspection applies: of the ingest topic only the registrations (the feeds are the ledger's). */
+/**
+ * What inspection applies: of the ingest topic the registrations of projects and workers (for
+ * routing, patrol plans and bulletins) and the deposits drawn (bulletins); the feeds are the ledger's.
+ */
 export const INSPECTION_EVENT_TYPES: ReadonlySet<string> = new Set([
   'project.registered',
+  'workers.registered',
+  'deposit.events-reported',
   'finding.raised',
   'finding.updated',
   'finding.resolved',
@@ -106,6 +111,47 @@ export function inspectionConsumer(deps: InspectionContext): Consumer {
             { projectIds: [p.projectId], employerCodes: [p.contractor.creditCode] },
             new Date(event.occurredAt),
             deps.risk,
+          );
+          return;
+        }
+        case 'workers.registered': {
+          // The registry by keyed digest of the ID (no ID numbers here); the last row of a worker wins.
+          const byKey = new Map<string, { enrolledOn: string; leftOn: string | null }>();
+          for (const w of event.data.workers)
+            byKey.set(deps.secrets.digest(w.idNumber), {
+              enrolledOn: w.enrolledOn,
+              leftOn: w.leftOn ?? null,
+            });
+          if (!byKey.size) return;
+          const rows = [...byKey];
+          await tx.query(
+            `INSERT INTO inspection.registered_workers (project_id, worker_key, enrolled_on, left_on)
+             SELECT $1, u.k, u.e, u.l FROM unnest($2::text[], $3::date[], $4::date[]) AS u(k, e, l)
+             ON CONFLICT (project_id, worker_key) DO UPDATE SET enrolled_on = EXCLUDED.enrolled_on, left_on = EXCLUDED.left_on`,
+            [
+              event.data.projectId,
+              rows.map(([k]) => k),
+              rows.map(([, r]) => r.enrolledOn),
+              rows.map(([, r]) => r.leftOn),
+            ],
+          );
+          return;
+        }
+        case 'deposit.events-reported': {
+          // Only the deposits drawn (动用) count in the bulletins; a bank's repeat of a record is one draw.
+          const draws = event.data.events.filter((e) => e.kind === 'drawn' && e.amount !== undefined);
+          if (!draws.length) return;
+          await tx.query(
+            `INSERT INTO inspection.deposit_draws (bank_ref, bank_code, project_id, occurred_at, amount_fen)
+             SELECT u.r, $1, u.p, u.at, u.fen FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::bigint[]) AS u(r, p, at, fen)
+             ON CONFLICT (bank_code, bank_ref) DO NOTHING`,
+            [
+              event.data.bankCode,
+              draws.map((d) => d.bankRef),
+              draws.map((d) => d.projectId),
+              draws.map((d) => d.occurredAt),
+              draws.map((d) => parseYuan(d.amount as string).toString()),
+            ],
           );
           return;
         }

@@ -1,7 +1,7 @@
 import type { Outbox } from '@wagewatch/bus';
 import type { Database, Sql } from '@wagewatch/db';
-import { DEFAULT_CAMPAIGN_CONFIG, winterCampaign } from '@wagewatch/domain';
-import { type Clock, problemSchema } from '@wagewatch/runtime';
+import { DEFAULT_CAMPAIGN_CONFIG, type PatrolPolicy, winterCampaign } from '@wagewatch/domain';
+import { type Clock, problemSchema, type SecretBox } from '@wagewatch/runtime';
 import type { CaseContext } from './cases/repository.ts';
 
 const EPOCH = new Date(0);
@@ -11,6 +11,10 @@ export type InspectionContext = CaseContext & {
   db: Database;
   outbox: Outbox;
   clock: Clock;
+  /** Seals stored secrets; its keyed digest is the registry's worker key. */
+  secrets: SecretBox;
+  /** 日常巡查: who is patrolled and how often (default DEFAULT_PATROL_POLICY). */
+  patrols?: PatrolPolicy;
   /** Webhook delivery: one round of fan-out and due attempts (after every sweep and idle). */
   webhooks?: { step(): Promise<unknown> };
 };

@@ -416,3 +416,71 @@ export const webhookCursor = inspection.table('webhook_cursor', {
   id: integer('id').primaryKey(),
   seq: bigint('seq', { mode: 'bigint' }).notNull(),
 });
+
+/**
+ * The real-name registry as inspection needs it (patrol plans, bulletins): who is enrolled on a
+ * project and when, keyed by a SHA-256 of the ID number (inspection keeps no ID numbers of
+ * workers who have not reported anything themselves).
+ */
+export const registeredWorkers = inspection.table(
+  'registered_workers',
+  {
+    projectId: text('project_id').notNull(),
+    workerKey: text('worker_key').notNull(),
+    enrolledOn: date('enrolled_on').notNull(),
+    leftOn: date('left_on'),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.workerKey] })],
+);
+
+/** Deposits drawn (动用工资保证金) as the banks report them, for the bulletins. */
+export const depositDraws = inspection.table(
+  'deposit_draws',
+  {
+    bankRef: text('bank_ref').notNull(),
+    bankCode: text('bank_code').notNull(),
+    projectId: text('project_id').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    amountFen: bigint('amount_fen', { mode: 'bigint' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.bankCode, t.bankRef] }),
+    index('inspection_deposit_draws_at_idx').on(t.occurredAt),
+  ],
+);
+
+/**
+ * 日常巡查: the visits of a quarter's patrol plan (one row per employer, district and visit
+ * slot; `patrol_key` makes drawing the plan again idempotent) and, once made, the inspector's
+ * record of the visit and the finding it raised.
+ */
+export const patrols = inspection.table(
+  'patrols',
+  {
+    patrolId: text('patrol_id').primaryKey(),
+    patrolKey: text('patrol_key').notNull().unique(),
+    quarter: text('quarter').notNull(),
+    district: text('district').notNull(),
+    employerCode: text('employer_code').notNull(),
+    employerName: text('employer_name').notNull(),
+    /** The employer's projects in the district and their registered workers, when planned. */
+    projects: jsonb('projects').notNull(),
+    workers: integer('workers').notNull(),
+    riskGrade: text('risk_grade'),
+    slot: integer('slot').notNull(),
+    visits: integer('visits').notNull(),
+    assignee: text('assignee'),
+    dueOn: date('due_on').notNull(),
+    warnings: jsonb('warnings').notNull(),
+    status: text('status').notNull(),
+    plannedAt: timestamp('planned_at', { withTimezone: true }).notNull(),
+    visitedAt: timestamp('visited_at', { withTimezone: true }),
+    visitedBy: text('visited_by'),
+    visit: jsonb('visit'),
+    findingId: text('finding_id'),
+  },
+  (t) => [
+    index('inspection_patrols_district_idx').on(t.district, t.quarter),
+    index('inspection_patrols_assignee_idx').on(t.assignee, t.status),
+  ],
+);

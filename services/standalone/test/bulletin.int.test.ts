@@ -1,7 +1,7 @@
 import { createCalendar } from '@wagewatch/domain';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerProject } from './api-helpers.ts';
+import { registerProject, workerBody } from './api-helpers.ts';
 import { type ApiClient, startTestSystem, type TestSystem } from './harness.ts';
 import { contractorOf, inspectionSweep, publishFinding } from './inspection-helpers.ts';
 
@@ -14,6 +14,9 @@ import { contractorOf, inspectionSweep, publishFinding } from './inspection-help
  * November), 赵六's 4,000 paid in full after its due date (25th, a wages-late record: 追发);
  * P2 (西区) 王五 unpaid (22nd, paid on the 28th). An order to correct on P1's case on the 29th.
  * In November: P2's sheet missing (4 November); read on the 5th.
+ * The registry: P1 has workers 1 and 2 from August and 3 who left on 30 September; P2 has 4 from
+ * 10 November and worker 1 again (one person on two projects: the city counts him once). The
+ * bank draws 2,600.00 of P1's deposit on 26 October and 900.00 of P2's on 3 November.
  *
  * The winter campaign 2026-27 (from 1 November to the eve of the 2027 Spring Festival) reports on
  * the same figures: its progress while it runs, and the 2025-26 campaign's closing report.
@@ -66,6 +69,30 @@ describe.each(['pglite', 'postgres'] as const)('the bulletin on %s', (kind) => {
     t = await startTestSystem({ kind, now: new Date(at('10-20')), embedded: { calendar: WITH_2027 } });
     await registerProject(t, 1, { startDate: '2026-06-01', permitDate: '2026-05-01' });
     await registerProject(t, 2, { district: '西区', startDate: '2026-06-01', permitDate: '2026-05-01' });
+    const pm = t.api.as(t.key('project-manager', { projectIds: [P1, P2] }));
+    for (const [project, workers] of [
+      [P1, [workerBody(1), workerBody(2), workerBody(3, { leftOn: '2026-09-30' })]],
+      [P2, [workerBody(4, { enrolledOn: '2026-11-10' }), workerBody(1, { enrolledOn: '2026-09-01' })]],
+    ] as const) {
+      const res = await pm.post(`/v1/projects/${project}/workers`, { workers });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    }
+    const bank = t.api.as(t.key('bank', { bankCode: 'ICBC-PZH' }));
+    const deposit = (bankRef: string, projectId: string, kind: string, day: string, amount: string) => ({
+      bankRef,
+      projectId,
+      kind,
+      occurredAt: at(day),
+      amount,
+      ...(kind === 'drawn' ? { noticeRef: `N-${bankRef}` } : {}),
+    });
+    const lodged = await bank.post('/v1/bank/deposits', {
+      records: [
+        deposit('DEP-B-1', P1, 'lodged', '10-02', '50000.00'),
+        deposit('DEP-B-2', P2, 'lodged', '10-02', '50000.00'),
+      ],
+    });
+    expect(lodged.status, JSON.stringify(lodged.body)).toBe(200);
     await t.settle();
     const p1 = { projectId: P1, responsible: contractorOf(1) };
     const p2 = { projectId: P2, responsible: contractorOf(2) };
@@ -96,6 +123,10 @@ describe.each(['pglite', 'postgres'] as const)('the bulletin on %s', (kind) => {
       { ...p2, findingId: 'F-B-3', worker: wang, amountOwed: '4500.00', raisedAt: at('10-22') },
       'finding.resolved',
     );
+    const drawn = await bank.post('/v1/bank/deposits', {
+      records: [deposit('DEP-B-3', P1, 'drawn', '10-26', '2600.00')],
+    });
+    expect(drawn.status, JSON.stringify(drawn.body)).toBe(200);
     await inspectionSweep(t, at('10-28'));
     east = t.api.as(t.key('inspector', { districts: ['东区'] }));
     west = t.api.as(t.key('inspector', { districts: ['西区'] }));
@@ -120,6 +151,10 @@ describe.each(['pglite', 'postgres'] as const)('the bulletin on %s', (kind) => {
       },
       'finding.resolved',
     );
+    const drawnP2 = await bank.post('/v1/bank/deposits', {
+      records: [deposit('DEP-B-4', P2, 'drawn', '11-03', '900.00')],
+    });
+    expect(drawnP2.status, JSON.stringify(drawnP2.body)).toBe(200);
     await publishOn('11-04', { ...p2, findingId: 'F-B-5', rule: 'payroll-missing', severity: 'medium' });
     t.clock.set(new Date(at('11-05')));
   }, 120_000);
@@ -146,6 +181,9 @@ describe.each(['pglite', 'postgres'] as const)('the bulletin on %s', (kind) => {
       casesOpened: 1,
       ordersIssued: 1,
       policeReferrals: 0,
+      registeredWorkers: 2, // worker 3 left before October
+      depositsDrawn: 1,
+      depositsDrawnAmount: '2600.00',
     });
     expect(octoberEast.byRule).toEqual([
       { rule: 'wages-late', name: '工资延迟发放', raised: 1, openAtEnd: 0 },
@@ -167,6 +205,9 @@ describe.each(['pglite', 'postgres'] as const)('the bulletin on %s', (kind) => {
       casesOpened: 2,
       casesClosed: 1,
       casesOpenAtEnd: 1,
+      registeredWorkers: 2, // worker 1 on P2 too counts once; worker 4 came in November
+      depositsDrawn: 1,
+      depositsDrawnAmount: '2600.00',
     });
     expect(
       (octoberCity.districts as { scope: string; findingsRaised: number; casesClosed: number }[]).map((d) => [
@@ -192,6 +233,9 @@ describe.each(['pglite', 'postgres'] as const)('the bulletin on %s', (kind) => {
       findingsRaised: 4,
       findingsOpenAtEnd: 2,
       owedOpenAtEnd: '5200.00',
+      registeredWorkers: 2, // worker 4's enrolment on 10 November is after the figures' 5 November
+      depositsDrawn: 2,
+      depositsDrawnAmount: '3500.00',
     });
     // Without a period: the last month that has ended (October, on 5 November).
     expect((await east.get('/v1/reports/bulletin?district=东区')).body.period).toBe('2026-10');
@@ -214,6 +258,9 @@ describe.each(['pglite', 'postgres'] as const)('the bulletin on %s', (kind) => {
     expect(byName.get('期末欠付工资（元）')?.numFmt).toBe('#,##0.00');
     expect(byName.get('追发工资（元）')?.value).toBe(4000);
     expect(byName.get('下达责令改正指令书数')?.value).toBe(1);
+    expect(byName.get('实名制登记劳动者人数')?.value).toBe(2);
+    expect(byName.get('动用工资保证金次数')?.value).toBe(1);
+    expect(byName.get('动用工资保证金金额（元）')?.value).toBe(2600);
     const districts = wb.getWorksheet('分区情况')!;
     expect(districts.getRow(2).getCell(1).value).toBe('东区');
     expect(districts.getRow(3).getCell(1).value).toBe('西区');
@@ -230,6 +277,8 @@ describe.each(['pglite', 'postgres'] as const)('the bulletin on %s', (kind) => {
       '东区2026年10月保障农民工工资支付监测月度通报',
       '本期追发工资 4000.00 元',
       '欠付工资 7000.00 元',
+      '实名制登记劳动者 2 人',
+      '动用工资保证金 1 次、2600.00 元',
       '@page { size: A4',
     ])
       expect(html, s).toContain(s);

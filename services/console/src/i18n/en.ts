@@ -82,6 +82,7 @@ const en: Messages = {
     'balance-short': 'Balance short',
     'arrears-growing': 'Arrears growing',
     'worker-complaint': 'Worker complaint',
+    'patrol-finding': 'Found on a routine patrol',
   },
   /** The escalation ladder's steps, by code. */
   step: {

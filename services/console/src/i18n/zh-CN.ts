@@ -78,6 +78,7 @@ export default {
     'balance-short': '专户余额不足',
     'arrears-growing': '欠薪持续增加',
     'worker-complaint': '劳动者反映欠薪',
+    'patrol-finding': '日常巡查发现问题',
   },
   /** The escalation ladder's steps, by code. */
   step: {

@@ -27,6 +27,8 @@ export type Bulletin = {
   provisional: boolean;
   asOf: string;
   projects: number;
+  /** Workers on the real-name registry of the district's projects during the period (each once). */
+  registeredWorkers: number;
   projectsWithFindings: number;
   findingsRaised: number;
   findingsOpenAtEnd: number;
@@ -44,6 +46,9 @@ export type Bulletin = {
   casesCritical: number;
   ordersIssued: number;
   policeReferrals: number;
+  /** Wage-guarantee deposits drawn (动用) in the period, as the banks reported them, and their amount. */
+  depositsDrawn: number;
+  depositsDrawnAmount: string;
   /** The city's bulletin: the same figures per district. */
   districts?: Omit<Bulletin, 'districts' | 'byRule'>[];
 };
@@ -62,13 +67,28 @@ async function figures(
 ): Promise<Omit<Bulletin, 'districts'>> {
   const to = asOf < period.to ? asOf : period.to;
   const params = [period.from, to, district];
+  const endDay = to < period.to ? addDays(shanghaiDate(to), 1) : period.nextDay;
   const inDistrict = (col = 'district') => `($3::text IS NULL OR ${col} = $3)`;
   const [projects] = await tx.query<{ n: bigint }>(
     // Projects under construction by the end: started before it (the registration's startDate, a
     // Shanghai date), whenever they were registered (a registration may come after the start).
     `SELECT count(*) AS n FROM inspection.projects WHERE ($2::text IS NULL OR district = $2)
        AND (registration->>'startDate' IS NULL OR (registration->>'startDate')::date < $1::date)`,
-    [to < period.to ? addDays(shanghaiDate(to), 1) : period.nextDay, district],
+    [endDay, district],
+  );
+  const [registered] = await tx.query<{ n: bigint }>(
+    // Enrolled before the end and not gone before the start (left_on is the last day on the project).
+    `SELECT count(DISTINCT w.worker_key) AS n FROM inspection.registered_workers w
+       JOIN inspection.projects p ON p.project_id = w.project_id
+      WHERE ($3::text IS NULL OR p.district = $3) AND w.enrolled_on < $2::date
+        AND (w.left_on IS NULL OR w.left_on >= $1::date)`,
+    [period.firstDay, endDay, district],
+  );
+  const [draws] = await tx.query<{ n: bigint; fen: string | null }>(
+    `SELECT count(*) AS n, sum(d.amount_fen) AS fen FROM inspection.deposit_draws d
+       JOIN inspection.projects p ON p.project_id = d.project_id
+      WHERE d.occurred_at >= $1 AND d.occurred_at < $2 AND ($3::text IS NULL OR p.district = $3)`,
+    params,
   );
   const rules = await tx.query<{ rule: string; raised: bigint; open_at_end: bigint }>(
     `SELECT rule,
@@ -134,6 +154,7 @@ async function figures(
     provisional: asOf < period.to,
     asOf: to.toISOString(),
     projects: Number(projects?.n ?? 0n),
+    registeredWorkers: Number(registered?.n ?? 0n),
     projectsWithFindings: Number(f?.projects ?? 0n),
     findingsRaised: byRule.filter((r) => r.rule !== 'wages-late').reduce((s, r) => s + r.raised, 0),
     findingsOpenAtEnd: byRule.reduce((s, r) => s + r.openAtEnd, 0),
@@ -149,6 +170,8 @@ async function figures(
     casesCritical: Number(c?.critical ?? 0n),
     ordersIssued: Number(o?.orders ?? 0n),
     policeReferrals: Number(o?.referrals ?? 0n),
+    depositsDrawn: Number(draws?.n ?? 0n),
+    depositsDrawnAmount: fen(draws?.fen ?? null),
   };
 }
 
@@ -179,6 +202,7 @@ export const BULLETIN_FIGURES: {
   money?: boolean;
 }[] = [
   { key: 'projects', name: '在监项目数' },
+  { key: 'registeredWorkers', name: '实名制登记劳动者人数' },
   { key: 'projectsWithFindings', name: '本期发现问题项目数' },
   { key: 'findingsRaised', name: '本期发现问题数' },
   { key: 'findingsOpenAtEnd', name: '期末未解决问题数' },
@@ -193,4 +217,6 @@ export const BULLETIN_FIGURES: {
   { key: 'casesCritical', name: '本期升级为严重案件数' },
   { key: 'ordersIssued', name: '下达责令改正指令书数' },
   { key: 'policeReferrals', name: '移送公安机关案件数' },
+  { key: 'depositsDrawn', name: '动用工资保证金次数' },
+  { key: 'depositsDrawnAmount', name: '动用工资保证金金额（元）', money: true },
 ];

@@ -37,10 +37,10 @@ export function bulletinBlocks(b: Bulletin, authority: string): Block[] {
       kind: 'para',
       indent: true,
       text:
-        `${b.label}，${b.scope}在监工程建设项目 ${b.projects} 个，本期监测发现问题 ${b.findingsRaised} 项，涉及项目 ` +
+        `${b.label}，${b.scope}在监工程建设项目 ${b.projects} 个、实名制登记劳动者 ${b.registeredWorkers} 人，本期监测发现问题 ${b.findingsRaised} 项，涉及项目 ` +
         `${b.projectsWithFindings} 个、劳动者 ${b.workersConcerned} 人；期末尚有 ${b.findingsOpenAtEnd} 项未解决，欠付工资 ` +
         `${b.owedOpenAtEnd} 元。本期追发工资 ${b.recovered} 元，涉及劳动者 ${b.workersHelped} 人；立案 ${b.casesOpened} 件、` +
-        `结案 ${b.casesClosed} 件，下达责令改正指令书 ${b.ordersIssued} 份，移送公安机关 ${b.policeReferrals} 件。`,
+        `结案 ${b.casesClosed} 件，下达责令改正指令书 ${b.ordersIssued} 份，移送公安机关 ${b.policeReferrals} 件；动用工资保证金 ${b.depositsDrawn} 次、${b.depositsDrawnAmount} 元。`,
     },
     { kind: 'caption', text: '一、主要指标' },
     {
