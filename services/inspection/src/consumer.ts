@@ -3,6 +3,7 @@ import { TOPICS } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import { caseKeyOf, parseYuan } from '@wagewatch/domain';
 import type { InspectionContext } from './context.ts';
+import { registryChanged } from './patrols/repository.ts';
 import { recomputeRisk } from './risk/repository.ts';
 import { evaluateDirty } from './sweep.ts';
 
@@ -87,6 +88,7 @@ export function inspectionConsumer(deps: InspectionContext): Consumer {
           // Findings of this batch before the registration are recorded first, as they came.
           await flushFindings(tx);
           const p = event.data;
+          registryChanged(deps);
           await tx.query(
             `INSERT INTO inspection.projects (project_id, name, district, sector, registration) VALUES ($1,$2,$3,$4,$5)
              ON CONFLICT (project_id) DO UPDATE SET name = EXCLUDED.name, district = EXCLUDED.district, sector = EXCLUDED.sector,
@@ -123,6 +125,7 @@ export function inspectionConsumer(deps: InspectionContext): Consumer {
               leftOn: w.leftOn ?? null,
             });
           if (!byKey.size) return;
+          registryChanged(deps);
           const rows = [...byKey];
           await tx.query(
             `INSERT INTO inspection.registered_workers (project_id, worker_key, enrolled_on, left_on)

@@ -3,7 +3,7 @@ import { runService } from '@wagewatch/host';
 import { SecretBox } from '@wagewatch/runtime';
 import { webhookTargetPolicyFromEnv } from './alerts/webhook-targets.ts';
 import { env } from './env.ts';
-import { ladderFromEnv } from './ladder-env.ts';
+import { ladderFromEnv, patrolPolicyFromEnv } from './ladder-env.ts';
 import { documentsFromEnv } from './orders/env.ts';
 import { createInspection } from './service.ts';
 
@@ -16,6 +16,7 @@ await runService(env, ({ db, clock }) => {
     secrets: SecretBox.fromBase64(env.WAGEWATCH_SECRETS_KEY),
     webhookTargets: webhookTargetPolicyFromEnv(env),
     ladder: ladderFromEnv(env),
+    patrols: patrolPolicyFromEnv(env),
     documents: documentsFromEnv(env),
   });
   return {

@@ -8,6 +8,7 @@ import {
   DEFAULT_RISK_CONFIG,
   defaultCalendar,
   type LadderConfig,
+  type PatrolPolicy,
   type RiskConfig,
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
@@ -29,6 +30,7 @@ import { findingRoutes } from './findings/routes.ts';
 import { justificationRoutes } from './justifications/routes.ts';
 import type { DocumentConfig } from './orders/repository.ts';
 import { orderRoutes } from './orders/routes.ts';
+import { patrolRoutes } from './patrols/routes.ts';
 import { projectRoutes } from './projects/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { riskRoutes } from './risk/routes.ts';
@@ -55,6 +57,8 @@ export function createInspection(deps: {
   risk?: RiskConfig;
   /** Holiday audits (working days before, Labour Day), the winter campaign's start. */
   campaigns?: CampaignConfig;
+  /** 日常巡查: who is patrolled and how often (default DEFAULT_PATROL_POLICY). */
+  patrols?: PatrolPolicy;
   /** Webhook retry policy (backoff on the clock above). */
   webhooks?: WebhookOptions;
   /** Seals the secrets the service keeps (webhook signing secrets) with the deployment's key. */
@@ -77,6 +81,7 @@ export function createInspection(deps: {
     ladder: deps.ladder ?? DEFAULT_LADDER_CONFIG,
     risk: deps.risk ?? DEFAULT_RISK_CONFIG,
     campaigns: deps.campaigns ?? DEFAULT_CAMPAIGN_CONFIG,
+    ...(deps.patrols ? { patrols: deps.patrols } : {}),
     secrets: deps.secrets,
     webhookTargets: targets,
     ...(deps.documents ? { documents: deps.documents } : {}),
@@ -104,6 +109,7 @@ export function createInspection(deps: {
     orderRoutes(ctx),
     reportRoutes(ctx),
     clueRoutes(ctx),
+    patrolRoutes(ctx),
     cluePage,
     publicClueRoutes({ ...ctx, ...(deps.clueLimits ? { clueLimits: deps.clueLimits } : {}) }),
   ];

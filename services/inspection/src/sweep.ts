@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { type CampaignRunResult, runCampaigns } from './campaigns/campaigns.ts';
 import { type CaseEvaluation, evaluateCase, splitCaseKey } from './cases/repository.ts';
 import { type InspectionContext, problems, readEvaluationInstant } from './context.ts';
+import { drawPatrolsIfDue } from './patrols/repository.ts';
 import { recomputeRisk } from './risk/repository.ts';
 
 export { type InspectionContext, readEvaluationInstant } from './context.ts';
@@ -147,6 +148,8 @@ export type InspectionSweepResult = {
   steps: CaseEvaluation['steps'];
   closed: string[];
   campaigns: CampaignRunResult;
+  /** Patrol visits this sweep added to the quarter's plan. */
+  patrolsPlanned: number;
 };
 
 /**
@@ -171,6 +174,7 @@ export async function sweep(deps: InspectionContext, asOf: Date): Promise<Inspec
     steps: [],
     closed: [],
     campaigns: { ran: [], warnings: [] },
+    patrolsPlanned: 0,
   };
   const evaluations = await inCaseBatches(
     deps,
@@ -195,6 +199,8 @@ export async function sweep(deps: InspectionContext, asOf: Date): Promise<Inspec
   await gradeUngraded(deps, effective);
   // Campaigns after the ladder: risk grades and case states are those of this instant.
   result.campaigns = await runCampaigns(deps, effective);
+  // 日常巡查: the quarter's patrol plan, drawn once a day and after registrations (idempotent).
+  result.patrolsPlanned = await drawPatrolsIfDue(deps, deps.db, effective, deps.calendar, deps.patrols);
   await deps.webhooks?.step();
   return result;
 }

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@wagewatch/db';
-import { documentsFromEnv, ladderFromEnv, webhookTargetPolicyFromEnv } from '@wagewatch/inspection';
+import {
+  documentsFromEnv,
+  ladderFromEnv,
+  patrolPolicyFromEnv,
+  webhookTargetPolicyFromEnv,
+} from '@wagewatch/inspection';
 import {
   ApiKeys,
   createClock,
@@ -76,6 +81,7 @@ const system = await createEmbeddedSystem({
   protection: httpProtectionFromEnv(env),
   keyRefreshMs: env.WAGEWATCH_KEY_REFRESH_MS,
   ladder: ladderFromEnv(env),
+  patrols: patrolPolicyFromEnv(env),
   documents: documentsFromEnv(env),
   sessions: sessionOptionsFromEnv(env),
   consoleDir: env.WAGEWATCH_CONSOLE_DIR,

@@ -4,6 +4,7 @@ import { createDeposits } from '@wagewatch/deposits';
 import {
   defaultCalendar,
   type LadderConfig,
+  type PatrolPolicy,
   ratePolicyById,
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
@@ -53,6 +54,8 @@ export type EmbeddedOptions = {
   keyRefreshMs?: number;
   /** The escalation ladder (default DEFAULT_LADDER_CONFIG; the env sets the longest justification pause). */
   ladder?: LadderConfig;
+  /** 日常巡查's policy (default DEFAULT_PATROL_POLICY; the env sets the threshold and visits). */
+  patrols?: PatrolPolicy;
   /** Who issues the bureau's orders and referrals (inspection orders/env.ts). */
   documents?: DocumentConfig;
   /** Session lifetimes and cache (runtime session-store.ts; env WAGEWATCH_SESSION_*). */
@@ -111,6 +114,7 @@ export async function createEmbeddedSystem(options: EmbeddedOptions) {
     secrets: options.secrets,
     ...(options.webhookTargets ? { webhookTargets: options.webhookTargets } : {}),
     ...(options.ladder ? { ladder: options.ladder } : {}),
+    ...(options.patrols ? { patrols: options.patrols } : {}),
     ...(options.documents ? { documents: options.documents } : {}),
   });
   for (const service of [ingest, ledger, deposits, inspection]) {

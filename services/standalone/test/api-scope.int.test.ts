@@ -1,3 +1,4 @@
+import { DEFAULT_PATROL_POLICY } from '@wagewatch/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectProblem,
@@ -54,6 +55,9 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/tasks/{taskId}/notes': { note: 'a note' },
   'POST /v1/clues/{clueId}/route': { projectId: 'PZH-API-002' },
   'POST /v1/clues/{clueId}/answers': { outcome: 'in-progress', text: '已电话回访' },
+  'POST /v1/patrols/{patrolId}/visit': {},
+  'POST /v1/patrols/{patrolId}/resolve': { note: 'corrected' },
+  'POST /v1/patrols/{patrolId}/assign': { assignee: 'someone' },
   'POST /v1/admin/api-keys': { role: 'admin' },
   'POST /v1/admin/webhooks': { url: 'http://127.0.0.1:9/x', secret: 'sixteen-characters', events: ['*'] },
 };
@@ -94,7 +98,12 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
 
   beforeAll(async () => {
     // Its webhook points at 127.0.0.1 (nothing listens): admitted by the allow-list.
-    t = await startTestSystem({ kind, webhookTargets: { allowHttp: true, allowHosts: ['127.0.0.1'] } });
+    t = await startTestSystem({
+      kind,
+      webhookTargets: { allowHttp: true, allowHosts: ['127.0.0.1'] },
+      // B's one registered worker is enough for its contractor's patrol (GET /v1/patrols/{patrolId}).
+      embedded: { patrols: { ...DEFAULT_PATROL_POLICY, minWorkers: 1 } },
+    });
     A = await registerProject(t, 1, { district: '东区', startDate: '2026-09-01' });
     B = await registerProject(t, 2, {
       district: '西区',
@@ -122,6 +131,9 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
     });
     expect(sheet.status, JSON.stringify(sheet.body)).toBe(201);
     await t.settle();
+    // The sweep after a registration draws the patrol plan: B's contractor's visit in 西区.
+    await inspectionSweep(t, '2026-11-29T10:00:00+08:00');
+    ids.patrolId = (await t.admin.get('/v1/patrols?district=西区')).body.patrols[0].patrolId;
     const j = await pmB.post(`/v1/cases/${bCase.caseId}/justifications`, { text: 'the owner paid late' });
     expect(j.status, JSON.stringify(j.body)).toBe(201);
     ids.justificationId = j.body.justificationId;
@@ -203,6 +215,7 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
         'GET /v1/orders/{orderId}',
         'GET /v1/orders/{orderId}/pdf',
         'GET /v1/clues/{clueId}',
+        'GET /v1/patrols/{patrolId}',
         ...Object.keys(BODIES).filter((k) => k.includes('{')),
       ]),
     );
@@ -214,7 +227,17 @@ describe.each(['pglite', 'postgres'] as const)('out of scope is 403 on every rou
       const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
       if (
         !names.every((n) =>
-          ['projectId', 'caseId', 'taskId', 'reportId', 'webhookId', 'ref', 'orderId', 'clueId'].includes(n),
+          [
+            'projectId',
+            'caseId',
+            'taskId',
+            'reportId',
+            'webhookId',
+            'ref',
+            'orderId',
+            'clueId',
+            'patrolId',
+          ].includes(n),
         )
       )
         continue;

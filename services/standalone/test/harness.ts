@@ -100,7 +100,10 @@ export type TestSystemOptions = {
   /** Where webhooks may go (default: as in production, https: to public addresses only). */
   webhookTargets?: WebhookTargetPolicy;
   /** The embedded system's options beyond the database, clock and keys (limits, bounds). */
-  embedded?: Pick<EmbeddedOptions, 'protection' | 'uploads' | 'sessions' | 'consoleDir' | 'calendar'>;
+  embedded?: Pick<
+    EmbeddedOptions,
+    'protection' | 'uploads' | 'sessions' | 'consoleDir' | 'calendar' | 'patrols'
+  >;
   apiKeys?: ApiKeys;
   keyRefreshMs?: number;
 };

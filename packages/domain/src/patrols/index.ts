@@ -67,6 +67,13 @@ export function patrolQuarter(d: LocalDate): PatrolQuarter {
   return { key: `${y}-Q${q}`, firstDay, lastDay: addDays(nextFirst, -1) };
 }
 
+/** The quarter of a key `2026-Q4`. */
+export function patrolQuarterOf(key: string): PatrolQuarter {
+  const m = /^(\d{4})-Q([1-4])$/.exec(key);
+  if (!m) throw new RangeError(`not a quarter: ${key}`);
+  return patrolQuarter(`${m[1]}-${String(Number(m[2]) * 3).padStart(2, '0')}-01`);
+}
+
 /**
  * The due date of visit `slot` (1-based) of `visits` in a quarter: the quarter is cut into
  * `visits` equal shares of its days, and visit i is due on the last working day of share i.

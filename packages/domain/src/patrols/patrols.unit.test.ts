@@ -5,6 +5,7 @@ import {
   type PatrolCandidate,
   patrolFinding,
   patrolQuarter,
+  patrolQuarterOf,
   patrolSlotDue,
   planPatrols,
   validatePatrolPolicy,
@@ -34,6 +35,7 @@ describe('the routine patrol plan (日常巡查)', () => {
       firstDay: '2027-01-01',
       lastDay: '2027-03-31',
     });
+    expect(patrolQuarterOf('2027-Q1')).toEqual(patrolQuarter('2027-02-28'));
   });
 
   it('given one visit a quarter, then it is due on the quarter’s last working day; three visits, on the last working day of each third', () => {
