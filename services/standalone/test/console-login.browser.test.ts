@@ -111,7 +111,7 @@ describe.skipIf(!hasChromium)('logging in to the console, in Chromium', () => {
     await page.waitForURL(/\/cockpit$/);
     await expect
       .poll(() => menuOf(page))
-      .toEqual(['总览', '项目', '发放率', '案件', '任务', '预警', '专项行动', '欠薪线索']);
+      .toEqual(['总览', '项目', '发放率', '案件', '任务', '预警', '专项行动', '欠薪线索', '巡查计划']);
     expect(await page.getByTestId('user-menu').textContent()).toContain('刘监察');
     // English for the banks' teams, and back: the choice is kept across a reload.
     await page.getByTestId('locale-toggle').click();
@@ -126,13 +126,14 @@ describe.skipIf(!hasChromium)('logging in to the console, in Chromium', () => {
         'Alerts',
         'Campaigns',
         'Wage reports',
+        'Patrols',
       ]);
     await page.reload();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Overview');
     await page.getByTestId('locale-toggle').click();
     await expect
       .poll(() => menuOf(page))
-      .toEqual(['总览', '项目', '发放率', '案件', '任务', '预警', '专项行动', '欠薪线索']);
+      .toEqual(['总览', '项目', '发放率', '案件', '任务', '预警', '专项行动', '欠薪线索', '巡查计划']);
     await page.getByTestId('user-menu').click();
     await page.getByTestId('logout').click();
     await page.waitForURL(/\/login/);

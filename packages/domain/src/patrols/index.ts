@@ -280,8 +280,7 @@ export function validatePatrolVisit(
   const problems = typeof input.problems === 'string' ? input.problems.trim() : '';
   if (problems.length > 2000) errors.push({ field: 'problems', message: '发现的问题不超过 2000 字' });
   const raiseFinding = input.raiseFinding === true;
-  if (raiseFinding && !problems)
-    errors.push({ field: 'problems', message: '立为问题线索时请写明发现的问题' });
+  if (raiseFinding && !problems) errors.push({ field: 'problems', message: '立为问题时请写明发现的问题' });
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,

@@ -208,3 +208,49 @@ export type ClueDetail = ClueSummary & {
   closedAt: string | null;
   answers: { seq: number; at: string; by: string; outcome: ClueOutcome; outcomeZh: string; text: string }[];
 };
+
+/** 日常巡查 (issue 14 §4): a visit of the quarter's patrol plan, as `GET /v1/patrols` lists it. */
+export type PatrolSummary = {
+  patrolId: string;
+  quarter: string;
+  district: string;
+  employer: { name: string; code: string };
+  workers: number;
+  riskGrade: string | null;
+  slot: number;
+  visits: number;
+  assignee: string | null;
+  dueOn: string;
+  overdue: boolean;
+  status: 'planned' | 'visited';
+  visitedOn: string | null;
+  findingId: string | null;
+  findingStatus: 'open' | 'resolved' | null;
+};
+export type PatrolList = {
+  quarter: string;
+  today: string;
+  policy: { minWorkers: number; visitsByGrade: Record<string, number> };
+  summary: { planned: number; visited: number; overdue: number; unassigned: number };
+  patrols: PatrolSummary[];
+};
+export type PatrolCheckItem = 'headcount' | 'notice-board' | 'payroll' | 'account';
+/** `GET /v1/patrols/{patrolId}`: the employer's projects, the checklist, the record once made. */
+export type PatrolDetail = PatrolSummary & {
+  projects: { projectId: string; name: string; workers: number; registeredToday: number }[];
+  warnings: string[];
+  checklist: { item: PatrolCheckItem; zh: string }[];
+  inspectors: string[];
+  visit: {
+    visitedOn: string;
+    projectId: string;
+    workersCounted: number;
+    registeredOnDay: number;
+    checks: { item: PatrolCheckItem; ok: boolean; note: string }[];
+    problems: string;
+    raiseFinding: boolean;
+    visitedAt: string;
+    visitedBy: string;
+    resolution?: { at: string; by: string; note: string };
+  } | null;
+};

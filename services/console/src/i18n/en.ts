@@ -16,6 +16,7 @@ const en: Messages = {
     alerts: 'Alerts',
     campaigns: 'Campaigns',
     clues: 'Wage reports',
+    patrols: 'Patrols',
     myProjects: 'My projects',
     payrollUpload: 'Payroll upload',
     rosterUpload: 'Roster upload',

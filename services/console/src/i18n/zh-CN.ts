@@ -12,6 +12,7 @@ export default {
     alerts: '预警',
     campaigns: '专项行动',
     clues: '欠薪线索',
+    patrols: '巡查计划',
     myProjects: '我的项目',
     payrollUpload: '工资表上传',
     rosterUpload: '花名册上传',

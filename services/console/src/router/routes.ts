@@ -87,6 +87,13 @@ export const pages: RouteRecordRaw[] = [
     component: () => import('../pages/clues/ClueListPage.vue'),
     meta: { roles: INSPECTION, menu: 'menu.clues' },
   },
+  // 日常巡查 (issue 14 §4): each inspector's plan of routine visits.
+  {
+    path: 'patrols',
+    name: 'patrols',
+    component: () => import('../pages/patrols/PatrolPlanPage.vue'),
+    meta: { roles: INSPECTION, menu: 'menu.patrols' },
+  },
   {
     path: 'campaigns/reports/:reportId',
     name: 'campaign-report',

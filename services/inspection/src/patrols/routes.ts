@@ -187,6 +187,7 @@ export function patrolRoutes(deps: InspectionContext): FastifyPluginAsync {
           response: {
             200: z.object({
               quarter: z.string(),
+              today: z.string().describe("the system's Shanghai date (a visit is recorded on or before it)"),
               policy: z.object({
                 minWorkers: z.number(),
                 visitsByGrade: z.record(z.string(), z.number()),
@@ -223,6 +224,7 @@ export function patrolRoutes(deps: InspectionContext): FastifyPluginAsync {
         const policy = deps.patrols ?? DEFAULT_PATROL_POLICY;
         return {
           quarter,
+          today: day,
           policy: { minWorkers: policy.minWorkers, visitsByGrade: { ...policy.visitsByGrade } },
           summary: {
             planned: all.length,
@@ -288,7 +290,10 @@ export function patrolRoutes(deps: InspectionContext): FastifyPluginAsync {
             shanghaiDate(at),
           );
           if (!r.ok)
-            throw new ValidationError(r.errors.map((e) => `${e.field}: ${e.message}`).join('; '), r.errors);
+            throw new ValidationError(
+              `巡查记录有 ${r.errors.length} 处需要修改 (the visit record is not valid: ${r.errors.map((e) => e.field).join(', ')})`,
+              r.errors,
+            );
           await recordVisit(tx, emit, p, r.record, actorOf(principal), at);
         });
         req.log.info(
