@@ -76,6 +76,7 @@ describe.each(['pglite', 'postgres'] as const)('routine patrols (日常巡查) o
   let wang: Person;
   let east: ApiClient;
   let plan: {
+    summary: Record<string, number>;
     patrols: {
       patrolId: string;
       employer: { name: string };
@@ -321,7 +322,30 @@ describe.each(['pglite', 'postgres'] as const)('routine patrols (日常巡查) o
     await inspectionSweep(t, at('12-07'));
     plan = (await east.get('/v1/patrols')).body;
     expect(patrolOf('总包2')).toMatchObject({ workers: 50, dueOn: '2026-12-31' });
-    // 31 December has not come: nothing is overdue yet, but on 1 January's list for Q4 the unvisited are.
+    expect(plan.summary).toMatchObject({ planned: 4, visited: 1, overdue: 0 });
+  });
+
+  it("a district's visits wait unassigned until it has an inspector, then go to them at the next sweep", async () => {
+    t.clock.set(new Date(at('12-08')));
+    await registerProject(t, 4, { district: '南区', startDate: '2026-06-01', permitDate: '2026-05-01' });
+    const pm = t.api.as(t.key('project-manager', { projectIds: ['PZH-API-004'] }));
+    const res = await pm.post('/v1/projects/PZH-API-004/workers', {
+      workers: range(301, 50).map((n) => workerBody(n)),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    await t.settle();
+    await inspectionSweep(t, at('12-08'));
+    const south = () => t.admin.get('/v1/patrols?district=南区&quarter=2026-Q4');
+    expect((await south()).body.patrols.map((p: { assignee: string | null }) => p.assignee)).toEqual([null]);
+    expect((await south()).body.summary.unassigned).toBe(1);
+    await person(t, 'ins.nan', '孙巡查', ['南区']);
+    await inspectionSweep(t, '2026-12-08T10:05:00+08:00');
+    expect((await south()).body.patrols.map((p: { assignee: string | null }) => p.assignee)).toEqual([
+      'ins.nan',
+    ]);
+  });
+
+  it("after the quarter's last day, the visits not made are overdue on its plan", async () => {
     t.clock.set(new Date('2027-01-04T10:00:00+08:00'));
     const late = (await east.get('/v1/patrols?quarter=2026-Q4')).body;
     expect(late.summary).toMatchObject({ planned: 4, visited: 1, overdue: 3 });

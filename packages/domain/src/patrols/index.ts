@@ -127,6 +127,23 @@ export type NewPatrolVisit = {
   warnings: string[];
 };
 
+/**
+ * The inspector of a district with the fewest visits in `load` (keys `district|login`; ties in
+ * login order), counted in for the visit given; null when the district has none.
+ */
+export function takeInspector(
+  load: Map<string, number>,
+  district: string,
+  inspectors: readonly string[],
+): string | null {
+  let assignee: string | null = null;
+  for (const i of [...inspectors].sort())
+    if (assignee === null || (load.get(`${district}|${i}`) ?? 0) < (load.get(`${district}|${assignee}`) ?? 0))
+      assignee = i;
+  if (assignee) load.set(`${district}|${assignee}`, (load.get(`${district}|${assignee}`) ?? 0) + 1);
+  return assignee;
+}
+
 export const patrolKey = (quarter: string, district: string, employerCode: string, slot: number) =>
   `${quarter}|${district}|${employerCode}|${slot}`;
 
@@ -178,16 +195,7 @@ export function planPatrols(input: {
         const late = workingDaysAfter(input.calendar, input.today, policy.lateVisitWorkingDays);
         due = late;
       }
-      const inspectors = [...(input.inspectors[c.district] ?? [])].sort();
-      let assignee: string | null = null;
-      for (const i of inspectors) {
-        if (
-          assignee === null ||
-          (load.get(`${c.district}|${i}`) ?? 0) < (load.get(`${c.district}|${assignee}`) ?? 0)
-        )
-          assignee = i;
-      }
-      if (assignee) load.set(`${c.district}|${assignee}`, (load.get(`${c.district}|${assignee}`) ?? 0) + 1);
+      const assignee = takeInspector(load, c.district, input.inspectors[c.district] ?? []);
       out.push({
         key: patrolKey(quarter.key, c.district, c.employerCode, slot),
         quarter: quarter.key,

@@ -14,6 +14,7 @@ import {
   planPatrols,
   type RiskGrade,
   shanghaiDate,
+  takeInspector,
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
 import { ConflictError } from '@wagewatch/runtime';
@@ -301,6 +302,43 @@ export function registryChanged(owner: object): void {
   drawnFor.delete(owner);
 }
 
+/**
+ * Gives the quarter's unassigned planned visits to their districts' inspectors (the least loaded
+ * first), once a district has some: the demo's and a new district's people are created after
+ * the plan was drawn. Two small queries when nothing is unassigned; writes only what it assigns.
+ */
+export async function assignUnassigned(tx: Sql, quarter: string): Promise<number> {
+  const open = await tx.query<{ patrol_id: string; district: string }>(
+    `SELECT patrol_id, district FROM inspection.patrols WHERE quarter = $1 AND assignee IS NULL AND status = 'planned'
+      ORDER BY due_on, patrol_id`,
+    [quarter],
+  );
+  if (!open.length) return 0;
+  const inspectors = await districtInspectors(tx);
+  const districts = [...new Set(open.map((o) => o.district))].filter((d) => inspectors[d]?.length);
+  if (!districts.length) return 0;
+  const counts = await tx.query<{ district: string; assignee: string; n: bigint }>(
+    `SELECT district, assignee, count(*) AS n FROM inspection.patrols
+      WHERE quarter = $1 AND assignee IS NOT NULL AND district = ANY($2::text[]) GROUP BY district, assignee`,
+    [quarter, districts],
+  );
+  const load = new Map(counts.map((c) => [`${c.district}|${c.assignee}`, Number(c.n)]));
+  const ids: string[] = [];
+  const to: string[] = [];
+  for (const o of open) {
+    const who = takeInspector(load, o.district, inspectors[o.district] ?? []);
+    if (!who) continue;
+    ids.push(o.patrol_id);
+    to.push(who);
+  }
+  await tx.query(
+    `UPDATE inspection.patrols p SET assignee = u.who FROM unnest($1::text[], $2::text[]) AS u(id, who)
+      WHERE p.patrol_id = u.id AND p.assignee IS NULL`,
+    [ids, to],
+  );
+  return ids.length;
+}
+
 /** Draws the plan when the day or the registry changed since this instance last drew it. */
 export async function drawPatrolsIfDue(
   owner: object,
@@ -310,11 +348,16 @@ export async function drawPatrolsIfDue(
   policy?: PatrolPolicy,
 ): Promise<number> {
   const day = shanghaiDate(asOf);
-  if (drawnFor.get(owner) === day) return 0;
+  if (drawnFor.get(owner) === day) {
+    await assignUnassigned(db, patrolQuarter(day).key);
+    return 0;
+  }
   const added = await db.transaction(async (tx) => {
     // One drawer at a time: a second instance waits, then finds the visits there.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['inspection:patrol-plan']);
-    return drawPatrolPlan(tx, day, asOf, calendar, policy);
+    const drawn = await drawPatrolPlan(tx, day, asOf, calendar, policy);
+    await assignUnassigned(tx, patrolQuarter(day).key);
+    return drawn;
   });
   drawnFor.set(owner, day);
   return added;
