@@ -19,7 +19,7 @@ const CONSUMERS_OF_INGEST = ['deposits', 'inspection', 'ledger'];
 // A consumer passes over the types it does not apply (consumer.types, docs/adr/0025): only those
 // that apply a type dead-letter its bad rows.
 const APPLY_TRANSFERS = ['ledger'];
-const APPLY_DEPOSIT_EVENTS = ['deposits', 'ledger'];
+const APPLY_DEPOSIT_EVENTS = ['deposits', 'inspection', 'ledger'];
 
 type Listing = {
   consumers: {
