@@ -1,4 +1,4 @@
-import { createCalendar } from '@wagewatch/domain';
+import { WITH_FICTITIOUS_2027 } from '@wagewatch/domain/calendar-fixtures';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerProject, workerBody } from './api-helpers.ts';
@@ -21,24 +21,6 @@ import { contractorOf, inspectionSweep, publishFinding } from './inspection-help
  * The winter campaign 2026-27 (from 1 November to the eve of the 2027 Spring Festival) reports on
  * the same figures: its progress while it runs, and the 2025-26 campaign's closing report.
  */
-/** A fictitious 2027 notice (the package's calendar does not know 2027's Spring Festival yet). */
-const WITH_2027 = createCalendar({
-  extraYears: {
-    2027: {
-      notice: {
-        holidays: [
-          {
-            keys: ['spring-festival'],
-            name: 'Spring Festival',
-            firstDay: '2027-02-06',
-            lastDay: '2027-02-12',
-          },
-        ],
-        makeUpWorkdays: [],
-      },
-    },
-  },
-});
 const P1 = 'PZH-API-001';
 const P2 = 'PZH-API-002';
 const zhang = { idNumberMasked: '510402********1234', name: '张三' };
@@ -66,7 +48,11 @@ describe.each(['pglite', 'postgres'] as const)('the bulletin on %s', (kind) => {
     fetch(`${t.api.baseUrl}${path}`, { headers: { authorization: `Bearer ${client.key}` } });
 
   beforeAll(async () => {
-    t = await startTestSystem({ kind, now: new Date(at('10-20')), embedded: { calendar: WITH_2027 } });
+    t = await startTestSystem({
+      kind,
+      now: new Date(at('10-20')),
+      embedded: { calendar: WITH_FICTITIOUS_2027 },
+    });
     await registerProject(t, 1, { startDate: '2026-06-01', permitDate: '2026-05-01' });
     await registerProject(t, 2, { district: '西区', startDate: '2026-06-01', permitDate: '2026-05-01' });
     const pm = t.api.as(t.key('project-manager', { projectIds: [P1, P2] }));

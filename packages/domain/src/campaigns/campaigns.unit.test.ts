@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCalendar, defaultCalendar } from '../calendar.ts';
+import { defaultCalendar } from '../calendar.ts';
+import { WITH_FICTITIOUS_2027 } from '../calendar-fixtures.ts';
 import {
   DEFAULT_CAMPAIGN_CONFIG,
   holidayAuditReason,
@@ -87,24 +88,10 @@ describe('winter campaign', () => {
   });
 
   it('given a calendar with the 2027 notice, then the 2026-27 season ends on its eve', () => {
-    const withNext = createCalendar({
-      extraYears: {
-        2027: {
-          notice: {
-            holidays: [
-              {
-                keys: ['spring-festival'],
-                name: 'Spring Festival',
-                firstDay: '2027-02-06',
-                lastDay: '2027-02-12',
-              },
-            ],
-            makeUpWorkdays: [],
-          },
-        },
-      },
+    expect(winterCampaign('2026-11-29', WITH_FICTITIOUS_2027)).toMatchObject({
+      active: true,
+      eve: '2027-02-05',
     });
-    expect(winterCampaign('2026-11-29', withNext)).toMatchObject({ active: true, eve: '2027-02-05' });
   });
 
   it('given a configured start, then the campaign starts then', () => {

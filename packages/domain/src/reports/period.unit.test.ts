@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCalendar, defaultCalendar } from '../calendar.ts';
+import { defaultCalendar } from '../calendar.ts';
+import { WITH_FICTITIOUS_2027 } from '../calendar-fixtures.ts';
 import { winterCampaign } from '../campaigns/index.ts';
 import { lastEndedPeriod, reportPeriod, WINTER_PERIOD, winterReportPeriod } from './period.ts';
 
@@ -39,25 +40,7 @@ describe('a bulletin period', () => {
 
 describe('a winter campaign as a report period', () => {
   it('given the 2026-27 campaign: from 1 November to the eve of the 2027 Spring Festival, inclusive', () => {
-    // The 2027 notice (the default calendar does not know 2027's Spring Festival yet).
-    const withNext = createCalendar({
-      extraYears: {
-        2027: {
-          notice: {
-            holidays: [
-              {
-                keys: ['spring-festival'],
-                name: 'Spring Festival',
-                firstDay: '2027-02-06',
-                lastDay: '2027-02-12',
-              },
-            ],
-            makeUpWorkdays: [],
-          },
-        },
-      },
-    });
-    const p = winterReportPeriod(winterCampaign('2026-12-07', withNext));
+    const p = winterReportPeriod(winterCampaign('2026-12-07', WITH_FICTITIOUS_2027));
     expect(p).toMatchObject({
       key: 'winter-2026-27',
       kind: 'winter',
