@@ -11,6 +11,7 @@ export * from './logger.ts';
 export * from './mask.ts';
 export * from './metrics.ts';
 export * from './password.ts';
+export * from './public-page.ts';
 export * from './scheduler.ts';
 export * from './secret-box.ts';
 export * from './session-auth.ts';

@@ -1,29 +1,14 @@
-import type { FastifyPluginAsync } from 'fastify';
+import { publicPageRoutes } from '@wagewatch/runtime';
 
 /**
  * The worker's page of 工资查询 (issue 14 §5): Chinese, for a phone, no account. A form posts the
  * ID number and the card's last six digits to `POST /public/wages/lookup` and shows the months;
  * its script is a file of its own so that the page's CSP allows no inline script.
  */
-const HTML = `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>工资查询</title>
-<style>
-  *, *::before, *::after { box-sizing: border-box; }
-  body { margin: 0; font: 16px/1.5 "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f2329; background: #f5f6f7; }
-  header { background: #163a5f; color: #fff; padding: 14px 16px; }
-  header h1 { margin: 0; font-size: 20px; }
-  header p { margin: 4px 0 0; font-size: 13px; opacity: .85; }
-  main { max-width: 640px; margin: 0 auto; padding: 16px; }
-  form { background: #fff; border-radius: 8px; padding: 16px; display: grid; gap: 12px; }
+const CSS = `  form { background: #fff; border-radius: 8px; padding: 16px; display: grid; gap: 12px; }
   label { display: grid; gap: 4px; font-weight: 600; }
   input { font: inherit; width: 100%; padding: 10px; border: 1px solid #b8bfc6; border-radius: 6px; }
   input:focus-visible, button:focus-visible { outline: 3px solid #2d5f93; outline-offset: 1px; }
-  button { font: inherit; font-weight: 600; padding: 12px; border: 0; border-radius: 6px; background: #2d5f93; color: #fff; }
-  .hint { font-size: 13px; color: #5c6670; font-weight: 400; }
   #message { margin: 12px 0; padding: 12px; border-radius: 6px; background: #fff4e5; color: #8a4b00; }
   #message[hidden], #result[hidden] { display: none; }
   .month { background: #fff; border-radius: 8px; padding: 12px 16px; margin: 12px 0; }
@@ -34,11 +19,9 @@ const HTML = `<!doctype html>
   .status { display: inline-block; padding: 0 8px; border-radius: 4px; color: #fff; font-size: 14px; }
   .paid { background: #2e7d32; } .paid-late { background: #8a6d00; } .short, .unpaid { background: #c62828; } .not-yet-due { background: #5c6670; }
   .findings { color: #c62828; margin: 6px 0 0; }
-  footer { font-size: 13px; color: #5c6670; margin-top: 24px; }
-</style>
-</head>
-<body>
-<header>
+  footer { font-size: 13px; color: #5c6670; margin-top: 24px; }`;
+
+const BODY = `<header>
   <h1>工资查询</h1>
   <p>建设工程农民工工资：查询本人每月应发、实发和发放日期</p>
 </header>
@@ -59,10 +42,7 @@ const HTML = `<!doctype html>
     <div id="months"></div>
   </section>
   <footer>如工资被拖欠，可<a href="/public/clues.html">在线反映欠薪</a>，或向项目所在地人力资源社会保障部门劳动保障监察机构反映。</footer>
-</main>
-<script src="/public/wages.js"></script>
-</body>
-</html>`;
+</main>`;
 
 const SCRIPT = `(() => {
   const STATUS = { paid: '已按时足额发放', 'paid-late': '已足额发放（延迟）', short: '未足额发放', unpaid: '未发放', 'not-yet-due': '未到发放日' };
@@ -110,25 +90,11 @@ const SCRIPT = `(() => {
 })();
 `;
 
-export const wageLookupPage: FastifyPluginAsync = async (app) => {
-  const headers = {
-    'content-security-policy':
-      "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'none'; base-uri 'none'",
-    'cache-control': 'public, max-age=300',
-  };
-  app.get(
-    '/public/wages.html',
-    {
-      schema: {
-        tags: ['public'],
-        summary: '工资查询: the worker’s page',
-        security: [],
-        produces: ['text/html'],
-      },
-    },
-    async (_req, reply) => reply.headers(headers).type('text/html; charset=utf-8').send(HTML),
-  );
-  app.get('/public/wages.js', { schema: { hide: true } }, async (_req, reply) =>
-    reply.headers(headers).type('text/javascript; charset=utf-8').send(SCRIPT),
-  );
-};
+export const wageLookupPage = publicPageRoutes({
+  path: '/public/wages',
+  title: '工资查询',
+  summary: '工资查询: the worker’s page',
+  css: CSS,
+  body: BODY,
+  script: SCRIPT,
+});

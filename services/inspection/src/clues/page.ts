@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import { publicPageRoutes } from '@wagewatch/runtime';
 
 /**
  * The worker's page of 反映欠薪 (issue 14 §5): Chinese, for a phone, no account. One form files a
@@ -8,21 +8,8 @@ import type { FastifyPluginAsync } from 'fastify';
  * progress with the reference and the phone (`POST /public/clues/status`). A refused field is
  * named beside the field. Its script is a file of its own: the page's CSP allows no inline script.
  */
-const HTML = `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>反映欠薪</title>
-<style>
-  *, *::before, *::after { box-sizing: border-box; }
-  body { margin: 0; font: 16px/1.5 "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f2329; background: #f5f6f7; }
-  header { background: #163a5f; color: #fff; padding: 14px 16px; }
-  header h1 { margin: 0; font-size: 20px; }
-  header p { margin: 4px 0 0; font-size: 13px; opacity: .85; }
-  nav { display: flex; gap: 8px; max-width: 640px; margin: 0 auto; padding: 12px 16px 0; }
+const CSS = `  nav { display: flex; gap: 8px; max-width: 640px; margin: 0 auto; padding: 12px 16px 0; }
   nav a { flex: 1; text-align: center; padding: 8px; border-radius: 6px; background: #e3e8ee; color: #163a5f; text-decoration: none; font-weight: 600; }
-  main { max-width: 640px; margin: 0 auto; padding: 16px; }
   h2 { font-size: 18px; margin: 8px 0; }
   form { background: #fff; border-radius: 8px; padding: 16px; display: grid; gap: 14px; margin-bottom: 20px; }
   label, fieldset { display: grid; gap: 4px; font-weight: 600; }
@@ -32,13 +19,11 @@ const HTML = `<!doctype html>
   textarea { min-height: 80px; }
   input[type=checkbox], input[type=radio] { width: auto; margin: 0 6px 0 0; }
   input:focus-visible, select:focus-visible, textarea:focus-visible, button:focus-visible { outline: 3px solid #2d5f93; outline-offset: 1px; }
-  button { font: inherit; font-weight: 600; padding: 12px; border: 0; border-radius: 6px; background: #2d5f93; color: #fff; }
   button.secondary { background: #e3e8ee; color: #163a5f; padding: 10px; }
   .row { display: flex; gap: 8px; } .row input { flex: 1; }
   .months { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; font-weight: 400; }
   .months label, .choices label { display: flex; align-items: center; font-weight: 400; }
   .choices { display: grid; gap: 6px; font-weight: 400; }
-  .hint { font-size: 13px; color: #5c6670; font-weight: 400; }
   .error { font-size: 14px; color: #c62828; font-weight: 400; }
   .error:empty { display: none; }
   .invalid { border-color: #c62828; }
@@ -49,11 +34,9 @@ const HTML = `<!doctype html>
   .reference { font-size: 22px; font-weight: 700; letter-spacing: 1px; }
   .answer { background: #fff; border-radius: 8px; padding: 12px 16px; margin: 8px 0; }
   .answer h3 { margin: 0 0 4px; font-size: 16px; }
-  footer { font-size: 13px; color: #5c6670; margin-top: 24px; }
-</style>
-</head>
-<body>
-<header>
+  footer { font-size: 13px; color: #5c6670; margin-top: 24px; }`;
+
+const BODY = `<header>
   <h1>反映欠薪</h1>
   <p>建设工程农民工工资被拖欠，可在这里向劳动保障监察机构反映；无需注册</p>
 </header>
@@ -128,10 +111,7 @@ const HTML = `<!doctype html>
     <div id="answers"></div>
   </section>
   <footer>也可拨打 12333 或到项目所在地人力资源社会保障部门劳动保障监察机构反映。</footer>
-</main>
-<script src="/public/clues.js"></script>
-</body>
-</html>`;
+</main>`;
 
 const SCRIPT = `(() => {
   const $ = (id) => document.getElementById(id);
@@ -248,25 +228,11 @@ const SCRIPT = `(() => {
 })();
 `;
 
-export const cluePage: FastifyPluginAsync = async (app) => {
-  const headers = {
-    'content-security-policy':
-      "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'none'; base-uri 'none'",
-    'cache-control': 'public, max-age=300',
-  };
-  app.get(
-    '/public/clues.html',
-    {
-      schema: {
-        tags: ['public'],
-        summary: '反映欠薪: the worker’s page (report unpaid wages, ask for progress)',
-        security: [],
-        produces: ['text/html'],
-      },
-    },
-    async (_req, reply) => reply.headers(headers).type('text/html; charset=utf-8').send(HTML),
-  );
-  app.get('/public/clues.js', { schema: { hide: true } }, async (_req, reply) =>
-    reply.headers(headers).type('text/javascript; charset=utf-8').send(SCRIPT),
-  );
-};
+export const cluePage = publicPageRoutes({
+  path: '/public/clues',
+  title: '反映欠薪',
+  summary: '反映欠薪: the worker’s page (report unpaid wages, ask for progress)',
+  css: CSS,
+  body: BODY,
+  script: SCRIPT,
+});
