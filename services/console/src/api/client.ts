@@ -112,3 +112,11 @@ export function problemLines(problem: Problem, t: (key: string, values?: Record<
     lines.push(t('problem.more', { n: problem.totalErrors - problem.errors.length }));
   return lines;
 }
+
+/** Any error as lines a person reads: a problem's (problemLines), or the error's message. */
+export function errorLines(
+  err: unknown,
+  t: (key: string, values?: Record<string, unknown>) => string,
+): string[] {
+  return err instanceof ApiError ? problemLines(err.problem, t) : [(err as Error).message];
+}
