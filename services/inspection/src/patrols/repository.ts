@@ -139,6 +139,23 @@ export async function districtInspectors(tx: Sql): Promise<Record<string, string
 }
 
 /**
+ * Who a visit of a district may be given to by hand: its inspectors, and the city-wide ones
+ * (a lead may take a visit of a district that has nobody of its own).
+ */
+export async function assignableInspectors(tx: Sql, district: string): Promise<string[]> {
+  const [exists] = await tx.query<{ t: string | null }>(`SELECT to_regclass('auth.app_user')::text AS t`);
+  if (!exists?.t) return [];
+  const rows = await tx.query<{ login: string }>(
+    `SELECT login FROM auth.app_user
+      WHERE role = 'inspector' AND NOT disabled
+        AND (scope->>'districts' = 'all' OR (jsonb_typeof(scope->'districts') = 'array' AND scope->'districts' ? $1))
+      ORDER BY login`,
+    [district],
+  );
+  return rows.map((r) => r.login);
+}
+
+/**
  * Draws (or tops up) the current quarter's patrol plan as of a day: the visits planPatrols adds,
  * inserted once by their key. Returns the visits added.
  */

@@ -27,7 +27,7 @@ import { type InspectionContext, problems } from '../context.ts';
 import { assertFilter, scopeRows, where } from '../scope.ts';
 import { evaluateDirty } from '../sweep.ts';
 import {
-  districtInspectors,
+  assignableInspectors,
   loadPatrol,
   PATROL_SELECT,
   type PatrolRow,
@@ -69,7 +69,7 @@ const patrolDetail = patrolSummary.extend({
   ),
   warnings: z.array(z.string()),
   checklist: z.array(z.object({ item: z.enum(CHECK_ITEMS), zh: z.string() })),
-  /** Inspectors of the district the visit may be given to. */
+  /** Who the visit may be given to: the district's inspectors and the city-wide ones. */
   inspectors: z.array(z.string()),
   visit: z
     .object({
@@ -138,7 +138,7 @@ export function patrolRoutes(deps: InspectionContext): FastifyPluginAsync {
       projects,
       warnings: p.warnings,
       checklist: PATROL_CHECKLIST.map((c) => ({ item: c.item, zh: c.zh })),
-      inspectors: (await districtInspectors(deps.db))[p.district] ?? [],
+      inspectors: await assignableInspectors(deps.db, p.district),
       visit: visit
         ? {
             ...visit,
@@ -329,7 +329,7 @@ export function patrolRoutes(deps: InspectionContext): FastifyPluginAsync {
       {
         schema: {
           tags: ['patrols'],
-          summary: 'Give a planned visit to another inspector of its district (by login)',
+          summary: 'Give a planned visit to another inspector of its district, or a city-wide one (by login)',
           params: z.object({ patrolId: z.string() }),
           body: z.object({ assignee: z.string().min(1) }),
           response: { 200: patrolDetail, ...problems, 409: problemSchema },
@@ -342,7 +342,7 @@ export function patrolRoutes(deps: InspectionContext): FastifyPluginAsync {
             throw new ValidationError('the visit is recorded: it stays with who made it', [
               { field: 'assignee', message: 'already visited' },
             ]);
-          const inspectors = (await districtInspectors(tx))[p.district] ?? [];
+          const inspectors = await assignableInspectors(tx, p.district);
           if (!inspectors.includes(req.body.assignee))
             throw new ValidationError(`${req.body.assignee} is not an inspector of ${p.district}`, [
               { field: 'assignee', message: `one of: ${inspectors.join(', ') || '(none)'}` },
