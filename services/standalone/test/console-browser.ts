@@ -58,6 +58,9 @@ export function expectNoProblems(w: Watched): void {
 
 /** axe-core in the page: no serious or critical violation. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
+  // A toast (ElMessage) fades in and, three seconds later, out: mid-fade its text reads as low
+  // contrast, and its fade-out can start while axe is reading. Checked once it is gone.
+  await expect.poll(() => page.locator('.el-message').count(), { timeout: 10_000, interval: 100 }).toBe(0);
   const result = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze();

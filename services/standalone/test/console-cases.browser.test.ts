@@ -559,9 +559,9 @@ describe.skipIf(!hasChromium)('the inspector’s work pages in Chromium', () => 
       inspector.name,
     ])
       expect(listed, shown).toContain(shown);
-    const history = await text('case-history');
-    expect(history).toContain('下达责令改正指令书');
-    expect(history).toContain('限 2026-12-11 前改正（5 个工作日）');
+    // The history is read again after the order is issued: wait for it, not for the list.
+    await expect.poll(() => text('case-history')).toContain('下达责令改正指令书');
+    expect(await text('case-history')).toContain('限 2026-12-11 前改正（5 个工作日）');
     await axe('case order issued');
     await shot('case-order');
 
