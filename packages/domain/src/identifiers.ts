@@ -19,6 +19,11 @@ function residentCheckChar(first17: string): string {
   return RESIDENT_CHECK_CHARS[sum % 11] ?? '';
 }
 
+/** Whether 18 characters end in the MOD 11-2 check character of their first 17 digits. */
+export function residentIdCheckCharOk(id: string): boolean {
+  return /^\d{17}[\dXx]$/.test(id) && residentCheckChar(id.slice(0, 17)) === id[17]?.toUpperCase();
+}
+
 /** The full 18-character ID for 17 digits (for generators and tests). */
 export function residentIdWithCheckDigit(first17: string): string {
   if (!/^\d{17}$/.test(first17)) throw new RangeError('a resident ID starts with 17 digits');
@@ -57,7 +62,8 @@ export function validateResidentId(s: string, asOf?: LocalDate): IdentifierResul
 // ---------------------------------------------------------------------------------------------
 // Unified social credit code (统一社会信用代码, GB 32100-2015).
 
-const CREDIT_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+/** The 31 characters a credit code is written in (no I, O, Z, S, V). */
+export const CREDIT_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
 
 function creditCheckChar(first17: string): string {
@@ -101,7 +107,32 @@ export function validateCreditCode(s: string): IdentifierResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Bank account and card numbers.
+// Bank account and card numbers. Card numbers (ISO/IEC 7812) end in a Luhn check digit; account
+// numbers of other kinds carry none, so validateAccountNo does not ask for one.
+
+function luhnSum(digits: string, doubleEven: boolean): number {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === (doubleEven ? 0 : 1)) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum;
+}
+
+/** Whether a string of digits ends in its Luhn check digit. */
+export function luhnValid(digits: string): boolean {
+  return /^\d+$/.test(digits) && luhnSum(digits, false) % 10 === 0;
+}
+
+/** The Luhn check digit for a card number's body (for generators and tests). */
+export function luhnCheckDigit(body: string): string {
+  if (!/^\d+$/.test(body)) throw new RangeError('a card number is digits');
+  return String((10 - (luhnSum(body, true) % 10)) % 10);
+}
 
 /** 8 to 32 digits once spaces and hyphens are removed; the value returned is the digits. */
 export function validateAccountNo(s: string): IdentifierResult {

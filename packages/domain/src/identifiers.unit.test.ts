@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   creditCodeWithCheckCharacter,
+  luhnCheckDigit,
+  luhnValid,
   maskAccountNo,
   maskIdNumber,
   maskName,
+  residentIdCheckCharOk,
   residentIdWithCheckDigit,
   validateAccountNo,
   validateCreditCode,
@@ -144,5 +147,35 @@ describe('masking personal data', () => {
     expect(maskAccountNo('')).toBe('');
     expect(maskName('𠮷田')).toBe('𠮷*');
     expect(maskIdNumber(undefined as unknown as string)).toBe('');
+  });
+});
+
+describe('check characters, written once for the intake and the generators', () => {
+  it('given card numbers published as Luhn examples, when checked, then the valid ones pass and a changed digit fails', () => {
+    // 79927398713 is the worked example of ISO/IEC 7812-1 Annex B; 4111111111111111 a test card.
+    expect(luhnValid('79927398713')).toBe(true);
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('79927398710')).toBe(false);
+    expect(luhnValid('6222021234567890000')).toBe(false);
+    expect(luhnValid('')).toBe(false);
+    expect(luhnValid('4111 1111')).toBe(false);
+  });
+
+  it('given a body, when its Luhn digit is appended, then the number is valid, for every last digit', () => {
+    expect(luhnCheckDigit('7992739871')).toBe('3');
+    for (let n = 0; n < 10; n++) {
+      const body = `62220212345678${n}012`;
+      expect(luhnValid(body + luhnCheckDigit(body))).toBe(true);
+    }
+    expect(() => luhnCheckDigit('12a')).toThrow(RangeError);
+  });
+
+  it('given IDs, when only their check character is checked, then it agrees with the full validation', () => {
+    expect(residentIdCheckCharOk(FIXTURE_ID)).toBe(true);
+    expect(residentIdCheckCharOk('51040219780315021X')).toBe(false);
+    const x = residentIdWithCheckDigit('11010519491231002');
+    expect(x.endsWith('X')).toBe(true);
+    expect(residentIdCheckCharOk(x.toLowerCase())).toBe(true);
+    expect(residentIdCheckCharOk('510402197803150')).toBe(false);
   });
 });

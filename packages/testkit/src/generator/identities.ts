@@ -1,26 +1,17 @@
 /** Unique, valid identifiers: resident IDs, card and account numbers, credit codes, names. */
-import { addDays, creditCodeWithCheckCharacter, residentIdWithCheckDigit } from '@wagewatch/domain';
+import {
+  addDays,
+  CREDIT_CHARSET,
+  creditCodeWithCheckCharacter,
+  luhnCheckDigit,
+  residentIdWithCheckDigit,
+} from '@wagewatch/domain';
 import { GIVEN_FEMALE, GIVEN_MALE, SURNAMES, YI_NAMES } from './data.ts';
 import type { Rng } from './prng.ts';
 
-const CREDIT_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 /** Birth dates 1965-01-01 .. 2004-12-31. */
 const BIRTH_FROM = '1965-01-01';
 const BIRTH_SPAN_DAYS = 14_610;
-
-/** The Luhn check digit that card numbers carry. */
-function luhnCheckDigit(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return String((10 - (sum % 10)) % 10);
-}
 
 export class Identities {
   private readonly used = new Set<string>();

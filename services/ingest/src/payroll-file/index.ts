@@ -1,5 +1,7 @@
 // Reads an uploaded payroll sheet (工资支付表, .xlsx or .csv in UTF-8/GBK) into raw rows.
 // No business validation here: values stay text; only file-level and reading problems are reported.
+
+import { luhnValid, residentIdCheckCharOk } from '@wagewatch/domain';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -536,8 +538,8 @@ function checkLongNumber(
   // Text that was a number once: 18-digit ID ending 000 with a wrong check digit, 19-digit card ending 0000 failing Luhn.
   const zeroed =
     kind === 'id'
-      ? /^\d{15}000$/.test(text) && !idCheckDigitOk(text)
-      : /^\d{15}0000$/.test(text) && !luhnOk(text);
+      ? /^\d{15}000$/.test(text) && !residentIdCheckCharOk(text)
+      : /^\d{15}0000$/.test(text) && !luhnValid(text);
   if (zeroed) {
     return {
       value: '',
@@ -545,24 +547,4 @@ function checkLongNumber(
     };
   }
   return { value: cell.text };
-}
-
-function idCheckDigitOk(id: string): boolean {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(id[i]) * (w[i] ?? 0);
-  return '10X98765432'[sum % 11] === id[17]?.toUpperCase();
-}
-
-function luhnOk(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
