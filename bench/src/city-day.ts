@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Database } from '@wagewatch/db';
+import { generateBenchMonth, type ProjectBody, type TransferBody } from '@wagewatch/demo';
 import { formatFen, residentIdWithCheckDigit } from '@wagewatch/domain';
 import {
   keysFor,
@@ -31,7 +32,6 @@ import {
   waitForQuiescence,
 } from '@wagewatch/standalone/testing';
 import { createPostgresDatabase, resolveServices, startTestKafka } from '@wagewatch/testkit';
-import { generateBenchMonth, type ProjectBody, type TransferBody } from '@wagewatch/testkit/generator';
 
 const { values } = parseArgs({
   options: {

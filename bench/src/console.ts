@@ -14,9 +14,9 @@
  * three in parallel, as the console asks). Issue 12's floor: < 200 ms demo, < 1 s at 2,000.
  */
 import { parseArgs } from 'node:util';
+import { generateBenchMonth } from '@wagewatch/demo';
 import { ManualClock } from '@wagewatch/runtime';
 import { loadDemo } from '@wagewatch/standalone/demo';
-import { generateBenchMonth } from '@wagewatch/testkit/generator';
 import { benchLogger as logger, type Started, seedStatements, startBenchSystem } from './system.ts';
 
 const { values } = parseArgs({

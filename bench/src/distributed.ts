@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { generateBenchMonth } from '@wagewatch/demo';
 import {
   keysFor,
   pushCity,
@@ -18,7 +19,6 @@ import {
   waitForQuiescence,
 } from '@wagewatch/standalone/testing';
 import { createPostgresDatabase, resolveServices, startTestKafka } from '@wagewatch/testkit';
-import { generateBenchMonth } from '@wagewatch/testkit/generator';
 
 const { values } = parseArgs({
   options: { workers: { type: 'string', default: '5000' }, ledgers: { type: 'string', default: '1,2' } },

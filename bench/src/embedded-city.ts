@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
  * The month `bench:embedded` pushes, generated the same way (seeded) by the load generator
  * (embedded.ts) and, for the baseline, by the system's process (embedded-system.ts).
  */
-import { type DemoCity, generateBenchMonth } from '@wagewatch/testkit/generator';
+import { type DemoCity, generateBenchMonth } from '@wagewatch/demo';
 
 export type BenchCity = {
   city: DemoCity;

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openPgliteThread } from '@wagewatch/db';
+import { generateBenchMonth, type StatementBody, type TransferBody } from '@wagewatch/demo';
 import {
   addDays,
   addMonths,
@@ -31,7 +32,6 @@ import {
 } from '@wagewatch/domain';
 import { ApiKeys, createLogger, ManualClock, SecretBox } from '@wagewatch/runtime';
 import { createEmbeddedSystem } from '@wagewatch/standalone/system';
-import { generateBenchMonth, type StatementBody, type TransferBody } from '@wagewatch/testkit/generator';
 
 const { values } = parseArgs({
   options: {

@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Database, openPglite, openPostgres } from '@wagewatch/db';
+import { generateBenchMonth } from '@wagewatch/demo';
 import { shanghaiDate } from '@wagewatch/domain';
 import { ApiKeys, createLogger, ManualClock, SecretBox } from '@wagewatch/runtime';
 import { createEmbeddedSystem, type EmbeddedSystem } from '@wagewatch/standalone/system';
-import { generateBenchMonth } from '@wagewatch/testkit/generator';
 
 export type Started = {
   system: EmbeddedSystem;

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { applyBatch } from '@wagewatch/bus';
 import type { FindingSnapshot } from '@wagewatch/contracts';
+import { generateBenchMonth } from '@wagewatch/demo';
 import { SecretBox } from '@wagewatch/runtime';
 import { createTestDatabase, type TestDatabase } from '@wagewatch/testkit';
-import { generateBenchMonth } from '@wagewatch/testkit/generator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInspection } from './service.ts';
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@wagewatch/db';
+import { type DemoCity, generateDemoCity } from '@wagewatch/demo';
 import {
   addDays,
   addMonths,
@@ -12,7 +13,6 @@ import {
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
 import type { ApiKeys, Clock, KeyRegistry, KeyScope, Logger, Role, SessionStore } from '@wagewatch/runtime';
-import { type DemoCity, generateDemoCity } from '@wagewatch/testkit/generator';
 import type { EmbeddedSystem } from './system.ts';
 
 export type DemoKeys = Record<string, { key: string; role: string; scope: string }>;

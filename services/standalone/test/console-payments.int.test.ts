@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { generateDemoCity } from '@wagewatch/testkit/generator';
+import { generateDemoCity } from '@wagewatch/demo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../src/demo.ts';
 import {

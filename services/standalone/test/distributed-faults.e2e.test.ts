@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeEnvelope } from '@wagewatch/bus';
 import { BANK_INBOUND_TOPICS, deadLetterTopic, TOPICS } from '@wagewatch/contracts';
+import { type DemoCity, generateDemoCity } from '@wagewatch/demo';
 import {
   createPostgresDatabase,
   resolveServices,
@@ -10,7 +11,6 @@ import {
   type TestDatabase,
   type TestKafka,
 } from '@wagewatch/testkit';
-import { type DemoCity, generateDemoCity } from '@wagewatch/testkit/generator';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../src/demo.ts';

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type DemoCity, generateDemoCity } from '@wagewatch/demo';
 import {
   createPostgresDatabase,
   resolveServices,
@@ -8,7 +9,6 @@ import {
   type TestDatabase,
   type TestKafka,
 } from '@wagewatch/testkit';
-import { type DemoCity, generateDemoCity } from '@wagewatch/testkit/generator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../src/demo.ts';
 import {

@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@wagewatch/db';
+import type { DemoCity } from '@wagewatch/demo';
 import { DEPOSITS_EVENT_TYPES } from '@wagewatch/deposits';
 import { INSPECTION_EVENT_TYPES } from '@wagewatch/inspection';
 import { ApiKeys } from '@wagewatch/runtime';
-import type { DemoCity } from '@wagewatch/testkit/generator';
 import { demoHistorySweeps } from '../src/demo.ts';
 import { ApiClient, TEST_SECRET, TEST_SECRETS_KEY } from './harness.ts';
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Database } from '@wagewatch/db';
+import { type DemoCity, generateDemoCity } from '@wagewatch/demo';
 import { ApiKeys, createLogger, ReplayClock, SecretBox } from '@wagewatch/runtime';
 import {
   createPostgresDatabase,
@@ -11,7 +12,6 @@ import {
   type TestDatabase,
   type TestKafka,
 } from '@wagewatch/testkit';
-import { type DemoCity, generateDemoCity } from '@wagewatch/testkit/generator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedSystem, type EmbeddedSystem } from '../src/system.ts';
 import { keysFor, type RunningService, startService, stopService, waitForQuiescence } from './distributed.ts';

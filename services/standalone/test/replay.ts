@@ -1,5 +1,5 @@
+import type { DemoCity } from '@wagewatch/demo';
 import { addDays, dueDateFor, type LocalDate, shanghaiDate } from '@wagewatch/domain';
-import type { DemoCity } from '@wagewatch/testkit/generator';
 import { ApiClient } from './harness.ts';
 
 /** Who sends a call: the bureau's admin, the project managers, or the bank with this code. */

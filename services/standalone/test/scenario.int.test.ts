@@ -1,5 +1,5 @@
+import { type DemoCity, generateDemoCity } from '@wagewatch/demo';
 import { maskIdNumber } from '@wagewatch/domain';
-import { type DemoCity, generateDemoCity } from '@wagewatch/testkit/generator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../src/demo.ts';
 import { startTestSystem, type TestSystem } from './harness.ts';
