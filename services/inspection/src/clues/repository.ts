@@ -1,17 +1,16 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { NewEvent } from '@wagewatch/bus';
-import { type FindingSnapshot, TOPICS } from '@wagewatch/contracts';
+import type { FindingSnapshot } from '@wagewatch/contracts';
 import type { Sql } from '@wagewatch/db';
 import {
   type ClueOutcome,
   type Complaint,
-  caseKeyOf,
   clueReference,
   complaintFinding,
   decideClueAnswer,
   shanghaiDate,
 } from '@wagewatch/domain';
 import { AppError, ConflictError, ValidationError } from '@wagewatch/runtime';
+import { type Emit, raiseOwnedFinding, resolveOwnedFinding } from '../owned-findings.ts';
 
 export type ClueRow = {
   clue_id: string;
@@ -80,16 +79,6 @@ export async function clueAnswers(tx: Sql, clueId: string): Promise<ClueAnswerRo
   );
 }
 
-type Emit = (e: NewEvent) => void;
-
-async function markCase(tx: Sql, projectId: string, code: string, at: Date): Promise<void> {
-  await tx.query(
-    `INSERT INTO inspection.dirty_cases (case_key, changed_at) VALUES ($1, $2)
-     ON CONFLICT (case_key) DO UPDATE SET changed_at = GREATEST(inspection.dirty_cases.changed_at, EXCLUDED.changed_at)`,
-    [caseKeyOf(projectId, code), at],
-  );
-}
-
 /**
  * The clue's finding on a project: written to the findings read model (inspection is its
  * source), its case marked for evaluation, and published on the findings topic like every other
@@ -116,13 +105,7 @@ async function raiseFinding(
     project.contractor,
     at,
   ) satisfies FindingSnapshot;
-  await tx.query(
-    `INSERT INTO inspection.findings (finding_id, project_id, district, rule, status, period, snapshot, raised_at, updated_at)
-     VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $7)`,
-    [f.findingId, f.projectId, project.district, f.rule, f.period, JSON.stringify(f), at],
-  );
-  await markCase(tx, f.projectId, f.responsible.code, at);
-  emit({ topic: TOPICS.findings, type: 'finding.raised', key: f.projectId, data: f, occurredAt: at });
+  await raiseOwnedFinding(tx, emit, f, project.district, at);
   await tx.query('UPDATE inspection.clues SET finding_id = $2 WHERE clue_id = $1', [
     clue.clue_id,
     f.findingId,
@@ -231,24 +214,7 @@ export async function answerClue(
     clue.clue_id,
     at,
   ]);
-  if (clue.finding_id) {
-    const [f] = await tx.query<{ snapshot: FindingSnapshot }>(
-      `UPDATE inspection.findings SET status = 'resolved', updated_at = $2,
-         snapshot = snapshot || jsonb_build_object('status', 'resolved', 'resolvedAt', $3::text)
-       WHERE finding_id = $1 AND status = 'open' RETURNING snapshot`,
-      [clue.finding_id, at, at.toISOString()],
-    );
-    if (f) {
-      await markCase(tx, f.snapshot.projectId, f.snapshot.responsible.code, at);
-      emit({
-        topic: TOPICS.findings,
-        type: 'finding.resolved',
-        key: f.snapshot.projectId,
-        data: f.snapshot,
-        occurredAt: at,
-      });
-    }
-  }
+  if (clue.finding_id) await resolveOwnedFinding(tx, emit, clue.finding_id, at);
   return { closes: true };
 }
 

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { NewEvent } from '@wagewatch/bus';
-import { type FindingSnapshot, TOPICS } from '@wagewatch/contracts';
+import type { FindingSnapshot } from '@wagewatch/contracts';
 import type { Database, Sql } from '@wagewatch/db';
 import {
-  caseKeyOf,
   DEFAULT_PATROL_POLICY,
   type LocalDate,
   type PatrolCandidate,
@@ -18,8 +16,7 @@ import {
   type WorkingDayCalendar,
 } from '@wagewatch/domain';
 import { ConflictError } from '@wagewatch/runtime';
-
-type Emit = (e: NewEvent) => void;
+import { type Emit, raiseOwnedFinding, resolveOwnedFinding } from '../owned-findings.ts';
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 20);
 export const patrolIdOf = (patrolKey: string) => `PT-${hash(patrolKey)}`;
@@ -219,14 +216,6 @@ export async function drawPatrolPlan(
   return inserted.length;
 }
 
-async function markCase(tx: Sql, projectId: string, code: string, at: Date): Promise<void> {
-  await tx.query(
-    `INSERT INTO inspection.dirty_cases (case_key, changed_at) VALUES ($1, $2)
-     ON CONFLICT (case_key) DO UPDATE SET changed_at = GREATEST(inspection.dirty_cases.changed_at, EXCLUDED.changed_at)`,
-    [caseKeyOf(projectId, code), at],
-  );
-}
-
 /**
  * The inspector's record of a visit: kept on the patrol with the registry's headcount that day;
  * when it raises a finding, the finding is written to the read model, its case marked and it is
@@ -255,13 +244,7 @@ export async function recordVisit(
       { name: patrol.employer_name, code: patrol.employer_code },
       at,
     ) satisfies FindingSnapshot;
-    await tx.query(
-      `INSERT INTO inspection.findings (finding_id, project_id, district, rule, status, period, snapshot, raised_at, updated_at)
-       VALUES ($1, $2, $3, $4, 'open', NULL, $5, $6, $6)`,
-      [f.findingId, f.projectId, project?.district ?? patrol.district, f.rule, JSON.stringify(f), at],
-    );
-    await markCase(tx, f.projectId, f.responsible.code, at);
-    emit({ topic: TOPICS.findings, type: 'finding.raised', key: f.projectId, data: f, occurredAt: at });
+    await raiseOwnedFinding(tx, emit, f, project?.district ?? patrol.district, at);
     findingId = f.findingId;
   }
   await tx.query(
@@ -281,26 +264,13 @@ export async function resolvePatrolFinding(
   at: Date,
 ): Promise<void> {
   if (!patrol.finding_id) throw new ConflictError(`patrol ${patrol.patrol_id} raised no finding`);
-  const [f] = await tx.query<{ snapshot: FindingSnapshot }>(
-    `UPDATE inspection.findings SET status = 'resolved', updated_at = $2,
-       snapshot = snapshot || jsonb_build_object('status', 'resolved', 'resolvedAt', $3::text)
-     WHERE finding_id = $1 AND status = 'open' RETURNING snapshot`,
-    [patrol.finding_id, at, at.toISOString()],
-  );
+  const f = await resolveOwnedFinding(tx, emit, patrol.finding_id, at);
   if (!f) throw new ConflictError(`the finding of patrol ${patrol.patrol_id} is already resolved`);
   await tx.query(
     `UPDATE inspection.patrols SET visit = visit || jsonb_build_object('resolution',
        jsonb_build_object('at', $2::text, 'by', $3::text, 'note', $4::text)) WHERE patrol_id = $1`,
     [patrol.patrol_id, at.toISOString(), by, note],
   );
-  await markCase(tx, f.snapshot.projectId, f.snapshot.responsible.code, at);
-  emit({
-    topic: TOPICS.findings,
-    type: 'finding.resolved',
-    key: f.snapshot.projectId,
-    data: f.snapshot,
-    occurredAt: at,
-  });
 }
 
 /** The quarter of an instant's Shanghai day (the plan an API call is about by default). */
