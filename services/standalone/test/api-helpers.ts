@@ -172,3 +172,61 @@ export const daysFrom = (from: string, to: string, except: string[] = []) => {
   for (let d = from; d <= to; d = addDays(d, 1)) if (!except.includes(d)) out.push(d);
   return out;
 };
+
+/** A person logged in with a session (cookie and CSRF token), as the console calls the API. */
+export type Person = {
+  login: string;
+  /** The password of their own, set at the first login (an account an admin creates must change it). */
+  password: string;
+  get(path: string): Promise<ApiResponse>;
+  post(path: string, body: unknown): Promise<ApiResponse>;
+};
+
+/**
+ * An inspector account created by the admin, logged in, and its first password changed to
+ * `password` (default: a made-up one), as the console's first login asks.
+ */
+export async function signedInInspector(
+  t: TestSystem,
+  login: string,
+  name: string,
+  districts: string[] | 'all',
+  password = `first-${login}-password-changed`,
+): Promise<Person> {
+  const base = t.api.baseUrl;
+  const first = `first-${login}-password`;
+  const created = await t.admin.post('/v1/admin/users', {
+    login,
+    name,
+    role: 'inspector',
+    scope: { districts },
+    password: first,
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const session = await fetch(`${base}/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login, password: first }),
+  });
+  const cookie = `ww_session=${/ww_session=([^;]*)/.exec(session.headers.get('set-cookie') ?? '')?.[1]}`;
+  const { csrfToken } = (await session.json()) as { csrfToken: string };
+  const call = async (method: string, path: string, body?: unknown): Promise<ApiResponse> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        cookie,
+        'x-csrf-token': csrfToken,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  };
+  const changed = await call('POST', '/v1/session/password', {
+    currentPassword: first,
+    newPassword: password,
+  });
+  expect(changed.status, JSON.stringify(changed.body)).toBe(204);
+  return { login, password, get: (p) => call('GET', p), post: (p, b) => call('POST', p, b) };
+}

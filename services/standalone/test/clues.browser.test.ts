@@ -1,7 +1,7 @@
 import { CLUE_REFERENCE } from '@wagewatch/domain';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerProject, residentId } from './api-helpers.ts';
+import { registerProject, residentId, signedInInspector } from './api-helpers.ts';
 import {
   CHROMIUM,
   expectAccessible,
@@ -49,32 +49,7 @@ describe.skipIf(!hasChromium)('欠薪线索 in Chromium', () => {
     await registerProject(t, 2, { district: '西区', startDate: '2026-06-01', permitDate: '2026-05-01' });
     await t.settle();
     // The inspector of 东区, with a password of their own (a user an admin creates must change it).
-    const first = `${inspector.password}-first`;
-    const created = await t.admin.post('/v1/admin/users', {
-      login: inspector.login,
-      name: inspector.name,
-      role: 'inspector',
-      scope: { districts: ['东区'] },
-      password: first,
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const session = await fetch(`${base}/v1/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login: inspector.login, password: first }),
-    });
-    const cookie = /ww_session=([^;]*)/.exec(session.headers.get('set-cookie') ?? '')?.[1];
-    const { csrfToken } = (await session.json()) as { csrfToken: string };
-    const changed = await fetch(`${base}/v1/session/password`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        cookie: `ww_session=${cookie}`,
-        'x-csrf-token': csrfToken,
-      },
-      body: JSON.stringify({ currentPassword: first, newPassword: inspector.password }),
-    });
-    expect(changed.status).toBe(204);
+    await signedInInspector(t, inspector.login, inspector.name, ['东区'], inspector.password);
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerProject, workerBody } from './api-helpers.ts';
+import { registerProject, signedInInspector, workerBody } from './api-helpers.ts';
 import {
   CHROMIUM,
   expectAccessible,
@@ -48,32 +48,7 @@ describe.skipIf(!hasChromium)('巡查计划 in Chromium', () => {
       workers: Array.from({ length: 60 }, (_, i) => workerBody(i + 1)),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const first = `${inspector.password}-first`;
-    const created = await t.admin.post('/v1/admin/users', {
-      login: inspector.login,
-      name: inspector.name,
-      role: 'inspector',
-      scope: { districts: ['东区'] },
-      password: first,
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const session = await fetch(`${base}/v1/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login: inspector.login, password: first }),
-    });
-    const cookie = /ww_session=([^;]*)/.exec(session.headers.get('set-cookie') ?? '')?.[1];
-    const { csrfToken } = (await session.json()) as { csrfToken: string };
-    const changed = await fetch(`${base}/v1/session/password`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        cookie: `ww_session=${cookie}`,
-        'x-csrf-token': csrfToken,
-      },
-      body: JSON.stringify({ currentPassword: first, newPassword: inspector.password }),
-    });
-    expect(changed.status).toBe(204);
+    await signedInInspector(t, inspector.login, inspector.name, ['东区'], inspector.password);
     await t.settle();
     await inspectionSweep(t, NOW.toISOString());
     browser = await launchChromium();

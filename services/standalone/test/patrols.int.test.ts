@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, expectProblem, registerProject, workerBody } from './api-helpers.ts';
-import { type ApiClient, type ApiResponse, startTestSystem, type TestSystem } from './harness.ts';
+import {
+  count,
+  expectProblem,
+  type Person,
+  registerProject,
+  signedInInspector,
+  workerBody,
+} from './api-helpers.ts';
+import { type ApiClient, startTestSystem, type TestSystem } from './harness.ts';
 import { contractorOf, inspectionSweep, publishFinding } from './inspection-helpers.ts';
 
 /**
@@ -18,57 +25,6 @@ const P2 = 'PZH-API-002';
 const P3 = 'PZH-API-003';
 const at = (d: string) => `2026-${d}T10:00:00+08:00`;
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
-
-/** A person logged in with a session (cookie and CSRF token), as the console calls the API. */
-type Person = {
-  login: string;
-  get(path: string): Promise<ApiResponse>;
-  post(path: string, body: unknown): Promise<ApiResponse>;
-};
-
-async function person(
-  t: TestSystem,
-  login: string,
-  name: string,
-  districts: string[] | 'all',
-): Promise<Person> {
-  const base = t.api.baseUrl;
-  const first = `first-${login}-password`;
-  const created = await t.admin.post('/v1/admin/users', {
-    login,
-    name,
-    role: 'inspector',
-    scope: { districts },
-    password: first,
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const session = await fetch(`${base}/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, password: first }),
-  });
-  const cookie = `ww_session=${/ww_session=([^;]*)/.exec(session.headers.get('set-cookie') ?? '')?.[1]}`;
-  const { csrfToken } = (await session.json()) as { csrfToken: string };
-  const call = async (method: string, path: string, body?: unknown): Promise<ApiResponse> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        cookie,
-        'x-csrf-token': csrfToken,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-  };
-  const changed = await call('POST', '/v1/session/password', {
-    currentPassword: first,
-    newPassword: `${first}-changed`,
-  });
-  expect(changed.status, JSON.stringify(changed.body)).toBe(204);
-  return { login, get: (p) => call('GET', p), post: (p, b) => call('POST', p, b) };
-}
 
 describe.each(['pglite', 'postgres'] as const)('routine patrols (日常巡查) on %s', (kind) => {
   let t: TestSystem;
@@ -109,10 +65,10 @@ describe.each(['pglite', 'postgres'] as const)('routine patrols (日常巡查) o
       const res = await pm.post(`/v1/projects/${project}/workers`, { workers: ns.map((n) => workerBody(n)) });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
     }
-    li = await person(t, 'ins.li', '李巡查', ['东区']);
-    wang = await person(t, 'ins.wang', '王巡查', ['东区']);
-    await person(t, 'ins.zhao', '赵巡查', ['西区']);
-    await person(t, 'ins.chief', '陈科长', 'all');
+    li = await signedInInspector(t, 'ins.li', '李巡查', ['东区']);
+    wang = await signedInInspector(t, 'ins.wang', '王巡查', ['东区']);
+    await signedInInspector(t, 'ins.zhao', '赵巡查', ['西区']);
+    await signedInInspector(t, 'ins.chief', '陈科长', 'all');
     east = t.api.as(t.key('inspector', { districts: ['东区'] }));
     await t.settle();
     await inspectionSweep(t, at('10-09'));
@@ -338,7 +294,7 @@ describe.each(['pglite', 'postgres'] as const)('routine patrols (日常巡查) o
     const south = () => t.admin.get('/v1/patrols?district=南区&quarter=2026-Q4');
     expect((await south()).body.patrols.map((p: { assignee: string | null }) => p.assignee)).toEqual([null]);
     expect((await south()).body.summary.unassigned).toBe(1);
-    await person(t, 'ins.nan', '孙巡查', ['南区']);
+    await signedInInspector(t, 'ins.nan', '孙巡查', ['南区']);
     await inspectionSweep(t, '2026-12-08T10:05:00+08:00');
     expect((await south()).body.patrols.map((p: { assignee: string | null }) => p.assignee)).toEqual([
       'ins.nan',

@@ -112,14 +112,19 @@ export async function patrolCandidates(tx: Sql, day: LocalDate): Promise<PatrolC
   }));
 }
 
+/** Whether the console's accounts (auth.app_user) are in this database: not in a service run on its own. */
+async function accountsHere(tx: Sql): Promise<boolean> {
+  const [exists] = await tx.query<{ t: string | null }>(`SELECT to_regclass('auth.app_user')::text AS t`);
+  return Boolean(exists?.t);
+}
+
 /**
  * The people who patrol a district: active inspector accounts whose scope names it (a city-wide
  * account, `all`, leads and is not given routine visits). None where the accounts are not in
  * this database (a service run on its own).
  */
 export async function districtInspectors(tx: Sql): Promise<Record<string, string[]>> {
-  const [exists] = await tx.query<{ t: string | null }>(`SELECT to_regclass('auth.app_user')::text AS t`);
-  if (!exists?.t) return {};
+  if (!(await accountsHere(tx))) return {};
   const rows = await tx.query<{ login: string; districts: unknown }>(
     `SELECT login, scope->'districts' AS districts FROM auth.app_user
       WHERE role = 'inspector' AND NOT disabled ORDER BY login`,
@@ -140,8 +145,7 @@ export async function districtInspectors(tx: Sql): Promise<Record<string, string
  * (a lead may take a visit of a district that has nobody of its own).
  */
 export async function assignableInspectors(tx: Sql, district: string): Promise<string[]> {
-  const [exists] = await tx.query<{ t: string | null }>(`SELECT to_regclass('auth.app_user')::text AS t`);
-  if (!exists?.t) return [];
+  if (!(await accountsHere(tx))) return [];
   const rows = await tx.query<{ login: string }>(
     `SELECT login FROM auth.app_user
       WHERE role = 'inspector' AND NOT disabled
