@@ -5,24 +5,16 @@
 import {
   addDays,
   addMonths,
-  addYears,
-  applyBp,
-  comparePeriods,
-  contractorRecord,
   dateInMonth,
   daysBetween,
   defaultCalendar,
   dueDateFor,
   firstDayOf,
   formatFen,
-  isPeriod,
   isWeekend,
-  maxDate,
   minDate,
-  NATIONAL_DEFAULT,
   parseYuan,
   periodOf,
-  requiredDeposit,
 } from '@wagewatch/domain';
 import { withWeekendFallback } from './calendar.ts';
 import {
@@ -38,105 +30,40 @@ import {
   type SimWorker,
   sheetLine,
 } from './common.ts';
-import { BANKS, CONTRACTORS, DISTRICTS, type District, MORE_CONTRACTORS, OWNERS } from './data.ts';
+import { BANKS, CONTRACTORS, MORE_CONTRACTORS, OWNERS } from './data.ts';
+import { makeDeposits } from './deposits.ts';
 import { Identities } from './identities.ts';
-import { bookedAt, Ledger, type LedgerRecord, toTransferBody } from './ledger.ts';
+import { Ledger, type LedgerRecord, toTransferBody } from './ledger.ts';
 import { Rng } from './prng.ts';
 import {
-  type DemoCity,
-  type DepositRecordBody,
-  type ExpectedCase,
-  type ExpectedRule,
-  emptyExpected,
-  type PayrollBody,
-  type Sector,
-} from './types.ts';
+  ARREARS,
+  checkMonths,
+  EXEMPT_BELOW_FEN,
+  FEE_FEN,
+  FEED_GAP,
+  GUARANTEE_EXPIRING,
+  LABOUR_SKIP,
+  LATE,
+  LATE_DAYS,
+  LEAN_OWNER,
+  MISSED,
+  NOT_EXEMPT,
+  OUTSIDE_PAYER,
+  OUTSIDE_VICTIM,
+  PAYROLL_MISSING,
+  type Pending,
+  RETURNED,
+  SHORT,
+  SHORT_PAIR,
+  SHORT_PERCENT,
+  SPECS,
+  UNSIGNED,
+  WRONG_PAYEE,
+} from './roles.ts';
+import { type DemoCity, emptyExpected, type PayrollBody } from './types.ts';
 
 export const DEFAULT_DEMO_MONTHS = ['2026-08', '2026-09', '2026-10'] as const;
 export const DEFAULT_DEMO_SEED = 20_261_125;
-
-const [DONG, XI, RENHE, MIYI, YANBIAN] = DISTRICTS;
-
-type Spec = { name: string; district: District; sector: Sector; payDay: number };
-
-/** Registration order. The comment names each project's deliberate roles. */
-const SPECS: Spec[] = [
-  // 0: wages-missed (last month, 3 workers), arrears-growing (a 4th worker unpaid for the last two
-  //    months); its contractor also builds project 8
-  { name: '攀枝花市东区炳草岗安置房项目', district: DONG, sector: 'housing', payDay: 10 },
-  // 1: wages-late (first month, 3 workers, 3/7/12 days); labour-cost-missing, resolved (the owner
-  //    skips a cycle); one unsigned line in the last month (a case at the ladder's warning step)
-  { name: '攀枝花市西区格里坪片区道路改造工程', district: XI, sector: 'transport', payDay: 15 },
-  // 2: wages-short (last month, 2 workers at 80%); pay day 5 falls in the National Day block;
-  //    the owner allocates only what each month's payments need and stops: labour-cost-missing
-  //    (open) and balance-short before the pay date after the last day
-  { name: '攀枝花市仁和区金江水厂扩建工程', district: RENHE, sector: 'water', payDay: 5 },
-  // 3: wrong-payee (the foreman's card, second month); guarantee-expiring
-  { name: '攀枝花市东区大渡口棚户区改造项目', district: DONG, sector: 'housing', payDay: 20 },
-  // 4: paid-outside-account (one worker also paid from project 5's account); a deposit draw
-  //    topped up on the 10th working day (no finding)
-  { name: '米易县安宁河堤防综合整治工程', district: MIYI, sector: 'water', payDay: 25 },
-  // 5: wrong-payee (pays project 4's worker); pay day 31: the last month is paid early;
-  //    deposit-missing
-  { name: '盐边县新县城至桐子林大桥连接线工程', district: YANBIAN, sector: 'transport', payDay: 31 },
-  // 6: payroll-unsigned (2 lines), a failed payment retried, the statement mismatch
-  { name: '攀枝花市仁和区康养产业园配套学校项目', district: RENHE, sector: 'other', payDay: 10 },
-  // 7: payroll-missing (second month); deposit drawn and never topped up (deposit-not-topped-up)
-  { name: '攀枝花市西区清香坪保障性住房项目', district: XI, sector: 'housing', payDay: 15 },
-  // 8: feed gap around the second month's due date, all paid on time; same contractor as
-  //    project 0, deposit lodged at exactly the base: deposit-short once that contractor has arrears
-  { name: '米易县攀莲镇老旧小区改造项目', district: MIYI, sector: 'housing', payDay: 20 },
-  // 9: a payment returned, paid again after the due date (wages-late)
-  { name: '攀枝花市东区攀钢片区雨污分流管网工程', district: DONG, sector: 'water', payDay: 25 },
-];
-const MISSED = 0;
-const LATE = 1;
-const SHORT = 2;
-const WRONG_PAYEE = 3;
-const OUTSIDE_VICTIM = 4;
-const OUTSIDE_PAYER = 5;
-const UNSIGNED = 6;
-const PAYROLL_MISSING = 7;
-const FEED_GAP = 8;
-const RETURNED = 9;
-// Roles of rules 7-13 (README.md).
-const ARREARS = MISSED;
-const LABOUR_SKIP = LATE;
-const LEAN_OWNER = SHORT;
-const GUARANTEE_EXPIRING = WRONG_PAYEE;
-const DRAW_TOPPED_UP = OUTSIDE_VICTIM;
-const DEPOSIT_MISSING = OUTSIDE_PAYER;
-const DRAW_NOT_TOPPED_UP = PAYROLL_MISSING;
-const SHORT_PAIR = FEED_GAP;
-/** Projects whose deposit plays a role: never exempt (contract value ¥3,000,000 or more). */
-const NOT_EXEMPT = new Set([
-  ARREARS,
-  GUARANTEE_EXPIRING,
-  DRAW_TOPPED_UP,
-  DEPOSIT_MISSING,
-  DRAW_NOT_TOPPED_UP,
-  SHORT_PAIR,
-]);
-/** Projects whose deposit is a bank guarantee (the rest lodge cash). */
-const GUARANTEED = new Set([GUARANTEE_EXPIRING, UNSIGNED, RETURNED]);
-const EXEMPT_BELOW_FEN = NATIONAL_DEFAULT.smallContractExemptionBelowFen;
-
-const LATE_DAYS = [3, 7, 12];
-const SHORT_PERCENT = 80n;
-const FEE_FEN = 1_800n;
-
-function checkMonths(months: readonly string[]): void {
-  if (months.length < 2) throw new RangeError('the demo city needs at least two months');
-  months.forEach((m, i) => {
-    if (!isPeriod(m)) throw new RangeError(`not a period (YYYY-MM): ${m}`);
-    const prev = months[i - 1];
-    if (prev !== undefined && comparePeriods(addMonths(prev, 1), m) !== 0) {
-      throw new RangeError('the months must be consecutive and in order');
-    }
-  });
-}
-
-type Pending = { rule: ExpectedRule; c: ExpectedCase; rec?: LedgerRecord };
 
 export function generateDemoCity(options: { seed?: number; months?: string[] } = {}): DemoCity {
   const months = options.months ?? [...DEFAULT_DEMO_MONTHS];
@@ -685,7 +612,7 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
     });
   }
 
-  const deposits = makeDeposits();
+  const deposits = makeDeposits({ rng, cal, projects, dues, skipMonth, lastDay, evalDay, expected, pending });
 
   for (const { rule, c, rec } of pending) {
     expected.byRule[rule].push(rec ? { ...c, bankRef: rec.ref } : c);
@@ -716,205 +643,9 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
     lastDay,
     expected,
   };
-
-  /**
-   * Deposits (rules 10-13). Within 20 working days of its permit every project lodges cash or a
-   * bank guarantee (valid at least a year and to the planned end) of 1.5-1.8 times what the
-   * national policy requires of a contractor without arrears (so that the +50 % after arrears
-   * never makes it short by chance), or nothing when exempt. Except the deliberate cases:
-   * DEPOSIT_MISSING lodges nothing; SHORT_PAIR lodges exactly the base, and its contractor's
-   * arrears on ARREARS raise the requirement +50 %; GUARANTEE_EXPIRING's guarantee (valid one
-   * year, to the contract's planned end) ends 16 days after the evaluation; DRAW_NOT_TOPPED_UP is drawn 12 working days before the last day and
-   * never topped up; DRAW_TOPPED_UP is drawn and topped up on the 10th working day (no finding).
-   */
-  function makeDeposits(): DemoCity['deposits'] {
-    type Event = { project: SimProject; date: string; second: number; body: DepositRecordBody };
-    const events: Event[] = [];
-    const cases: Array<{ rule: ExpectedRule; c: ExpectedCase; event?: Event }> = [];
-    const add = (
-      project: SimProject,
-      date: string,
-      second: number,
-      rest: Omit<DepositRecordBody, 'bankRef' | 'projectId' | 'occurredAt'>,
-    ): Event => {
-      const e: Event = {
-        project,
-        date,
-        second,
-        body: { bankRef: '', projectId: project.body.projectId, ...rest, occurredAt: bookedAt(date, second) },
-      };
-      events.push(e);
-      return e;
-    };
-    const clean = (permitDate: string) =>
-      contractorRecord({ findings: [], firstSeen: permitDate }, permitDate, { signedOn: permitDate });
-    const arrearsProject = projects[ARREARS] as SimProject;
-    const firstArrearsDue = dues.get(`${arrearsProject.body.projectId}|${skipMonth}`) as string;
-    const noticeYear = lastDay.slice(0, 4);
-    projects.forEach((project, i) => {
-      const body = project.body;
-      const id = body.projectId;
-      const sameArea = projects
-        .slice(0, i)
-        .filter(
-          (o) =>
-            o.body.contractor.creditCode === body.contractor.creditCode && o.body.district === body.district,
-        ).length;
-      const input = {
-        contractValueFen: parseYuan(body.contractValue),
-        permitDate: body.permitDate,
-        sameAreaOtherOpenProjects: sameArea,
-        policy: NATIONAL_DEFAULT,
-      };
-      const base = requiredDeposit({ ...input, contractorRecord: clean(body.permitDate) });
-      expected.requiredDeposits.push({
-        projectId: id,
-        amount: formatFen(base.amountFen),
-        exempt: base.exempt,
-      });
-      if (base.exempt) return;
-      const required = formatFen(base.amountFen);
-      const deadline = cal.addWorkingDays(body.permitDate, 20);
-      if (i === DEPOSIT_MISSING) {
-        cases.push({
-          rule: 'deposit-missing',
-          c: {
-            projectId: id,
-            dueDate: deadline,
-            requiredAmount: required,
-            heldAmount: '0.00',
-            status: 'open',
-            note: `nothing lodged and no guarantee: ${required} (2% of ${body.contractValue}) was due within 20 working days of the permit of ${body.permitDate}, by ${deadline}`,
-          },
-        });
-        return;
-      }
-      const lodgedOn = cal.addWorkingDays(body.permitDate, rng.int(2, 18));
-      const second = 10 * 3600 + rng.int(0, 5 * 3600);
-      const ample = roundUpThousandYuan(applyBp(base.amountFen, rng.int(15_000, 18_000)));
-      const amountFen = i === SHORT_PAIR ? base.amountFen : ample;
-      if (GUARANTEED.has(i)) {
-        const validTo =
-          i === GUARANTEE_EXPIRING
-            ? addDays(evalDay, 16)
-            : addDays(maxDate(addYears(lodgedOn, 1), body.plannedEndDate), rng.int(0, 30));
-        // The expiring one was issued at the contract's signing, a year before it ends; the bank
-        // reports it when it is lodged for the permit.
-        const validFrom = i === GUARANTEE_EXPIRING ? addDays(addYears(validTo, -1), 1) : lodgedOn;
-        const guaranteeNo = `${project.bank.refPrefix}-BH-${lodgedOn.replaceAll('-', '')}-${String(i + 1).padStart(3, '0')}`;
-        const e = add(project, lodgedOn, second, {
-          kind: 'guarantee-issued',
-          amount: formatFen(amountFen),
-          guaranteeNo,
-          validFrom,
-          validTo,
-          issuer: project.bank.name,
-        });
-        if (i === GUARANTEE_EXPIRING) {
-          cases.push({
-            rule: 'guarantee-expiring',
-            event: e,
-            c: {
-              projectId: id,
-              guaranteeNo,
-              dueDate: validTo,
-              requiredAmount: required,
-              heldAmount: formatFen(amountFen),
-              status: 'open',
-              note: `the only deposit is guarantee ${guaranteeNo} (${formatFen(amountFen)}), valid ${validFrom} to ${validTo}, the contract's planned end; it expires in 16 days and nothing replaces it`,
-            },
-          });
-        }
-        return;
-      }
-      add(project, lodgedOn, second, { kind: 'lodged', amount: formatFen(amountFen) });
-      if (i === SHORT_PAIR) {
-        const raised = requiredDeposit({
-          ...input,
-          contractorRecord: contractorRecord(
-            {
-              findings: [
-                {
-                  rule: 'wages-missed',
-                  raisedAt: new Date(`${firstArrearsDue}T23:59:59+08:00`),
-                  projectId: arrearsProject.body.projectId,
-                },
-              ],
-              firstSeen: body.permitDate,
-            },
-            evalDay,
-            { signedOn: body.permitDate },
-          ),
-        });
-        cases.push({
-          rule: 'deposit-short',
-          c: {
-            projectId: id,
-            date: firstArrearsDue,
-            requiredAmount: formatFen(raised.amountFen),
-            heldAmount: required,
-            status: 'open',
-            note: `lodged exactly the base ${required}; the contractor (${body.contractor.name}) has wage arrears on ${arrearsProject.body.projectId} from ${firstArrearsDue}, so the requirement rose 50% to ${formatFen(raised.amountFen)}`,
-          },
-        });
-      }
-      if (i === DRAW_NOT_TOPPED_UP || i === DRAW_TOPPED_UP) {
-        const drawnOn = cal.addWorkingDays(lastDay, i === DRAW_NOT_TOPPED_UP ? -12 : -25);
-        const drawnFen = roundUpThousandYuan(amountFen / 2n);
-        const noticeRef = `PZH-RS-${noticeYear}-${String(i === DRAW_NOT_TOPPED_UP ? rng.int(30, 59) : rng.int(1, 29)).padStart(3, '0')}`;
-        const draw = add(project, drawnOn, 14 * 3600 + rng.int(0, 3600), {
-          kind: 'drawn',
-          amount: formatFen(drawnFen),
-          noticeRef,
-        });
-        const topUpBy = cal.addWorkingDays(drawnOn, 10);
-        if (i === DRAW_TOPPED_UP) {
-          add(project, topUpBy, 15 * 3600 + rng.int(0, 3600), {
-            kind: 'topped-up',
-            amount: formatFen(drawnFen),
-          });
-        } else {
-          cases.push({
-            rule: 'deposit-not-topped-up',
-            event: draw,
-            c: {
-              projectId: id,
-              date: drawnOn,
-              dueDate: topUpBy,
-              noticeRef,
-              requiredAmount: required,
-              heldAmount: formatFen(amountFen - drawnFen),
-              status: 'open',
-              note: `${formatFen(drawnFen)} drawn on ${drawnOn} (payment notice ${noticeRef}) for the wages of the month without a sheet; not topped up by ${topUpBy}`,
-            },
-          });
-        }
-      }
-    });
-
-    const out: DemoCity['deposits'] = [];
-    for (const bank of BANKS) {
-      const list = events
-        .filter((e) => e.project.bank.bankCode === bank.bankCode)
-        .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.second - b.second));
-      list.forEach((e, n) => {
-        e.body.bankRef = `${bank.refPrefix}DEP${e.date.replaceAll('-', '')}${String(n + 1).padStart(4, '0')}`;
-      });
-      if (list.length) out.push({ bankCode: bank.bankCode, body: { records: list.map((e) => e.body) } });
-    }
-    for (const { rule, c, event } of cases)
-      pending.push({ rule, c: event ? { ...c, bankRef: event.body.bankRef } : c });
-    return out;
-  }
 }
 
 /** The same day next month (the last day of a shorter month): the end of an allocation cycle. */
 function sameDayNextMonth(d: string): string {
   return dateInMonth(addMonths(periodOf(d), 1), Number(d.slice(8, 10)));
-}
-
-/** Rounds up to whole thousands of yuan. */
-function roundUpThousandYuan(fen: bigint): bigint {
-  const step = 100_000n;
-  return ((fen + step - 1n) / step) * step;
 }

@@ -794,6 +794,17 @@ describe('generateDemoCity', () => {
     expect(reconcile(other)).toHaveLength(1);
     checkChains(other);
   });
+
+  it('is the same city byte for byte as before its split by breach (roles, demo, deposits)', () => {
+    const h = (b: DemoCity) =>
+      createHash('sha256')
+        .update(JSON.stringify(b, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)))
+        .digest('hex');
+    expect(h(generateDemoCity())).toBe('b48809ad26b8108279673f3e10068d86cdcfdff4226e48f8e7b9f330d2d30213');
+    expect(h(generateDemoCity({ seed: 42, months: ['2026-05', '2026-06', '2026-07', '2026-08'] }))).toBe(
+      '67bb0d3c8191175159790af560da8a9a218b34dfa3f5808e17543235b2b3be5f',
+    );
+  });
 });
 
 describe('generateBenchMonth', () => {
