@@ -12,19 +12,16 @@ import {
   firstDayOf,
   formatFen,
   isWeekend,
-  minDate,
-  parseYuan,
   periodOf,
 } from '@wagewatch/domain';
+import { allocateOwnerCredits, expectBalanceShort } from './allocations.ts';
 import { withWeekendFallback } from './calendar.ts';
 import {
-  allocateLabourCost,
   batchSeconds,
   Companies,
   makeProject,
   makeWorker,
   payWorker,
-  roundUpHundredYuan,
   type SheetLine,
   type SimProject,
   type SimWorker,
@@ -32,20 +29,17 @@ import {
 } from './common.ts';
 import { BANKS, CONTRACTORS, MORE_CONTRACTORS, OWNERS } from './data.ts';
 import { makeDeposits } from './deposits.ts';
+import { bookOmittedFee, expectStatementMismatch, plantFeedGap } from './feed.ts';
 import { Identities } from './identities.ts';
-import { Ledger, type LedgerRecord, toTransferBody } from './ledger.ts';
+import { Ledger, type LedgerRecord } from './ledger.ts';
 import { Rng } from './prng.ts';
 import {
   ARREARS,
   checkMonths,
   EXEMPT_BELOW_FEN,
-  FEE_FEN,
-  FEED_GAP,
   GUARANTEE_EXPIRING,
-  LABOUR_SKIP,
   LATE,
   LATE_DAYS,
-  LEAN_OWNER,
   MISSED,
   NOT_EXEMPT,
   OUTSIDE_PAYER,
@@ -409,192 +403,30 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
     });
   });
 
-  // Feed gap: the bank of project 8 sends no statement from three days before to two days after
-  // its second month's due date. Every payment of that project is on time.
-  {
-    const project = projects[FEED_GAP] as SimProject;
-    const id = project.body.projectId;
-    const due = dues.get(`${id}|${second}`) as string;
-    const from = addDays(due, -3);
-    const to = minDate(addDays(due, 2), lastDay);
-    ledger.skipStatements(project.body.wageAccount.accountNo, from, to);
-    const dueDatesInside = months
-      .map((period) => ({ period, due: dues.get(`${id}|${period}`) as string }))
-      .filter((d) => d.due >= from && d.due <= to);
-    expected.feedGaps.push({
-      projectId: id,
-      bankCode: project.bank.bankCode,
-      accountNo: project.body.wageAccount.accountNo,
-      from,
-      to,
-      dueDatesInside,
-    });
-    pending.push({
-      rule: 'feed-incomplete',
-      c: {
-        projectId: id,
-        bankCode: project.bank.bankCode,
-        accountNo: project.body.wageAccount.accountNo,
-        date: from,
-        note: `no statements from ${from} to ${to} (covers the due date ${due})`,
-      },
-    });
-  }
+  // Feed gap and statement mismatch (feed.ts).
+  plantFeedGap({ ledger, projects, months, dues, lastDay, expected, pending });
+  const fee = bookOmittedFee({ ledger, projects, months }, cal, ids);
 
-  // Statement mismatch: project 6's bank books an account fee on the 21st of the second month
-  // (or the next working day), counts it in the statement, but never sends the record.
-  const mismatchDate = cal.nextWorkingDayOnOrAfter(dateInMonth(second, 21));
-  const fee = (() => {
-    const project = projects[UNSIGNED] as SimProject;
-    return ledger.add({
-      bankCode: project.bank.bankCode,
-      accountNo: project.body.wageAccount.accountNo,
-      direction: 'debit',
-      fen: FEE_FEN,
-      counterpartyAccountNo: ids.account(`${project.bank.accountPrefix}99`, 19),
-      counterpartyName: `${project.bank.name} 手续费收入`,
-      date: mismatchDate,
-      second: 17 * 3600 + 1800,
-      status: 'booked',
-      purpose: 'account fee',
-      omitted: true,
-    });
-  })();
-
-  // Owner allocations (labour-cost credits), never more than a month apart from the project's
-  // start (rule 7 counts the start date as the beginning of the first cycle): one per month on
-  // its first working day, or earlier when that would leave more than a month since the previous
-  // credit (the National Day block: October's comes on 30 September, and November's then on 30
-  // October). A bit more than the month's wage debits, or an estimate before the first payroll
-  // is paid. Deliberately:
-  //  - LABOUR_SKIP's owner skips the second-to-last payroll month's credit and pays it with the
-  //    next month's, on that one's first working day: labour-cost-missing, raised and resolved;
-  //  - LEAN_OWNER's owner credits only what the payments until its next credit need (a token
-  //    before the first payroll), and nothing from the last day's month on: labour-cost-missing
-  //    (open), and the account cannot cover the next pay date (balance-short).
   const lastMonth = periodOf(lastDay);
   const skipMonth = months[lastIdx - 1] as string;
   const resumeMonth = months[lastIdx] as string;
-  const labourCases = new Map<number, { last: string; resumedOn?: string }>();
-  projects.forEach((project, p) => {
-    const accountNo = project.body.wageAccount.accountNo;
-    const byMonth = ledger.bookedDebitsByMonth(accountNo);
-    const estimate = roundUpHundredYuan(BigInt(project.workers.length) * 770_000n);
-    const startMonth = periodOf(project.body.startDate);
-    const schedule: Array<{ month: string; date: string }> = [];
-    let prev = project.body.startDate;
-    for (let month = startMonth; month <= lastMonth; month = addMonths(month, 1)) {
-      if (p === LABOUR_SKIP && month === skipMonth) continue;
-      if (p === LEAN_OWNER && month === lastMonth) continue;
-      let date = cal.nextWorkingDayOnOrAfter(
-        month === startMonth ? project.body.startDate : firstDayOf(month),
-      );
-      if (p === LABOUR_SKIP && month === resumeMonth) {
-        // On its ordinary day (the first working day of the month), before the wages it funds.
-        labourCases.set(p, { last: prev, resumedOn: date });
-      } else if (date > sameDayNextMonth(prev)) {
-        date = cal.previousWorkingDayOnOrBefore(sameDayNextMonth(prev));
-      }
-      if (date > lastDay) break;
-      schedule.push({ month, date });
-      prev = date;
-    }
-    if (p === LEAN_OWNER) labourCases.set(p, { last: prev });
-    const monthFen = (m: string): bigint => {
-      const wages = byMonth.get(m) ?? 0n;
-      return wages > 0n ? roundUpHundredYuan((wages * BigInt(rng.int(108, 115))) / 100n) : estimate;
-    };
-    schedule.forEach(({ month, date }, i) => {
-      let fen: bigint;
-      if (p === LEAN_OWNER) {
-        const needed = ledger.debitsBetween(accountNo, date, schedule[i + 1]?.date ?? addDays(lastDay, 1));
-        fen = roundUpHundredYuan(needed > 0n ? needed : estimate / 20n);
-      } else {
-        fen = monthFen(month) + (p === LABOUR_SKIP && month === resumeMonth ? monthFen(skipMonth) : 0n);
-      }
-      allocateLabourCost(ledger, project, fen, date, 9 * 3600 + rng.int(0, 1800));
-    });
+  allocateOwnerCredits({
+    rng,
+    cal,
+    ledger,
+    projects,
+    lastDay,
+    evalDay,
+    lastMonth,
+    skipMonth,
+    resumeMonth,
+    pending,
   });
-  for (const [p, { last, resumedOn }] of labourCases) {
-    const project = projects[p] as SimProject;
-    const dueDate = sameDayNextMonth(last);
-    if (dueDate >= evalDay) continue;
-    pending.push({
-      rule: 'labour-cost-missing',
-      c: {
-        projectId: project.body.projectId,
-        date: last,
-        dueDate,
-        ...(resumedOn
-          ? {
-              status: 'resolved' as const,
-              resolvedOn: resumedOn,
-              note: `no owner credit from ${last} (the cycle ended ${dueDate}) until ${resumedOn}, which pays both months (only a sweep inside the gap records it)`,
-            }
-          : {
-              status: 'open' as const,
-              note: `the owner's last labour-cost credit was on ${last}; the cycle ended ${dueDate}, nothing since`,
-            }),
-      },
-    });
-  }
 
   const { transfers, statements } = ledger.finalize(lastDay);
+  expectStatementMismatch({ projects, expected, pending }, statements, fee);
 
-  {
-    const project = projects[UNSIGNED] as SimProject;
-    const accountNo = project.body.wageAccount.accountNo;
-    const stated = statements.find((s) => s.body.accountNo === accountNo && s.body.date === mismatchDate);
-    const statedFen = parseYuan(stated?.body.debitTotal ?? '0');
-    expected.statementMismatches.push({
-      projectId: project.body.projectId,
-      bankCode: project.bank.bankCode,
-      accountNo,
-      date: mismatchDate,
-      omittedRecord: toTransferBody(fee),
-      debitTotalStated: formatFen(statedFen),
-      debitTotalOfRecordsSent: formatFen(statedFen - FEE_FEN),
-    });
-    pending.push({
-      rule: 'feed-incomplete',
-      c: {
-        projectId: project.body.projectId,
-        bankCode: project.bank.bankCode,
-        accountNo,
-        date: mismatchDate,
-        note: `statement of ${mismatchDate} counts a ${formatFen(FEE_FEN)} fee whose record was never sent`,
-      },
-    });
-  }
-
-  // Balance short (rule 8): LEAN_OWNER's next pay date falls within 5 working days of the
-  // evaluation; the sheet of the last day's month is not submitted, so the last payroll month's
-  // sheet is the measure, and the account (last statement, nothing booked since) holds less.
-  {
-    const project = projects[LEAN_OWNER] as SimProject;
-    const id = project.body.projectId;
-    const accountNo = project.body.wageAccount.accountNo;
-    const latest = statements
-      .filter((st) => st.body.accountNo === accountNo && st.body.date < evalDay)
-      .at(-1);
-    const balance = parseYuan(latest?.body.closingBalance ?? '0');
-    const owed = (sheets.get(`${id}|${resumeMonth}`) ?? []).reduce((sum, l) => sum + l.fen, 0n);
-    const { due } = dueDateFor({ period: lastMonth, payDay: project.body.payDay, payMonthOffset: 1 }, cal);
-    if (due >= evalDay && cal.addWorkingDays(due, -5) <= evalDay && balance < owed) {
-      pending.push({
-        rule: 'balance-short',
-        c: {
-          projectId: id,
-          period: lastMonth,
-          dueDate: due,
-          amountDue: formatFen(owed),
-          balance: formatFen(balance),
-          status: 'open',
-          note: `the wage account holds ${formatFen(balance)} (statement of ${latest?.body.date}) against the ${resumeMonth} payroll of ${formatFen(owed)}; the ${lastMonth} wages are due ${due} and the owner stopped allocating`,
-        },
-      });
-    }
-  }
+  expectBalanceShort({ cal, projects, sheets, evalDay, lastMonth, resumeMonth, pending }, statements);
 
   // Arrears growing (rule 9): ARREARS's fourth worker is on the last two sheets and never paid.
   for (const [idNumber, { fen, periods }] of arrearsOwed) {
@@ -643,9 +475,4 @@ export function generateDemoCity(options: { seed?: number; months?: string[] } =
     lastDay,
     expected,
   };
-}
-
-/** The same day next month (the last day of a shorter month): the end of an allocation cycle. */
-function sameDayNextMonth(d: string): string {
-  return dateInMonth(addMonths(periodOf(d), 1), Number(d.slice(8, 10)));
 }
