@@ -1,8 +1,8 @@
 /**
  * The demo city's plan: its ten projects in registration order, the role each plays (the
  * breach it plants, README.md), and the constants of those breaches. The files beside this one
- * plant them: demo.ts the registry, sheets and wages; feed.ts the bank feeds; allocations.ts
- * the owner's credits; deposits.ts rules 10-13.
+ * plant them: demo.ts the registry and sheets; wages.ts the wage payments; feed.ts the bank
+ * feeds; allocations.ts the owner's credits; deposits.ts rules 10-13.
  */
 import { addMonths, comparePeriods, isPeriod, NATIONAL_DEFAULT } from '@wagewatch/domain';
 import { DISTRICTS, type District } from './data.ts';
